@@ -1,0 +1,73 @@
+/**
+ * Custom LSP methods, all under the `regress/` prefix. This module is dependency-free (types and method names
+ * only) so the server, the extension and the tests compile against one definition; each side wraps the names in
+ * its own library's typed RequestType / NotificationType.
+ *
+ * Solve flow (modelled on rust-analyzer's runTest and CodeQL's progressId): the client picks a runId and sends
+ * `regress/solve`; the server announces the runs with `regress/solveStarted`, streams batched
+ * `regress/solveProgress` notifications (at most ~20 per second), and answers the request with the full result.
+ * Cancelling the request (`$/cancelRequest`) stops the run within one iteration.
+ */
+import type { IterationPoint, ProblemSummary, RunSpec, SolveResult, StopReason } from './results';
+
+export const Methods = {
+  solve: 'regress/solve',
+  solveStarted: 'regress/solveStarted',
+  solveProgress: 'regress/solveProgress',
+  runFinished: 'regress/runFinished',
+  serverStatus: 'regress/serverStatus',
+} as const;
+
+export interface SolveParams {
+  textDocument: { uri: string };
+  /** Chosen by the client so it can route notifications before the response arrives. */
+  runId: string;
+  /** Which solve block to run (0-based); all blocks when absent. */
+  solveIndex?: number;
+}
+export type SolveResponse = SolveResult;
+
+export interface SolveStartedParams {
+  runId: string;
+  uri: string;
+  problem: ProblemSummary;
+  runs: RunSpec[];
+}
+
+export interface SolveProgressParams {
+  runId: string;
+  /** Index of the solve block (RunSpec.index). */
+  runIndex: number;
+  /** New points since the previous notification, in order. */
+  points: IterationPoint[];
+  /** The run's step limit, for progress percentages. */
+  maxSteps: number;
+}
+
+/** Sent when one solve block of a multi-block request ends, so panels can mark it done before the others. */
+export interface RunFinishedParams {
+  runId: string;
+  runIndex: number;
+  stopReason: StopReason;
+  message?: string;
+}
+
+export type Health = 'ok' | 'warning' | 'error';
+export interface ServerStatusParams {
+  health: Health;
+  /** True when no solve is running or queued. */
+  quiescent: boolean;
+  running: number;
+  queued: number;
+  message?: string;
+}
+
+/** Error codes of failed `regress/solve` requests (LSP reserves -32899…-32800 for itself). */
+export const SolveErrorCodes = {
+  /** The document has errors; the message lists the first ones with line:col. */
+  invalidDocument: -32001,
+  /** No solve block at the requested index. */
+  noSuchSolve: -32002,
+  /** The worker thread died (crash or out of memory); the message says how. */
+  workerFailed: -32003,
+} as const;

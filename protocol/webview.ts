@@ -1,0 +1,28 @@
+/**
+ * Messages between the extension host (or the standalone HTML report) and the results panel.
+ * Every message about a run carries its runId; the panel keys all state by it.
+ */
+import type { IterationPoint, ProblemSummary, RunSpec, SolveResult } from './results';
+
+export type ToPanel =
+  | { type: 'runStarted'; runId: string; title: string; source: string; problem: ProblemSummary; runs: RunSpec[]; startedAt: number }
+  | { type: 'points'; runId: string; runIndex: number; points: IterationPoint[]; maxSteps: number }
+  | { type: 'runFinished'; runId: string; result: SolveResult }
+  | { type: 'runFailed'; runId: string; message: string };
+
+export type FromPanel =
+  | { type: 'ready' }
+  | { type: 'cancel'; runId: string }
+  | { type: 'log'; level: 'info' | 'error'; message: string };
+
+/**
+ * The standalone HTML report embeds the same messages the live panel received, in order, as JSON in
+ * `<script type="application/json" id="regress-report">`. The panel replays them, so report and panel cannot drift.
+ */
+export interface ReportPayload {
+  version: 1;
+  generatedAt: string;
+  messages: ToPanel[];
+}
+
+export const REPORT_ELEMENT_ID = 'regress-report';

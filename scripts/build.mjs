@@ -1,0 +1,62 @@
+// Bundles every entry point with esbuild: node/cjs for the extension, language server, solver worker and CLI;
+// browser/iife for the panel; node/cjs for the tests (run from dist-test/ by node's test runner).
+// `--production` minifies and drops source maps (used for packaging).
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+
+const production = process.argv.includes('--production');
+const root = new URL('..', import.meta.url).pathname;
+
+const node = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+const testEntries = readdirSync(join(root, 'test'), { recursive: true })
+  .map(String)
+  .filter((f) => /\.ts$/.test(f) && !f.includes('fixtures') && !f.endsWith('.d.ts'))
+  .filter((f) => /\.test\.ts$/.test(f) || /^(vscode|bench)\//.test(f))
+  .map((f) => join('test', f));
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+rmSync(join(root, 'dist-test'), { recursive: true, force: true });
+
+await Promise.all([
+  esbuild.build({ ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  esbuild.build({
+    ...node,
+    entryPoints: { server: 'server/src/lsp/main.ts', solverWorker: 'server/src/jobs/worker.ts', cli: 'server/src/cli/main.ts' },
+    outdir: 'dist',
+  }),
+  esbuild.build({
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+    sourcemap: production ? false : 'inline',
+    minify: production,
+    logLevel: 'warning',
+    absWorkingDir: root,
+    entryPoints: { webview: 'webview/src/main.ts' },
+    outdir: 'dist',
+    loader: { '.css': 'css' },
+  }),
+  testEntries.length
+    ? esbuild.build({
+        ...node,
+        entryPoints: testEntries,
+        outbase: 'test',
+        outdir: 'dist-test',
+        external: ['vscode', 'playwright-core', 'mocha', 'fast-check', 'esbuild'],
+      })
+    : Promise.resolve(),
+]);
+
+console.log(`built${production ? ' (production)' : ''}: extension, server, solverWorker, cli, webview, ${testEntries.length} test entries`);

@@ -1,0 +1,79 @@
+/**
+ * The methods a `solve` block can name and their options: the single source for the language (validation,
+ * completion, hover, docs) and the solver (defaults). Every option is numeric.
+ */
+import type { MethodName } from '../../../protocol/results';
+
+export interface OptionInfo {
+  name: string;
+  default: number;
+  /** Smallest allowed value; `exclusiveMin` makes it strict (e.g. a learning rate must be > 0). */
+  min?: number;
+  exclusiveMin?: boolean;
+  max?: number;
+  integer?: boolean;
+  doc: string;
+}
+
+export interface MethodInfo {
+  name: MethodName;
+  title: string;
+  doc: string;
+  options: OptionInfo[];
+}
+
+/** Stopping rules shared by every method. */
+const STOPPING: OptionInfo[] = [
+  { name: 'steps', default: 1000, min: 0, integer: true, doc: 'Maximum number of iterations.' },
+  { name: 'gradtol', default: 1e-10, min: 0, doc: 'Stop when the gradient norm ‖∇L‖₂ falls to this value or below.' },
+  { name: 'losstol', default: 0, min: 0, doc: 'Stop when the loss falls to this value or below (0 disables).' },
+];
+
+export const METHODS: Record<MethodName, MethodInfo> = {
+  gd: {
+    name: 'gd',
+    title: 'Gradient descent (fixed step)',
+    doc: 'x ← x − lr·∇L(x) with a fixed learning rate: the step the papers\' in-context-learning theorems analyse.',
+    options: [{ name: 'lr', default: 0.1, min: 0, exclusiveMin: true, doc: 'Learning rate η (> 0).' }, ...STOPPING],
+  },
+  armijo: {
+    name: 'armijo',
+    title: 'Gradient descent with Armijo backtracking',
+    doc: 'Starts each step at lr and halves it (×shrink) until L(x − t∇L) ≤ L(x) − c1·t·‖∇L‖².',
+    options: [
+      { name: 'lr', default: 1, min: 0, exclusiveMin: true, doc: 'Initial trial step t₀ (> 0).' },
+      { name: 'shrink', default: 0.5, min: 0, exclusiveMin: true, max: 1, doc: 'Backtracking factor in (0, 1).' },
+      { name: 'c1', default: 1e-4, min: 0, exclusiveMin: true, max: 1, doc: 'Sufficient-decrease constant in (0, 1).' },
+      ...STOPPING,
+    ],
+  },
+  newton: {
+    name: 'newton',
+    title: 'Newton\'s method (regularized Hessian, or Newton-CG)',
+    doc: 'Solves (∇²L + damping·I)p = −∇L by Cholesky when the parameter count is at most `dense`, otherwise by conjugate gradients on Hessian-vector products; the step is safeguarded by backtracking.',
+    options: [
+      { name: 'damping', default: 1e-6, min: 0, doc: 'λ added to the Hessian diagonal (keeps the system positive definite).' },
+      { name: 'dense', default: 400, min: 0, integer: true, doc: 'Largest parameter count (d or d²) that forms the full Hessian.' },
+      { name: 'cgiters', default: 100, min: 1, integer: true, doc: 'Conjugate-gradient iterations per Newton-CG step.' },
+      ...STOPPING,
+    ],
+  },
+  lbfgs: {
+    name: 'lbfgs',
+    title: 'L-BFGS',
+    doc: 'Limited-memory BFGS with a backtracking (Armijo) line search.',
+    options: [
+      { name: 'memory', default: 10, min: 1, integer: true, doc: 'Number of curvature pairs kept.' },
+      ...STOPPING,
+    ],
+  },
+};
+
+export const METHOD_NAMES = Object.keys(METHODS) as MethodName[];
+
+/** Options of `method` with every missing one filled by its default. */
+export function withDefaults(method: MethodName, given: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const o of METHODS[method].options) out[o.name] = given[o.name] ?? o.default;
+  return out;
+}
