@@ -1,0 +1,18 @@
+/** What the extension exports to other extensions and to its own tests inside the extension host. */
+import type * as vscode from 'vscode';
+import type { SolveResult } from '../../protocol/results';
+
+export type ClientState = 'starting' | 'running' | 'stopped';
+
+export interface RunStatus {
+  status: 'running' | 'finished' | 'failed' | 'cancelled';
+  /** Points received so far across the run's solve blocks. */
+  points: number;
+}
+
+export interface RegressLabApi {
+  clientState(): ClientState;
+  /** Solve all blocks of the document (or block `solveIndex`, 0-based) and show the run in the panel. */
+  solve(uri: vscode.Uri, solveIndex?: number): Promise<SolveResult>;
+  panelStatus(runId: string): Promise<RunStatus | undefined>;
+}

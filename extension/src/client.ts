@@ -1,0 +1,30 @@
+/** Starts the language server from the bundle and exposes typed wrappers of the custom protocol. */
+import * as vscode from 'vscode';
+import { LanguageClient, NotificationType, RequestType, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { Methods, type RunFinishedParams, type ServerStatusParams, type SolveParams, type SolveProgressParams, type SolveStartedParams } from '../../protocol/lsp';
+import type { SolveResult } from '../../protocol/results';
+
+export const solveRequest = new RequestType<SolveParams, SolveResult, void>(Methods.solve);
+export const solveStarted = new NotificationType<SolveStartedParams>(Methods.solveStarted);
+export const solveProgress = new NotificationType<SolveProgressParams>(Methods.solveProgress);
+export const runFinished = new NotificationType<RunFinishedParams>(Methods.runFinished);
+export const serverStatus = new NotificationType<ServerStatusParams>(Methods.serverStatus);
+
+export function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
+  const module = context.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const config = vscode.workspace.getConfiguration('regressLab');
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [{ language: 'regress' }],
+    outputChannel: log,
+    initializationOptions: {
+      maxConcurrentRuns: config.get<number>('solver.maxConcurrentRuns', 1),
+      diagnosticsDelayMs: config.get<number>('diagnostics.delayMs', 200),
+    },
+    synchronize: { configurationSection: 'regressLab' },
+  };
+  return new LanguageClient('regressLab', 'Attention Regression Lab', serverOptions, clientOptions);
+}

@@ -1,0 +1,55 @@
+/** Command-line parsing for regress-lab. Usage errors exit with code 2. */
+
+export const USAGE = `Usage: regress-lab <command> FILE [options]
+
+Commands:
+  solve FILE [--json] [--run N]   Run the file's solve blocks (or only block N, 1-based) and print a summary
+  check FILE                       Print diagnostics as file:line:col: severity: message; exit 1 on errors
+  eval FILE [--json]               Loss and gradient at the initial point, with all the data
+  report FILE -o OUT.html [--run N]  Solve and write a standalone HTML report (the results panel, data embedded)
+
+Options:
+  --json         Machine-readable JSON on stdout
+  --run N        Only the N-th solve block (1-based)
+  -o, --out F    Output file (report)
+  -h, --help     This help
+  --version      Print the version
+
+Exit codes: 0 success; 1 the file has errors; 2 usage error or unreadable file;
+3 a run stopped on a numerical failure (NaN, Inf or overflow; the summary says where).`;
+
+export interface CliArgs {
+  command: 'solve' | 'check' | 'eval' | 'report';
+  file: string;
+  json: boolean;
+  run?: number;
+  out?: string;
+}
+
+export class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' {
+  if (argv.includes('-h') || argv.includes('--help')) return 'help';
+  if (argv.includes('--version')) return 'version';
+  const [command, ...rest] = argv;
+  if (!command) throw new UsageError('missing command');
+  if (!['solve', 'check', 'eval', 'report'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  const out: CliArgs = { command: command as CliArgs['command'], file: '', json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--json') out.json = true;
+    else if (a === '--run') {
+      const v = Number(rest[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new UsageError('--run takes a positive whole number');
+      out.run = v;
+    } else if (a === '-o' || a === '--out') {
+      out.out = rest[++i];
+      if (!out.out) throw new UsageError(`${a} takes a file name`);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option '${a}'`);
+    else if (!out.file) out.file = a;
+    else throw new UsageError(`unexpected argument '${a}'`);
+  }
+  if (!out.file) throw new UsageError(`${command} needs a FILE`);
+  if (out.command === 'report' && !out.out) throw new UsageError('report needs -o OUT.html');
+  return out;
+}

@@ -1,0 +1,131 @@
+/**
+ * regress-lab: the solver without VS Code. The same language analysis and solver as the language server, run
+ * in-process (a CLI run has no event loop to keep responsive).
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ToPanel } from '../../../protocol/webview';
+import type { SolveResult } from '../../../protocol/results';
+import { renderPanelHtml, makeNonce } from '../../../webview/page';
+import { analyze, type Analysis } from '../language/analyze';
+import { toRows } from '../math/dense';
+import { evaluate, runSolve } from '../solver/run';
+import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { formatDiagnostic, num, summaryTable } from './format';
+
+const VERSION = '0.1.0';
+
+function main(argv: string[]): number {
+  let args: CliArgs | 'help' | 'version';
+  try {
+    args = parseArgs(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`regress-lab: ${e.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (args === 'version') {
+    process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  let text: string;
+  try {
+    text = readFileSync(args.file, 'utf8');
+  } catch (e) {
+    process.stderr.write(`regress-lab: cannot read ${args.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
+    return 2;
+  }
+  const analysis = analyze(text);
+  const shown = analysis.diagnostics.filter((d) => d.severity !== 'info');
+  const hasErrors = shown.some((d) => d.severity === 'error');
+  if (args.command === 'check') {
+    for (const d of shown) process.stdout.write(`${formatDiagnostic(args.file, d)}\n`);
+    return hasErrors ? 1 : 0;
+  }
+  // Other commands print problems to stderr so stdout stays clean (JSON).
+  for (const d of shown) process.stderr.write(`${formatDiagnostic(args.file, d)}\n`);
+  if (hasErrors || !analysis.problem) return 1;
+  if (args.command === 'eval') return evalCommand(args, analysis);
+  const result = solve(args, analysis);
+  if (!result) return 1;
+  if (args.command === 'solve') {
+    process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${summaryTable(result)}\n`);
+  } else {
+    writeReport(args.out!, result);
+    process.stdout.write(`${summaryTable(result)}\nreport written to ${args.out}\n`);
+  }
+  return result.runs.some((r) => r.final.stopReason === 'nonFinite' || r.final.stopReason === 'overflow' || r.final.stopReason === 'error') ? 3 : 0;
+}
+
+function evalCommand(args: CliArgs, a: Analysis): number {
+  const p = a.problem!;
+  const { loss, gradient } = evaluate(p);
+  const data: Record<string, number[][] | number[]> =
+    p.kind === 'attention' ? { A1: toRows(p.A1), A2: toRows(p.A2), B: toRows(p.B), X0: toRows(p.X0) } : { A: toRows(p.A), b: Array.from(p.b), x0: Array.from(p.x0) };
+  const out = { problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, data, loss, gradient };
+  if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
+  else {
+    const g = (gradient as (number | number[])[]).flat();
+    const gn = Math.sqrt(g.reduce((s, v) => s + v * v, 0));
+    process.stdout.write(`${args.file}: ${p.kind} ${p.variant}, n = ${p.n}, d = ${p.d}\nloss at the initial point = ${num(loss)} (0.5·‖·‖²)\n‖∇L‖ = ${num(gn)}\n`);
+  }
+  return 0;
+}
+
+function solve(args: CliArgs, a: Analysis): SolveResult | undefined {
+  const specs = args.run === undefined ? a.solves : a.solves.filter((s) => s.index === args.run! - 1);
+  if (specs.length === 0) {
+    process.stderr.write(args.run === undefined ? `${args.file}: no solve block to run\n` : `${args.file}: there is no valid solve block #${args.run}\n`);
+    return undefined;
+  }
+  const p = a.problem!;
+  const progress = process.stderr.isTTY ? new TtyProgress() : undefined;
+  const runs = specs.map((spec) =>
+    runSolve(p, spec, {
+      onPoint: (pt) => progress?.show(`#${spec.index + 1} ${spec.method} k=${pt.k}/${spec.options.steps} loss=${num(pt.loss)}`),
+      cancelled: () => false,
+    }),
+  );
+  progress?.clear();
+  return { runId: `cli-${Date.now().toString(36)}`, source: args.file, problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, runs };
+}
+
+/** The report replays the same messages the live panel would have received. */
+function writeReport(out: string, r: SolveResult) {
+  const dist = __dirname;
+  const messages: ToPanel[] = [
+    { type: 'runStarted', runId: r.runId, title: r.source, source: r.source, problem: r.problem, runs: r.runs.map((x) => ({ index: x.index, method: x.method, options: x.options, line: 0, label: x.label })), startedAt: Date.now() },
+    ...r.runs.map((x): ToPanel => ({ type: 'points', runId: r.runId, runIndex: x.index, points: x.iterations, maxSteps: x.options.steps ?? x.iterations.length })),
+    { type: 'runFinished', runId: r.runId, result: r },
+  ];
+  const html = renderPanelHtml({
+    title: `Attention Regression Lab — ${r.source}`,
+    cspSource: '',
+    nonce: makeNonce(),
+    script: { inline: readFileSync(join(dist, 'webview.js'), 'utf8') },
+    style: { inline: readFileSync(join(dist, 'webview.css'), 'utf8') },
+    report: { version: 1, generatedAt: new Date().toISOString(), messages },
+  });
+  mkdirSync(dirname(resolve(out)), { recursive: true });
+  writeFileSync(out, html);
+}
+
+/** A single self-overwriting progress line on stderr, at most 10 updates a second. */
+class TtyProgress {
+  private last = 0;
+  show(text: string) {
+    const now = Date.now();
+    if (now - this.last < 100) return;
+    this.last = now;
+    process.stderr.write(`\r\x1b[K${text}`);
+  }
+  clear() {
+    process.stderr.write('\r\x1b[K');
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

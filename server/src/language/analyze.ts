@@ -1,0 +1,467 @@
+/**
+ * Semantic analysis of a parsed .regress document: checks names, sizes, shapes, numbers and solve options,
+ * evaluates the data (literals, seeded generators, references, planted targets) and produces the numeric
+ * Problem. Every message points at the construct it is about. The Problem is only produced when there are no errors.
+ */
+import type { MethodName, ProblemKind, Variant } from '../../../protocol/results';
+import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
+import type { Matrix, Problem, SolveSpec } from '../problem';
+import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
+import { parse } from './parser';
+import { hashName, Rng } from './random';
+import type { AssignStmt, Call, Diagnostic, Expr, MatrixLit, ProblemStmt, Severity, SolveStmt, Span, SyntaxTree } from './syntax';
+import { DATA, type DataInfo, GENERATORS, PROBLEM_KINDS, SETTINGS, suggest, VARIANTS } from './vocabulary';
+
+/** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
+export const MAX_ENTRIES = 1 << 25;
+
+export interface Analysis {
+  tree: SyntaxTree;
+  diagnostics: Diagnostic[];
+  kind?: ProblemKind;
+  variant?: Variant;
+  sizes: { n?: number; d?: number; seed: number; reg: number };
+  /** Built values by name (settings excluded), for hover and the CLI's eval output. */
+  values: Map<string, { stmt?: AssignStmt; matrix: Matrix }>;
+  solves: SolveSpec[];
+  /** The solve statements in file order, aligned with `solves` by index (for CodeLens and hover). */
+  solveStmts: SolveStmt[];
+  problem?: Problem;
+}
+
+export function analyze(text: string): Analysis {
+  return new Analyzer(parse(text)).run();
+}
+
+class Analyzer {
+  private readonly diags: Diagnostic[];
+  private kind?: ProblemKind;
+  private variant?: Variant;
+  private problemStmt?: ProblemStmt;
+  private readonly assigns = new Map<string, AssignStmt>();
+  private readonly values = new Map<string, { stmt?: AssignStmt; matrix: Matrix }>();
+  private readonly failed = new Set<string>();
+  private readonly visiting = new Set<string>();
+  private n?: number;
+  private d?: number;
+  private seed = 0;
+  private reg = 0;
+
+  constructor(private readonly tree: SyntaxTree) {
+    this.diags = [...tree.diagnostics];
+  }
+
+  private report(span: Span, message: string, severity: Severity = 'error') {
+    this.diags.push({ span, severity, message });
+  }
+
+  run(): Analysis {
+    this.readProblem();
+    this.collectAssignments();
+    this.readSettings();
+    const data = this.kind ? DATA[this.kind] : [];
+    if (this.kind) this.inferSizes(data);
+    if (this.kind && this.n !== undefined && this.d !== undefined) {
+      for (const info of data) {
+        if (this.assigns.has(info.name)) this.resolve(info);
+        else if (info.required) this.report(this.anchor(), `Missing ${info.name}: add \`${info.name} = …\` (${info.doc})`);
+      }
+      this.checkTarget();
+    }
+    const { solves, solveStmts } = this.readSolves();
+    const problem = this.diags.some((d) => d.severity === 'error') ? undefined : this.build();
+    return {
+      tree: this.tree,
+      diagnostics: this.diags,
+      kind: this.kind,
+      variant: this.variant,
+      sizes: { n: this.n, d: this.d, seed: this.seed, reg: this.reg },
+      values: this.values,
+      solves,
+      solveStmts,
+      problem,
+    };
+  }
+
+  /** Where file-level messages go: the problem line, or the first line. */
+  private anchor(): Span {
+    return this.problemStmt?.span ?? { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
+  }
+
+  private readProblem() {
+    for (const s of this.tree.statements) {
+      if (s.type !== 'problem') continue;
+      if (this.problemStmt) {
+        this.report(s.span, `Only one problem per file (the first is on line ${this.problemStmt.span.start.line + 1})`);
+        continue;
+      }
+      this.problemStmt = s;
+      const kind = s.kind!;
+      if (PROBLEM_KINDS.some((k) => k.name === kind.name)) this.kind = kind.name as ProblemKind;
+      else this.report(kind.span, `Unknown problem kind '${kind.name}'${hint(kind.name, PROBLEM_KINDS.map((k) => k.name), 'use attention or softmax')}`);
+      if (!s.variant) this.report(kind.span, `Expected the variant after '${kind.name}': normalized or rescaled`);
+      else if (VARIANTS.some((v) => v.name === s.variant!.name)) this.variant = s.variant.name as Variant;
+      else this.report(s.variant.span, `Unknown variant '${s.variant.name}'${hint(s.variant.name, VARIANTS.map((v) => v.name), 'use normalized or rescaled')}`);
+    }
+    if (!this.problemStmt) {
+      const first = this.tree.statements[0]?.span ?? this.anchor();
+      this.report({ start: first.start, end: first.start }, 'Missing problem line: start the file with e.g. `problem attention normalized`');
+    }
+  }
+
+  private collectAssignments() {
+    const known = new Set<string>([...SETTINGS.map((s) => s.name), ...(this.kind ? DATA[this.kind] : [...DATA.attention, ...DATA.softmax]).map((d) => d.name)]);
+    for (const s of this.tree.statements) {
+      if (s.type !== 'assign') continue;
+      const name = s.name.name;
+      if (!known.has(name)) {
+        const other = this.kind && DATA[this.kind === 'attention' ? 'softmax' : 'attention'].some((d) => d.name === name);
+        this.report(
+          s.name.span,
+          other ? `'${name}' belongs to ${this.kind === 'attention' ? 'softmax' : 'attention'} problems, not ${this.kind} ones` : `Unknown name '${name}'${hint(name, [...known])}`,
+        );
+        continue;
+      }
+      const prev = this.assigns.get(name);
+      if (prev) {
+        this.report(s.name.span, `${name} is assigned twice (first on line ${prev.span.start.line + 1})`);
+        continue;
+      }
+      this.assigns.set(name, s);
+    }
+  }
+
+  private readSettings() {
+    for (const info of SETTINGS) {
+      const s = this.assigns.get(info.name);
+      if (!s) continue;
+      if (s.value.type !== 'number') {
+        this.report(s.value.span, `${info.name} must be a number`);
+        this.failed.add(info.name);
+        continue;
+      }
+      const v = s.value.value;
+      if (!Number.isFinite(v)) this.report(s.value.span, `${s.value.text} is not a finite number`);
+      else if (info.integer && !Number.isInteger(v)) this.report(s.value.span, `${info.name} must be a whole number, not ${s.value.text}`);
+      else if (v < info.min) this.report(s.value.span, `${info.name} must be at least ${info.min}, not ${s.value.text}`);
+      else if (info.name === 'seed' && v > Number.MAX_SAFE_INTEGER) this.report(s.value.span, 'seed must be below 2^53');
+      else {
+        if (info.name === 'n') this.n = v;
+        else if (info.name === 'd') this.d = v;
+        else if (info.name === 'seed') this.seed = v;
+        else this.reg = v;
+        continue;
+      }
+      this.failed.add(info.name);
+    }
+  }
+
+  /** n and d may be left out when a literal fixes them (e.g. a literal A1 gives both). */
+  private inferSizes(data: DataInfo[]) {
+    for (const info of data) {
+      const s = this.assigns.get(info.name);
+      if (!s || s.value.type !== 'matrix' || s.value.rows.length === 0) continue;
+      const [r, c] = literalShape(s.value, info.vector);
+      const fix = (dim: 'n' | 'd' | 1, value: number) => {
+        if (dim === 'n' && this.n === undefined && !this.failed.has('n')) this.n = value;
+        if (dim === 'd' && this.d === undefined && !this.failed.has('d')) this.d = value;
+      };
+      fix(info.shape[0], r);
+      fix(info.shape[1], c);
+    }
+    for (const dim of ['n', 'd'] as const) {
+      if (this[dim] === undefined && !this.failed.has(dim)) {
+        this.report(this.anchor(), `Missing ${dim}: add \`${dim} = …\` or give a literal ${this.kind === 'attention' ? 'A1' : 'A'} (${SETTINGS.find((s) => s.name === dim)!.doc})`);
+      }
+    }
+    if (this.n !== undefined && this.d !== undefined) {
+      const largest = Math.max(this.n * this.n, this.n * this.d, this.d * this.d);
+      if (largest > MAX_ENTRIES) {
+        this.report(this.anchor(), `Problem too large: a ${this.n}×${this.n} or ${this.d}×${this.d} matrix has ${largest.toLocaleString('en')} entries (limit ${MAX_ENTRIES.toLocaleString('en')})`);
+        this.n = this.d = undefined;
+      }
+    }
+  }
+
+  private dims(info: DataInfo): [number, number] {
+    const get = (d: 'n' | 'd' | 1) => (d === 1 ? 1 : d === 'n' ? this.n! : this.d!);
+    return [get(info.shape[0]), get(info.shape[1])];
+  }
+
+  private info(name: string): DataInfo | undefined {
+    return this.kind ? DATA[this.kind].find((d) => d.name === name) : undefined;
+  }
+
+  /** Evaluates a data item once (memoized); undefined if it or something it depends on has an error. */
+  private resolve(info: DataInfo): Matrix | undefined {
+    const done = this.values.get(info.name);
+    if (done) return done.matrix;
+    if (this.failed.has(info.name)) return undefined;
+    const stmt = this.assigns.get(info.name);
+    if (!stmt) return undefined;
+    if (this.visiting.has(info.name)) {
+      this.report(stmt.value.span, `Circular definition: ${info.name} depends on itself`);
+      this.failed.add(info.name);
+      return undefined;
+    }
+    this.visiting.add(info.name);
+    const m = this.evaluate(info, stmt.value);
+    this.visiting.delete(info.name);
+    if (m) this.values.set(info.name, { stmt, matrix: m });
+    else this.failed.add(info.name);
+    return m;
+  }
+
+  private evaluate(info: DataInfo, e: Expr): Matrix | undefined {
+    const [rows, cols] = this.dims(info);
+    const what = info.vector ? `a vector of length ${rows}` : `${rows}×${cols}`;
+    switch (e.type) {
+      case 'number':
+        this.report(e.span, `${info.name} must be ${what}; a single number is not allowed (use a literal [ … ] or a generator such as normal())`);
+        return undefined;
+      case 'string':
+        this.report(e.span, `${info.name} must be ${what}; loading data from files is not supported yet`);
+        return undefined;
+      case 'matrix':
+        return this.literal(info, e, rows, cols);
+      case 'call':
+        return this.call(info, e, rows, cols);
+    }
+  }
+
+  private literal(info: DataInfo, e: MatrixLit, rows: number, cols: number): Matrix | undefined {
+    if (e.rows.length === 0) {
+      this.report(e.span, `${info.name} is empty`);
+      return undefined;
+    }
+    const width = e.rows[0].length;
+    for (const row of e.rows) {
+      if (row.length !== width) {
+        this.report(spanOfRow(row), `Row has ${row.length} entr${row.length === 1 ? 'y' : 'ies'} but the first row has ${width}`);
+        return undefined;
+      }
+      for (const num of row) {
+        if (!Number.isFinite(num.value)) {
+          this.report(num.span, `${num.text} is not a finite number`);
+          return undefined;
+        }
+      }
+    }
+    const [r, c] = literalShape(e, info.vector);
+    if (r !== rows || c !== cols) {
+      const expected = info.vector ? `a vector of length ${rows}` : `${info.shape[0]}×${info.shape[1]} = ${rows}×${cols}`;
+      const got = info.vector ? `has ${r} entries` : `is ${e.rows.length}×${width}`;
+      this.report(e.span, `${info.name} must be ${expected}, but this literal ${got}`);
+      return undefined;
+    }
+    const data = new Float64Array(rows * cols);
+    let k = 0;
+    for (const row of e.rows) for (const num of row) data[k++] = num.value;
+    return { rows, cols, data };
+  }
+
+  private call(info: DataInfo, e: Call, rows: number, cols: number): Matrix | undefined {
+    const name = e.callee.name;
+    const ref = this.info(name);
+    if (ref && !e.hasParens) {
+      const m = this.resolve(ref);
+      if (!m) {
+        if (!this.assigns.has(name)) this.report(e.span, `${name} is not defined`);
+        return undefined;
+      }
+      if (m.rows !== rows || m.cols !== cols) {
+        this.report(e.span, `${info.name} must be ${rows}×${cols}, but ${name} is ${m.rows}×${m.cols}`);
+        return undefined;
+      }
+      return { rows, cols, data: m.data.slice() };
+    }
+    const gen = GENERATORS.find((g) => g.name === name);
+    if (!gen) {
+      const names = [...GENERATORS.map((g) => g.name), ...(this.kind ? DATA[this.kind].map((d) => d.name) : [])];
+      this.report(e.callee.span, `Unknown generator or name '${name}'${hint(name, names)}`);
+      return undefined;
+    }
+    if (gen.name === 'planted') return this.planted(info, e, rows, cols);
+    const params = this.params(e, gen.params);
+    if (!params) return undefined;
+    const out = zeros(rows, cols);
+    const rng = new Rng(this.seed, hashName(info.name));
+    switch (gen.name) {
+      case 'zeros':
+        return out;
+      case 'ones':
+        out.data.fill(1);
+        return out;
+      case 'identity':
+        if (rows !== cols) {
+          this.report(e.span, `identity needs a square matrix, but ${info.name} is ${rows}×${cols}`);
+          return undefined;
+        }
+        for (let i = 0; i < rows; i++) out.data[i * cols + i] = 1;
+        return out;
+      case 'normal':
+        for (let i = 0; i < out.data.length; i++) out.data[i] = params.mean + params.scale * rng.normal();
+        return out;
+      case 'uniform':
+        if (!(params.high > params.low)) {
+          this.report(e.span, `uniform needs low < high (got low = ${params.low}, high = ${params.high})`);
+          return undefined;
+        }
+        for (let i = 0; i < out.data.length; i++) out.data[i] = params.low + (params.high - params.low) * rng.uniform();
+        return out;
+      case 'simplex': {
+        // A vector is one distribution: lay it out as a single row for the row softmax.
+        const logits = info.vector ? zeros(1, rows) : zeros(rows, cols);
+        for (let i = 0; i < logits.data.length; i++) logits.data[i] = params.scale * rng.normal();
+        const p = rowSoftmax(logits);
+        return { rows, cols, data: p.data };
+      }
+    }
+    return undefined;
+  }
+
+  /** Named or positional numeric arguments, checked against the generator's parameters. */
+  private params(e: Call, spec: { name: string; default?: number }[]): Record<string, number> | undefined {
+    const out: Record<string, number> = {};
+    for (const p of spec) if (p.default !== undefined) out[p.name] = p.default;
+    let ok = true;
+    e.args.forEach((a, i) => {
+      const p = a.name ? spec.find((s) => s.name === a.name!.name) : spec[i];
+      if (!p) {
+        if (a.name) this.report(a.name.span, `${e.callee.name}() has no parameter '${a.name.name}'${hint(a.name.name, spec.map((s) => s.name), spec.length ? `parameters: ${spec.map((s) => s.name).join(', ')}` : 'it takes none')}`);
+        else this.report(a.span, `${e.callee.name}() takes ${spec.length ? `at most ${spec.length} argument${spec.length > 1 ? 's' : ''}` : 'no arguments'}`);
+        ok = false;
+        return;
+      }
+      if (a.value.type !== 'number') {
+        this.report(a.value.span, `${p.name} must be a number`);
+        ok = false;
+      } else if (!Number.isFinite(a.value.value)) {
+        this.report(a.value.span, `${a.value.text} is not a finite number`);
+        ok = false;
+      } else out[p.name] = a.value.value;
+    });
+    return ok ? out : undefined;
+  }
+
+  private planted(info: DataInfo, e: Call, rows: number, cols: number): Matrix | undefined {
+    const target = this.kind === 'attention' ? 'B' : 'b';
+    const hidden = this.kind === 'attention' ? 'Xstar' : 'xstar';
+    if (info.name !== target) {
+      this.report(e.span, `planted() builds the target ${target}, not ${info.name}`);
+      return undefined;
+    }
+    if (e.args.length > 1 || (e.args[0] && (e.args[0].name || e.args[0].value.type !== 'call' || e.args[0].value.callee.name !== hidden))) {
+      this.report(e.args[0]?.span ?? e.span, `planted takes the hidden point by name: planted(${hidden})`);
+      return undefined;
+    }
+    if (!this.assigns.has(hidden)) {
+      this.report(e.span, `planted() needs ${hidden}: add \`${hidden} = normal(scale = 1)\``);
+      return undefined;
+    }
+    const xs = this.resolve(this.info(hidden)!);
+    if (this.kind === 'attention') {
+      const A1 = this.resolve(this.info('A1')!);
+      const A2 = this.resolve(this.info('A2')!);
+      if (!xs || !A1 || !A2) return undefined;
+      return rowSoftmax(matmulBT(matmul(A1, xs), A2));
+    }
+    const A = this.resolve(this.info('A')!);
+    if (!xs || !A) return undefined;
+    const z = matmul(A, xs); // n×1
+    const p = rowSoftmax({ rows: 1, cols: rows, data: z.data });
+    return { rows, cols, data: p.data };
+  }
+
+  /** The normalized problem fits distributions: warn about target rows that are not on the simplex. */
+  private checkTarget() {
+    const name = this.kind === 'attention' ? 'B' : 'b';
+    const t = this.values.get(name);
+    if (!t || this.variant !== 'normalized') return;
+    const rowLen = this.kind === 'attention' ? t.matrix.cols : t.matrix.rows;
+    const count = t.matrix.data.length / rowLen;
+    for (let i = 0; i < count; i++) {
+      let sum = 0;
+      let min = Infinity;
+      for (let j = 0; j < rowLen; j++) {
+        const v = t.matrix.data[i * rowLen + j];
+        sum += v;
+        min = Math.min(min, v);
+      }
+      if (min < 0 || Math.abs(sum - 1) > 1e-6) {
+        const where = this.kind === 'attention' ? `Row ${i + 1} of B` : 'b';
+        this.report(t.stmt!.value.span, `${where} is not a probability distribution (sum ${fmt(sum)}, min ${fmt(min)}): softmax outputs can never match it exactly`, 'warning');
+        return;
+      }
+    }
+  }
+
+  private readSolves(): { solves: SolveSpec[]; solveStmts: SolveStmt[] } {
+    const solves: SolveSpec[] = [];
+    const solveStmts: SolveStmt[] = [];
+    for (const s of this.tree.statements) {
+      if (s.type !== 'solve') continue;
+      const index = solveStmts.length;
+      solveStmts.push(s);
+      const m = s.method!;
+      if (!(METHOD_NAMES as string[]).includes(m.name)) {
+        this.report(m.span, `Unknown method '${m.name}'${hint(m.name, METHOD_NAMES, `use ${METHOD_NAMES.join(', ')}`)}`);
+        continue;
+      }
+      const method = METHODS[m.name as MethodName];
+      const given: Record<string, number> = {};
+      let ok = true;
+      for (const o of s.options) {
+        const info = method.options.find((x) => x.name === o.name.name);
+        const v = o.value.value;
+        let problem: string | undefined;
+        if (!info) problem = `${m.name} has no option '${o.name.name}'${hint(o.name.name, method.options.map((x) => x.name), `options: ${method.options.map((x) => x.name).join(', ')}`)}`;
+        else if (o.name.name in given) problem = `Option ${o.name.name} is given twice`;
+        else if (!Number.isFinite(v)) problem = `${o.value.text} is not a finite number`;
+        else if (info.integer && !Number.isInteger(v)) problem = `${info.name} must be a whole number`;
+        else if (info.min !== undefined && (info.exclusiveMin ? v <= info.min : v < info.min)) problem = `${info.name} must be ${info.exclusiveMin ? 'greater than' : 'at least'} ${info.min}, not ${o.value.text}`;
+        else if (info.max !== undefined && v > info.max) problem = `${info.name} must be at most ${info.max}, not ${o.value.text}`;
+        if (problem) {
+          this.report(info ? o.value.span : o.name.span, problem);
+          ok = false;
+        } else given[o.name.name] = v;
+      }
+      if (!ok) continue;
+      const label = [m.name, ...s.options.map((o) => `${o.name.name}=${o.value.text}`)].join(' ');
+      solves.push({ index, method: m.name as MethodName, options: withDefaults(m.name as MethodName, given), line: s.span.start.line, label });
+    }
+    if (solveStmts.length === 0 && this.problemStmt) this.report(this.problemStmt.span, 'No solve block: add e.g. `solve gd lr = 0.5 steps = 500` to run a solver', 'info');
+    return { solves, solveStmts };
+  }
+
+  private build(): Problem | undefined {
+    if (!this.kind || !this.variant || this.n === undefined || this.d === undefined) return undefined;
+    const get = (name: string) => this.values.get(name)?.matrix;
+    const base = { variant: this.variant, n: this.n, d: this.d, reg: this.reg };
+    if (this.kind === 'attention') {
+      return { kind: 'attention', ...base, A1: get('A1')!, A2: get('A2')!, B: get('B')!, X0: get('X0') ?? zeros(this.d, this.d) };
+    }
+    return { kind: 'softmax', ...base, A: get('A')!, b: get('b')!.data, x0: get('x0')?.data ?? new Float64Array(this.d) };
+  }
+}
+
+function literalShape(e: MatrixLit, vector: boolean): [number, number] {
+  const r = e.rows.length;
+  const c = e.rows[0]?.length ?? 0;
+  // A vector may be written as one row (or as one column, which is already len×1).
+  return vector && r === 1 ? [c, 1] : [r, c];
+}
+
+function spanOfRow(row: { span: Span }[]): Span {
+  return { start: row[0].span.start, end: row[row.length - 1].span.end };
+}
+
+/** " (did you mean 'x'?)" when a candidate is close, else " (fallback)" or nothing. */
+function hint(word: string, candidates: readonly string[], fallback?: string): string {
+  const s = suggest(word, candidates);
+  return s ? ` (did you mean '${s}'?)` : fallback ? ` (${fallback})` : '';
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(4) : String(x);
+}

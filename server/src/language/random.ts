@@ -1,0 +1,106 @@
+/**
+ * Seeded random numbers, reproducible bit-for-bit on every platform. Math.random is unseeded and
+ * Math.log/Math.cos are implementation-approximated by the JS spec, so this module uses only integer ops,
+ * IEEE-754 basic arithmetic and Math.sqrt (all exactly specified): xoshiro128** for bits, a 53-bit uniform,
+ * and Marsaglia's polar method with a logarithm built from + − × ÷ alone.
+ */
+
+/** splitmix32 step: spreads a seed over the 128-bit xoshiro state. */
+function splitmix32(state: { s: number }): number {
+  state.s = (state.s + 0x9e3779b9) | 0;
+  let z = state.s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** FNV-1a of a string: gives each named matrix its own stream, so adding one matrix never changes another. */
+export function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+const LN2_HI = 6.93147180369123816490e-01; // ln 2 split so e·LN2_HI is exact for |e| < 2^11
+const LN2_LO = 1.90821492927058770002e-10;
+
+/** Natural log from basic arithmetic only (deterministic everywhere); accurate to a few ulp for x > 0. */
+export function detLn(x: number): number {
+  if (!(x > 0) || x === Infinity) return x === 0 ? -Infinity : x === Infinity ? Infinity : NaN;
+  let e = 0;
+  let m = x;
+  while (m >= 2) { m /= 2; e++; } // exact: scaling by two
+  while (m < 1) { m *= 2; e--; }
+  if (m > Math.SQRT2) { m /= 2; e++; }
+  // ln m = 2·atanh(t), t = (m−1)/(m+1), |t| ≤ 0.1716: the odd series converges to 1e-17 in 12 terms.
+  const t = (m - 1) / (m + 1);
+  const t2 = t * t;
+  let term = t;
+  let sum = 0;
+  for (let k = 1; k <= 25; k += 2) {
+    sum += term / k;
+    term *= t2;
+  }
+  return e * LN2_HI + (2 * sum + e * LN2_LO);
+}
+
+export class Rng {
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
+  private spare: number | undefined;
+
+  /** `seed` is any non-negative integer below 2^53; `stream` separates independent sequences (e.g. hashName). */
+  constructor(seed: number, stream = 0) {
+    const st = { s: (seed >>> 0) ^ Math.imul(Math.floor(seed / 4294967296) | 0, 0x27d4eb2d) ^ stream };
+    this.a = splitmix32(st);
+    this.b = splitmix32(st);
+    this.c = splitmix32(st);
+    this.d = splitmix32(st);
+    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1; // the all-zero state is a fixed point
+  }
+
+  /** xoshiro128**: next 32 random bits as an unsigned integer. */
+  nextUint32(): number {
+    const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
+    const t = this.b << 9;
+    this.c ^= this.a;
+    this.d ^= this.b;
+    this.b ^= this.c;
+    this.a ^= this.d;
+    this.c ^= t;
+    this.d = rotl(this.d, 11);
+    return result;
+  }
+
+  /** Uniform on [0, 1) with 53 random bits (every value is an exact double). */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5; // 27 bits
+    const lo = this.nextUint32() >>> 6; // 26 bits
+    return (hi * 67108864 + lo) / 9007199254740992;
+  }
+
+  /** Standard normal by Marsaglia's polar method (pairs; the second value is kept for the next call). */
+  normal(): number {
+    if (this.spare !== undefined) {
+      const s = this.spare;
+      this.spare = undefined;
+      return s;
+    }
+    for (;;) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const f = Math.sqrt((-2 * detLn(s)) / s);
+        this.spare = v * f;
+        return u * f;
+      }
+    }
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}

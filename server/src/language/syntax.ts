@@ -1,0 +1,87 @@
+/** Positions, ranges and the syntax tree of a .regress document. Lines and columns are 0-based UTF-16 offsets, as in LSP. */
+
+export interface Pos {
+  line: number;
+  col: number;
+}
+export interface Span {
+  start: Pos;
+  end: Pos;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+export interface Diagnostic {
+  span: Span;
+  severity: Severity;
+  message: string;
+}
+
+export interface Ident {
+  name: string;
+  span: Span;
+}
+
+export interface NumberLit {
+  type: 'number';
+  value: number;
+  /** Source text, e.g. "1e-3", for messages. */
+  text: string;
+  span: Span;
+}
+export interface MatrixLit {
+  type: 'matrix';
+  rows: NumberLit[][];
+  span: Span;
+}
+/** `name(args)` or a bare generator name such as `zeros` (hasParens false). */
+export interface Call {
+  type: 'call';
+  callee: Ident;
+  args: Arg[];
+  hasParens: boolean;
+  span: Span;
+}
+export interface StringLit {
+  type: 'string';
+  value: string;
+  span: Span;
+}
+export type Expr = NumberLit | MatrixLit | Call | StringLit;
+export interface Arg {
+  name?: Ident;
+  value: Expr;
+  span: Span;
+}
+
+export interface ProblemStmt {
+  type: 'problem';
+  keyword: Ident;
+  kind?: Ident;
+  variant?: Ident;
+  span: Span;
+}
+export interface AssignStmt {
+  type: 'assign';
+  name: Ident;
+  value: Expr;
+  span: Span;
+}
+export interface SolveStmt {
+  type: 'solve';
+  keyword: Ident;
+  method?: Ident;
+  options: { name: Ident; value: NumberLit; span: Span }[];
+  span: Span;
+}
+export type Statement = ProblemStmt | AssignStmt | SolveStmt;
+
+export interface SyntaxTree {
+  statements: Statement[];
+  diagnostics: Diagnostic[];
+  comments: Span[];
+  lineCount: number;
+}
+
+export function spanOf(a: Span, b: Span): Span {
+  return { start: a.start, end: b.end };
+}

@@ -1,0 +1,138 @@
+/**
+ * Every name the .regress language knows, with its shape and documentation: the one source for validation,
+ * completion, hover and docs/regress-language.md.
+ */
+import type { ProblemKind } from '../../../protocol/results';
+
+export type Dim = 'n' | 'd' | 1;
+
+export interface SettingInfo {
+  name: 'n' | 'd' | 'seed' | 'reg';
+  integer: boolean;
+  min: number;
+  default?: number;
+  doc: string;
+}
+
+export interface DataInfo {
+  name: string;
+  /** [rows, cols]; vectors are [len, 1]. */
+  shape: [Dim, Dim];
+  vector: boolean;
+  required: boolean;
+  doc: string;
+}
+
+export const SETTINGS: SettingInfo[] = [
+  { name: 'n', integer: true, min: 1, doc: 'Number of rows of the data (document length): A is n×d, B is n×n.' },
+  { name: 'd', integer: true, min: 1, doc: 'Embedding dimension: A is n×d, X is d×d.' },
+  { name: 'seed', integer: true, min: 0, default: 0, doc: 'Seed of every random generator in the file. Each named matrix draws from its own stream, so adding one never changes another.' },
+  { name: 'reg', integer: false, min: 0, default: 0, doc: 'Regularization weight λ: adds 0.5·λ·‖x‖² to the loss (0 = none).' },
+];
+
+export const DATA: Record<ProblemKind, DataInfo[]> = {
+  attention: [
+    { name: 'A1', shape: ['n', 'd'], vector: false, required: true, doc: 'Query-side data A1 ∈ R^{n×d}: S = A1·X·A2ᵀ.' },
+    { name: 'A2', shape: ['n', 'd'], vector: false, required: true, doc: 'Key-side data A2 ∈ R^{n×d}. `A2 = A1` gives self-attention.' },
+    { name: 'B', shape: ['n', 'n'], vector: false, required: true, doc: 'Target attention matrix B ∈ R^{n×n}; rows are distributions for the normalized problem.' },
+    { name: 'X0', shape: ['d', 'd'], vector: false, required: false, doc: 'Initial point X₀ ∈ R^{d×d} (default zeros).' },
+    { name: 'Xstar', shape: ['d', 'd'], vector: false, required: false, doc: 'Hidden X* ∈ R^{d×d} used by planted(): B = rowsoftmax(A1·X*·A2ᵀ).' },
+  ],
+  softmax: [
+    { name: 'A', shape: ['n', 'd'], vector: false, required: true, doc: 'Document A ∈ R^{n×d} (n words, d-dimensional embeddings).' },
+    { name: 'b', shape: ['n', 1], vector: true, required: true, doc: 'Target b ∈ R^n; a distribution for the normalized problem.' },
+    { name: 'x0', shape: ['d', 1], vector: true, required: false, doc: 'Initial point x₀ ∈ R^d (default zeros).' },
+    { name: 'xstar', shape: ['d', 1], vector: true, required: false, doc: 'Hidden x* ∈ R^d used by planted(): b = softmax(A·x*).' },
+  ],
+};
+
+export interface GeneratorParam {
+  name: string;
+  default?: number;
+  doc: string;
+}
+export interface GeneratorInfo {
+  name: string;
+  params: GeneratorParam[];
+  doc: string;
+  snippet: string;
+}
+
+export const GENERATORS: GeneratorInfo[] = [
+  { name: 'zeros', params: [], doc: 'All entries 0.', snippet: 'zeros' },
+  { name: 'ones', params: [], doc: 'All entries 1.', snippet: 'ones' },
+  { name: 'identity', params: [], doc: 'The identity (square matrices only, e.g. X0).', snippet: 'identity' },
+  {
+    name: 'normal',
+    params: [
+      { name: 'scale', default: 1, doc: 'Standard deviation.' },
+      { name: 'mean', default: 0, doc: 'Mean.' },
+    ],
+    doc: 'Independent Gaussian entries, mean + scale·N(0, 1), from the file seed and the name.',
+    snippet: 'normal(scale = ${1:1.0})',
+  },
+  {
+    name: 'uniform',
+    params: [
+      { name: 'low', default: -1, doc: 'Lower end.' },
+      { name: 'high', default: 1, doc: 'Upper end.' },
+    ],
+    doc: 'Independent uniform entries on [low, high).',
+    snippet: 'uniform(low = ${1:-1}, high = ${2:1})',
+  },
+  {
+    name: 'simplex',
+    params: [{ name: 'scale', default: 1, doc: 'Spread of the logits: larger is peakier.' }],
+    doc: 'Each row a probability distribution: softmax(scale·N(0, 1)) per row (a vector is one distribution).',
+    snippet: 'simplex(scale = ${1:1.0})',
+  },
+  {
+    name: 'planted',
+    params: [],
+    doc: 'A realisable target: B = rowsoftmax(A1·X*·A2ᵀ) (or b = softmax(A·x*)) from the hidden Xstar (xstar), so the optimal loss is 0.',
+    snippet: 'planted(${1:Xstar})',
+  },
+];
+
+export const PROBLEM_KINDS: { name: ProblemKind; doc: string }[] = [
+  { name: 'attention', doc: 'Matrix form (paper 2): X ∈ R^{d×d}, S = A1·X·A2ᵀ, n softmax regressions sharing X.' },
+  { name: 'softmax', doc: 'Vector form (paper 1): x ∈ R^d, f(x) = softmax(A·x).' },
+];
+export const VARIANTS = [
+  { name: 'normalized', doc: 'Loss 0.5‖rowsoftmax(S) − B‖_F² (vector: 0.5‖softmax(Ax) − b‖²).' },
+  { name: 'rescaled', doc: 'Loss 0.5‖exp(S) − diag(exp(S)·1)·B‖_F² (vector: 0.5‖exp(Ax) − ⟨exp(Ax), 1⟩·b‖²). Not shift-invariant: large entries of S overflow exp.' },
+] as const;
+
+export const KEYWORDS = {
+  problem: 'Declares the problem: `problem attention normalized` (kinds: attention, softmax; variants: normalized, rescaled).',
+  solve: 'A solver run: `solve METHOD option = value …`. Several solve blocks are compared in one panel.',
+};
+
+/** Edit distance ≤ 2 (case-insensitive) candidates, closest first, for "did you mean" hints. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    const dist = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (dist < bestD) {
+      bestD = dist;
+      best = c;
+    }
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0];
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j];
+      prev[j] = Math.min(prev[j] + 1, prev[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length];
+}

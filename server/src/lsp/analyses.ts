@@ -1,0 +1,41 @@
+/**
+ * Per-document analyses: computed on demand, memoized by document version, and published as diagnostics after
+ * a debounce so typing never queues a backlog of work.
+ */
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from '../language/analyze';
+
+export class Analyses {
+  private readonly cache = new Map<string, { version: number; analysis: Analysis }>();
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly publish: (doc: TextDocument, a: Analysis) => void,
+    private readonly debounceMs: number,
+  ) {}
+
+  get(doc: TextDocument): Analysis {
+    const hit = this.cache.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit.analysis;
+    const analysis = analyze(doc.getText());
+    this.cache.set(doc.uri, { version: doc.version, analysis });
+    return analysis;
+  }
+
+  /** Schedule a publish; `immediate` for open (the user expects squiggles at once), debounced for edits. */
+  changed(doc: TextDocument, immediate = false) {
+    clearTimeout(this.timers.get(doc.uri));
+    const run = () => {
+      this.timers.delete(doc.uri);
+      this.publish(doc, this.get(doc));
+    };
+    if (immediate) run();
+    else this.timers.set(doc.uri, setTimeout(run, this.debounceMs));
+  }
+
+  closed(uri: string) {
+    clearTimeout(this.timers.get(uri));
+    this.timers.delete(uri);
+    this.cache.delete(uri);
+  }
+}

@@ -1,0 +1,89 @@
+/** Hover: documentation for keywords, generators, methods and options; shape and norms for data. */
+import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
+import type { Hover } from 'vscode-languageserver/node';
+import type { Analysis } from '../language/analyze';
+import type { Span } from '../language/syntax';
+import { DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import type { Matrix } from '../problem';
+import { METHODS } from '../solver/methods';
+import { contains, toRange } from './convert';
+
+/** Largest matrix whose spectral norm is computed on hover (SVD cost grows fast; hovers must stay instant). */
+const SVD_MAX_ENTRIES = 250_000;
+
+export function hoverAt(a: Analysis, line: number, col: number): Hover | null {
+  const md = (value: string, span: Span): Hover => ({ contents: { kind: 'markdown', value }, range: toRange(span) });
+  for (const s of a.tree.statements) {
+    if (!contains(s.span, line, col)) continue;
+    if (s.type === 'problem') {
+      if (contains(s.keyword.span, line, col)) return md(KEYWORDS.problem, s.keyword.span);
+      const kind = s.kind && contains(s.kind.span, line, col) ? PROBLEM_KINDS.find((k) => k.name === s.kind!.name) : undefined;
+      if (kind) return md(`**${kind.name}** — ${kind.doc}`, s.kind!.span);
+      const variant = s.variant && contains(s.variant.span, line, col) ? VARIANTS.find((v) => v.name === s.variant!.name) : undefined;
+      if (variant) return md(`**${variant.name}** — ${variant.doc}`, s.variant!.span);
+    } else if (s.type === 'solve') {
+      const method = s.method ? METHODS[s.method.name as keyof typeof METHODS] : undefined;
+      if (contains(s.keyword.span, line, col)) return md(KEYWORDS.solve, s.keyword.span);
+      if (method && s.method && contains(s.method.span, line, col)) {
+        const opts = method.options.map((o) => `- \`${o.name}\` (default ${o.default}): ${o.doc}`).join('\n');
+        return md(`**${method.title}**\n\n${method.doc}\n\n${opts}`, s.method.span);
+      }
+      for (const o of s.options) {
+        const info = method?.options.find((x) => x.name === o.name.name);
+        if (info && contains(o.span, line, col)) return md(`\`${info.name}\` — ${info.doc} Default ${info.default}.`, o.span);
+      }
+    } else {
+      if (contains(s.name.span, line, col)) {
+        const setting = SETTINGS.find((x) => x.name === s.name.name);
+        if (setting) return md(`**${setting.name}** — ${setting.doc}`, s.name.span);
+        const info = [...DATA.attention, ...DATA.softmax].find((x) => x.name === s.name.name);
+        const value = a.values.get(s.name.name);
+        if (info) return md(`**${info.name}** — ${info.doc}${value ? `\n\n${describeMatrix(value.matrix, info.vector)}` : ''}`, s.name.span);
+      }
+      const callee = s.value.type === 'call' ? s.value.callee : undefined;
+      const gen = callee && contains(callee.span, line, col) ? GENERATORS.find((g) => g.name === callee.name) : undefined;
+      if (gen && callee) {
+        const params = gen.params.map((p) => `- \`${p.name}\` (default ${p.default}): ${p.doc}`).join('\n');
+        return md(`**${gen.name}** — ${gen.doc}${params ? `\n\n${params}` : ''}`, callee.span);
+      }
+    }
+  }
+  return null;
+}
+
+/** Shape, norms, range and (for square-ish targets) whether rows are distributions. */
+export function describeMatrix(m: Matrix, vector: boolean): string {
+  let fro = 0, min = Infinity, max = -Infinity;
+  for (const v of m.data) {
+    fro += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const rows: string[] = [];
+  rows.push(`| shape | ${vector ? `vector, length ${m.rows}` : `${m.rows}×${m.cols}`} |`);
+  if (vector) rows.push(`| ‖·‖₂ | ${fmt(Math.sqrt(fro))} |`);
+  else {
+    rows.push(`| ‖·‖ (spectral) | ${m.data.length <= SVD_MAX_ENTRIES ? fmt(spectralNorm(m)) : 'not computed (large)'} |`);
+    rows.push(`| ‖·‖_F | ${fmt(Math.sqrt(fro))} |`);
+  }
+  rows.push(`| min / max | ${fmt(min)} / ${fmt(max)} |`);
+  const rowLen = vector ? m.rows : m.cols;
+  let allSimplex = min >= 0;
+  for (let i = 0; allSimplex && i < m.data.length; i += rowLen) {
+    let s = 0;
+    for (let j = 0; j < rowLen; j++) s += m.data[i + j];
+    allSimplex = Math.abs(s - 1) <= 1e-9;
+  }
+  rows.push(`| ${vector ? 'a distribution' : 'rows are distributions'} | ${allSimplex ? 'yes' : 'no'} |`);
+  return `| | |\n|---|---|\n${rows.join('\n')}`;
+}
+
+export function spectralNorm(m: Matrix): number {
+  const mm = new MlMatrix(m.rows, m.cols);
+  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) mm.set(i, j, m.data[i * m.cols + j]);
+  return new SingularValueDecomposition(mm, { computeLeftSingularVectors: false, computeRightSingularVectors: false }).norm2;
+}
+
+function fmt(x: number): string {
+  return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4);
+}
