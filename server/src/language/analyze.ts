@@ -136,7 +136,7 @@ class Analyzer {
       const s = this.assigns.get(info.name);
       if (!s) continue;
       if (s.value.type !== 'number') {
-        this.report(s.value.span, `${info.name} must be a number`);
+        if (s.value.type !== 'invalid') this.report(s.value.span, `${info.name} must be a number`);
         this.failed.add(info.name);
         continue;
       }
@@ -226,6 +226,8 @@ class Analyzer {
         return this.literal(info, e, rows, cols);
       case 'call':
         return this.call(info, e, rows, cols);
+      case 'invalid':
+        return undefined;
     }
   }
 

@@ -71,7 +71,16 @@ class Parser {
       throw new SyntaxError(this.is('newline') || this.is('eof') ? name.span : this.tok.span, `Expected '=' after '${name.name}' (write ${name.name} = value)`);
     }
     this.next();
-    const value = this.expr();
+    let value: Expr;
+    try {
+      value = this.expr();
+    } catch (e) {
+      // Keep the assignment with an error node, so analysis does not also report the name as missing.
+      if (!(e instanceof SyntaxError)) throw e;
+      this.diagnostics.push({ span: e.span, severity: 'error', message: e.message });
+      this.skipStatement();
+      value = { type: 'invalid', span: e.span };
+    }
     return { type: 'assign', name, value, span: { start: name.span.start, end: value.span.end } };
   }
 

@@ -46,7 +46,12 @@ export interface StringLit {
   value: string;
   span: Span;
 }
-export type Expr = NumberLit | MatrixLit | Call | StringLit;
+/** A value that failed to parse: its error is already reported, so analysis treats it as silently unusable. */
+export interface InvalidExpr {
+  type: 'invalid';
+  span: Span;
+}
+export type Expr = NumberLit | MatrixLit | Call | StringLit | InvalidExpr;
 export interface Arg {
   name?: Ident;
   value: Expr;
