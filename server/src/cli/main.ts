@@ -8,6 +8,7 @@ import type { ToPanel } from '../../../protocol/webview';
 import type { SolveResult } from '../../../protocol/results';
 import { renderPanelHtml, makeNonce } from '../../../webview/page';
 import { analyze, type Analysis } from '../language/analyze';
+import { cachedReader } from '../language/datafiles';
 import { toRows } from '../math/dense';
 import { evaluate, runSolve } from '../solver/run';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
@@ -39,7 +40,9 @@ function main(argv: string[]): number {
     process.stderr.write(`regress-lab: cannot read ${args.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}\n`);
     return 2;
   }
-  const analysis = analyze(text);
+  // The CLI's workspace: the current directory and the problem file's folder.
+  const documentPath = resolve(args.file);
+  const analysis = analyze(text, { documentPath, roots: [process.cwd(), dirname(documentPath)], read: cachedReader() });
   const shown = analysis.diagnostics.filter((d) => d.severity !== 'info');
   const hasErrors = shown.some((d) => d.severity === 'error');
   if (args.command === 'check') {

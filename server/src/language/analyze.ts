@@ -7,6 +7,7 @@ import type { MethodName, ProblemKind, Variant } from '../../../protocol/results
 import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
 import type { Matrix, Problem, SolveSpec } from '../problem';
 import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
+import { parseDataFile, resolveDataPath, type FileAccess } from './datafiles';
 import { parse } from './parser';
 import { hashName, Rng } from './random';
 import type { AssignStmt, Call, Diagnostic, Expr, MatrixLit, ProblemStmt, Severity, SolveStmt, Span, SyntaxTree } from './syntax';
@@ -14,6 +15,9 @@ import { DATA, type DataInfo, GENERATORS, PROBLEM_KINDS, SETTINGS, suggest, VARI
 
 /** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
 export const MAX_ENTRIES = 1 << 25;
+
+/** ln(Number.MAX_VALUE)/2: beyond it exp(S)² overflows, so the rescaled loss cannot be represented. */
+export const RESCALED_OVERFLOW = Math.log(Number.MAX_VALUE) / 2;
 
 export interface Analysis {
   tree: SyntaxTree;
@@ -29,8 +33,9 @@ export interface Analysis {
   problem?: Problem;
 }
 
-export function analyze(text: string): Analysis {
-  return new Analyzer(parse(text)).run();
+/** `files` gives access to the workspace for load(); without it (untitled buffers) load() is an error. */
+export function analyze(text: string, files?: FileAccess): Analysis {
+  return new Analyzer(parse(text), files).run();
 }
 
 class Analyzer {
@@ -47,7 +52,10 @@ class Analyzer {
   private seed = 0;
   private reg = 0;
 
-  constructor(private readonly tree: SyntaxTree) {
+  constructor(
+    private readonly tree: SyntaxTree,
+    private readonly files?: FileAccess,
+  ) {
     this.diags = [...tree.diagnostics];
   }
 
@@ -67,6 +75,7 @@ class Analyzer {
         else if (info.required) this.report(this.anchor(), `Missing ${info.name}: add \`${info.name} = …\` (${info.doc})`);
       }
       this.checkTarget();
+      this.checkOverflow();
     }
     const { solves, solveStmts } = this.readSolves();
     const problem = this.diags.some((d) => d.severity === 'error') ? undefined : this.build();
@@ -220,7 +229,7 @@ class Analyzer {
         this.report(e.span, `${info.name} must be ${what}; a single number is not allowed (use a literal [ … ] or a generator such as normal())`);
         return undefined;
       case 'string':
-        this.report(e.span, `${info.name} must be ${what}; loading data from files is not supported yet`);
+        this.report(e.span, `To read ${info.name} from a file write load(${JSON.stringify(e.value)})`);
         return undefined;
       case 'matrix':
         return this.literal(info, e, rows, cols);
@@ -284,6 +293,7 @@ class Analyzer {
       return undefined;
     }
     if (gen.name === 'planted') return this.planted(info, e, rows, cols);
+    if (gen.name === 'load') return this.load(info, e, rows, cols);
     const params = this.params(e, gen.params);
     if (!params) return undefined;
     const out = zeros(rows, cols);
@@ -320,6 +330,45 @@ class Analyzer {
       }
     }
     return undefined;
+  }
+
+  private load(info: DataInfo, e: Call, rows: number, cols: number): Matrix | undefined {
+    const arg = e.args[0];
+    if (e.args.length !== 1 || arg.name || arg.value.type !== 'string') {
+      this.report(arg?.span ?? e.span, 'load takes one file path in quotes: load("data/A1.csv")');
+      return undefined;
+    }
+    const given = arg.value.value;
+    if (!this.files) {
+      this.report(arg.span, 'Save this file in a workspace folder first: data paths are relative to it');
+      return undefined;
+    }
+    const where = resolveDataPath(this.files, given);
+    if (!where.ok) {
+      this.report(arg.span, where.message);
+      return undefined;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = this.files.read(where.path);
+    } catch (err) {
+      this.report(arg.span, `Cannot read ${given}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+      return undefined;
+    }
+    const loaded = parseDataFile(given, bytes);
+    if (!loaded.ok) {
+      this.report(arg.span, `${given}: ${loaded.message}`);
+      return undefined;
+    }
+    const m = loaded.value;
+    // A vector may be stored 1-D, as a column or as a row.
+    const fits = info.vector ? m.data.length === rows && (m.rows === 1 || m.cols === 1) : m.rows === rows && m.cols === cols;
+    if (!fits) {
+      const expected = info.vector ? `a vector of length ${rows}` : `${info.shape[0]}×${info.shape[1]} = ${rows}×${cols}`;
+      this.report(arg.span, `${info.name} must be ${expected}, but ${given} holds ${m.vector ? `a vector of length ${m.rows}` : `${m.rows}×${m.cols}`}`);
+      return undefined;
+    }
+    return { rows, cols, data: m.data };
   }
 
   /** Named or positional numeric arguments, checked against the generator's parameters. */
@@ -394,6 +443,33 @@ class Analyzer {
         const where = this.kind === 'attention' ? `Row ${i + 1} of B` : 'b';
         this.report(t.stmt!.value.span, `${where} is not a probability distribution (sum ${fmt(sum)}, min ${fmt(min)}): softmax outputs can never match it exactly`, 'warning');
         return;
+      }
+    }
+  }
+
+  /**
+   * The rescaled loss squares exp(S): it overflows once an entry of S passes ln(MAX_VALUE)/2 ≈ 354.9. Warn when
+   * the initial point (or the planted optimum) is already there; the solver stops cleanly if a step gets there.
+   */
+  private checkOverflow() {
+    if (this.variant !== 'rescaled') return;
+    const needed = this.kind === 'attention' ? ['A1', 'A2'] : ['A'];
+    if (!needed.every((n) => this.values.has(n))) return;
+    const get = (n: string) => this.values.get(n)!.matrix;
+    const worst = (x: Matrix | undefined): number => {
+      if (!x) return 0;
+      const S = this.kind === 'attention' ? matmulBT(matmul(get('A1'), x), get('A2')) : matmul(get('A'), x);
+      let m = 0;
+      for (const v of S.data) m = Math.max(m, Math.abs(v));
+      return m;
+    };
+    const [start, hidden] = this.kind === 'attention' ? ['X0', 'Xstar'] : ['x0', 'xstar'];
+    for (const name of [start, hidden]) {
+      const v = this.values.get(name);
+      const m = worst(v?.matrix);
+      if (v?.stmt && m > RESCALED_OVERFLOW) {
+        const what = this.kind === 'attention' ? `A1·${name}·A2ᵀ` : `A·${name}`;
+        this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and overflows above ${RESCALED_OVERFLOW.toFixed(1)}; scale the data down`, 'warning');
       }
     }
   }

@@ -33,7 +33,8 @@ export function lex(text: string): Lexed {
     if (ch === '\n' || ch === '\r') {
       const start = at(i);
       i += ch === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      tokens.push({ kind: 'newline', text: '\n', span: { start, end: { line, col: start.col + 1 } } });
+      // Zero-width at the end of the line, so a range pointing at it stays inside the line.
+      tokens.push({ kind: 'newline', text: '\n', span: { start, end: start } });
       line++;
       lineStart = i;
       continue;

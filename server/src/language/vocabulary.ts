@@ -87,6 +87,12 @@ export const GENERATORS: GeneratorInfo[] = [
     snippet: 'simplex(scale = ${1:1.0})',
   },
   {
+    name: 'load',
+    params: [],
+    doc: 'Data from a workspace file: `load("data/A1.csv")` (CSV/TSV/TXT, or NumPy .npy). The path is relative to this file and must stay inside the workspace.',
+    snippet: 'load("${1:data.csv}")',
+  },
+  {
     name: 'planted',
     params: [],
     doc: 'A realisable target: B = rowsoftmax(A1·X*·A2ᵀ) (or b = softmax(A·x*)) from the hidden Xstar (xstar), so the optimal loss is 0.',

@@ -3,14 +3,18 @@
  * Started by the extension (IPC) or by any LSP client with --stdio.
  */
 import { join } from 'node:path';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+import { fileURLToPath } from 'node:url';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Methods, type ServerStatusParams, type SolveParams } from '../../../protocol/lsp';
 import { SolveScheduler } from '../jobs/scheduler';
 import { Analyses } from './analyses';
+import { formatDocument } from '../language/format';
 import { codeLenses } from './codelens';
+import { completions } from './completion';
 import { toLspDiagnostic } from './convert';
 import { hoverAt } from './hover';
+import { documentSymbols, foldingRanges } from './outline';
 import { handleSolve } from './solve';
 
 /** Options the client may pass in initializationOptions. */
@@ -23,6 +27,12 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let analyses!: Analyses;
 let scheduler!: SolveScheduler;
+let roots: string[] = [];
+
+function setRoots(folders: WorkspaceFolder[] | null | undefined, rootUri?: string | null) {
+  const uris = folders?.length ? folders.map((f) => f.uri) : rootUri ? [rootUri] : [];
+  roots = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
+}
 
 function sendStatus(running: number, queued: number) {
   const quiescent = running === 0 && queued === 0;
@@ -38,9 +48,11 @@ function sendStatus(running: number, queued: number) {
 
 connection.onInitialize((params) => {
   const opts = (params.initializationOptions ?? {}) as InitOptions;
+  setRoots(params.workspaceFolders, params.rootUri);
   analyses = new Analyses(
     (doc, a) => void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.diagnostics.map(toLspDiagnostic) }),
     opts.diagnosticsDelayMs ?? 200,
+    () => roots,
   );
   scheduler = new SolveScheduler(join(__dirname, 'solverWorker.js'), opts.maxConcurrentRuns ?? 1, (s) => sendStatus(s.running, s.queued));
   return {
@@ -48,12 +60,20 @@ connection.onInitialize((params) => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       codeLensProvider: { resolveProvider: false },
+      completionProvider: { triggerCharacters: ['=', '(', ' ', ','] },
+      documentSymbolProvider: true,
+      foldingRangeProvider: true,
+      documentFormattingProvider: true,
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     },
     serverInfo: { name: 'regress-lab', version: '0.1.0' },
   };
 });
 
-connection.onInitialized(() => sendStatus(0, 0));
+connection.onInitialized(() => {
+  sendStatus(0, 0);
+  connection.workspace.onDidChangeWorkspaceFolders(async () => setRoots(await connection.workspace.getWorkspaceFolders()));
+});
 
 documents.onDidOpen((e) => analyses.changed(e.document, true));
 documents.onDidChangeContent((e) => analyses.changed(e.document));
@@ -65,6 +85,31 @@ documents.onDidClose((e) => {
 connection.onHover((p) => {
   const doc = documents.get(p.textDocument.uri);
   return doc ? hoverAt(analyses.get(doc), p.position.line, p.position.character) : null;
+});
+
+connection.onCompletion((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  if (!doc) return [];
+  const line = doc.getText({ start: { line: p.position.line, character: 0 }, end: p.position });
+  return completions(analyses.get(doc), line);
+});
+
+connection.onDocumentSymbol((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  return doc ? documentSymbols(analyses.get(doc)) : [];
+});
+
+connection.onFoldingRanges((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  return doc ? foldingRanges(analyses.get(doc), doc.getText()) : [];
+});
+
+connection.onDocumentFormatting((p) => {
+  const doc = documents.get(p.textDocument.uri);
+  if (!doc) return [];
+  const text = doc.getText();
+  const formatted = formatDocument(text);
+  return formatted === text ? [] : [{ range: { start: { line: 0, character: 0 }, end: doc.positionAt(text.length) }, newText: formatted }];
 });
 
 connection.onCodeLens((p) => {

@@ -21,7 +21,7 @@ export async function handleSolve(
   const { connection, scheduler } = deps;
   const uri = params.textDocument.uri;
   const doc = deps.documents.get(uri);
-  const analysis: Analysis = doc ? deps.analyses.get(doc) : analyze(await readClosed(uri));
+  const analysis: Analysis = doc ? deps.analyses.get(doc) : analyze(await readClosed(uri), deps.analyses.files(uri));
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length || !analysis.problem) {
     const list = errors.slice(0, 5).map((d) => `${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.message}`);

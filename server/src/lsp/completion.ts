@@ -1,0 +1,73 @@
+/**
+ * Completion from the text before the cursor: statements at a line start, kinds and variants after `problem`,
+ * methods and their unused options after `solve`, generators and references after `NAME =`, parameters inside
+ * a generator's parentheses. Items come from the vocabulary and method tables, with snippets.
+ */
+import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver/node';
+import type { MethodName } from '../../../protocol/results';
+import type { Analysis } from '../language/analyze';
+import { DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import { METHODS, METHOD_NAMES } from '../solver/methods';
+
+const md = (value: string) => ({ kind: 'markdown' as const, value });
+
+export function completions(a: Analysis, lineText: string): CompletionItem[] {
+  const before = lineText.replace(/#.*$/, '');
+  let m: RegExpMatchArray | null;
+  if ((m = before.match(/^\s*problem\s+(\w+)\s+\w*$/))) return VARIANTS.map((v) => ({ label: v.name, kind: CompletionItemKind.EnumMember, documentation: md(v.doc) }));
+  if (/^\s*problem\s+\w*$/.test(before)) return PROBLEM_KINDS.map((k) => ({ label: k.name, kind: CompletionItemKind.Enum, documentation: md(k.doc) }));
+  if (/^\s*solve\s+\w*$/.test(before)) return METHOD_NAMES.map((name) => ({ label: name, kind: CompletionItemKind.Function, detail: METHODS[name].title, documentation: md(METHODS[name].doc) }));
+  if ((m = before.match(/^\s*solve\s+(\w+)\s(.*)$/))) {
+    const method = METHODS[m[1] as MethodName];
+    if (!method || /=\s*[^\s,]*$/.test(m[2])) return [];
+    const used = new Set([...m[2].matchAll(/(\w+)\s*=/g)].map((x) => x[1]));
+    return method.options
+      .filter((o) => !used.has(o.name))
+      .map((o) => ({
+        label: o.name,
+        kind: CompletionItemKind.Property,
+        detail: `default ${o.default}`,
+        documentation: md(o.doc),
+        insertText: `${o.name} = \${1:${o.default}}`,
+        insertTextFormat: InsertTextFormat.Snippet,
+      }));
+  }
+  if ((m = before.match(/(\w+)\s*\(([^()]*)$/))) {
+    const gen = GENERATORS.find((g) => g.name === m![1]);
+    if (!gen) return [];
+    if (gen.name === 'planted') {
+      return ['Xstar', 'xstar'].filter((n) => !a.kind || DATA[a.kind].some((d) => d.name === n)).map((n) => ({ label: n, kind: CompletionItemKind.Variable }));
+    }
+    const used = new Set([...m[2].matchAll(/(\w+)\s*=/g)].map((x) => x[1]));
+    return gen.params
+      .filter((p) => !used.has(p.name))
+      .map((p) => ({ label: p.name, kind: CompletionItemKind.Property, documentation: md(p.doc), insertText: `${p.name} = \${1:${p.default}}`, insertTextFormat: InsertTextFormat.Snippet }));
+  }
+  if ((m = before.match(/^\s*(\w+)\s*=\s*\w*$/))) {
+    const target = m[1];
+    if (SETTINGS.some((s) => s.name === target)) return [];
+    const refs = (a.kind ? DATA[a.kind] : []).filter((d) => d.name !== target && a.values.has(d.name));
+    return [
+      ...GENERATORS.map((g) => ({
+        label: g.name,
+        kind: CompletionItemKind.Function,
+        documentation: md(g.doc),
+        insertText: g.snippet,
+        insertTextFormat: InsertTextFormat.Snippet,
+      })),
+      ...refs.map((d) => ({ label: d.name, kind: CompletionItemKind.Variable, detail: 'reference', documentation: md(d.doc) })),
+      { label: '[ … ]', kind: CompletionItemKind.Snippet, detail: 'literal matrix', insertText: '[\n  ${1:0 0}\n  ${2:0 0}\n]', insertTextFormat: InsertTextFormat.Snippet, filterText: '[' },
+    ];
+  }
+  if (/^\s*\w*$/.test(before)) {
+    const assigned = new Set(a.tree.statements.flatMap((s) => (s.type === 'assign' ? [s.name.name] : [])));
+    const hasProblem = a.tree.statements.some((s) => s.type === 'problem');
+    const names = [...SETTINGS, ...(a.kind ? DATA[a.kind] : [])].filter((x) => !assigned.has(x.name));
+    return [
+      ...(hasProblem ? [] : [{ label: 'problem', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.problem), insertText: 'problem ${1|attention,softmax|} ${2|normalized,rescaled|}', insertTextFormat: InsertTextFormat.Snippet }]),
+      { label: 'solve', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.solve), insertText: 'solve ${1|gd,armijo,newton,lbfgs|} ', insertTextFormat: InsertTextFormat.Snippet },
+      ...names.map((x) => ({ label: x.name, kind: CompletionItemKind.Variable, documentation: md(x.doc), insertText: `${x.name} = `, command: { title: 'suggest', command: 'editor.action.triggerSuggest' } })),
+    ];
+  }
+  return [];
+}
