@@ -1,0 +1,16 @@
+/**
+ * Debian's Chromium driven by playwright-core (which downloads nothing), headless, with the flags that keep it
+ * off the network on machines without internet. Playwright gives every launch a fresh temporary profile.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: run \`npm run setup:test\` (installs Debian's chromium) or set CHROMIUM_PATH`);
+  // Our cleanup (browser.close in `after`) must run before Playwright's own signal handlers kill the browser.
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+}

@@ -1,0 +1,78 @@
+/**
+ * Loads the built results panel into a Chromium page the way VS Code does: the real HTML shell and CSP from
+ * webview/page.ts, the real bundle, and a stubbed acquireVsCodeApi that records what the panel posts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type { FromPanel, ToPanel } from '../../protocol/webview';
+import { makeNonce, renderPanelHtml } from '../../webview/page';
+import { DIST } from '../paths';
+
+declare global {
+  interface Window {
+    __posted: FromPanel[];
+    __state: unknown;
+    __csp: string[];
+  }
+}
+
+export interface PanelPage {
+  page: Page;
+  send(m: ToPanel): Promise<void>;
+  posted(): Promise<FromPanel[]>;
+  cspViolations(): Promise<string[]>;
+}
+
+export async function openPanel(browser: Browser, opts: { state?: unknown } = {}): Promise<PanelPage> {
+  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+  await page.addInitScript((state) => {
+    window.__posted = [];
+    window.__state = state;
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
+    let acquired = false;
+    (window as unknown as { acquireVsCodeApi(): unknown }).acquireVsCodeApi = () => {
+      if (acquired) throw new Error('acquireVsCodeApi called twice'); // VS Code enforces this too
+      acquired = true;
+      return {
+        postMessage: (m: FromPanel) => window.__posted.push(m),
+        getState: () => window.__state,
+        setState: (s: unknown) => (window.__state = s),
+      };
+    };
+  }, opts.state);
+  const html = renderPanelHtml({
+    title: 'Regression Results',
+    cspSource: '',
+    nonce: makeNonce(),
+    script: { inline: readFileSync(join(DIST, 'webview.js'), 'utf8') },
+    style: { inline: readFileSync(join(DIST, 'webview.css'), 'utf8') },
+  });
+  await page.setContent(html);
+  await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
+  return {
+    page,
+    // VS Code delivers host messages to the webview as window 'message' events.
+    send: (m) => page.evaluate((msg) => window.postMessage(msg, '*'), m),
+    posted: () => page.evaluate(() => window.__posted),
+    cspViolations: () => page.evaluate(() => window.__csp),
+  };
+}
+
+/** Counts canvas pixels close to an RGB colour inside `selector` (antialiased lines: a tolerance per channel). */
+export function countColoredPixels(page: Page, selector: string, rgb: [number, number, number], tolerance = 40): Promise<number> {
+  return page.evaluate(
+    ({ selector, rgb, tolerance }) => {
+      const canvas = document.querySelector(`${selector} canvas`) as HTMLCanvasElement | null;
+      if (!canvas) return -1;
+      const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        if (data[i + 3] > 128 && Math.abs(data[i] - rgb[0]) <= tolerance && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) n++;
+      }
+      return n;
+    },
+    { selector, rgb, tolerance },
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The trajectory chart of one run: one uPlot line per solve block, iteration k on x, the chosen metric on a log
+ * axis. uPlot draws 10⁵–10⁶ points per frame on canvas, which long runs need; updates are coalesced to one
+ * redraw per animation frame however fast batches arrive.
+ */
+import uPlot from 'uplot';
+import type { BlockState, Metric } from './model';
+import { num } from './format';
+import { chartTheme, seriesColor } from './theme';
+
+export const METRIC_LABEL: Record<Metric, string> = {
+  loss: 'loss 0.5·‖·‖²',
+  gradNorm: '‖∇L‖₂',
+  stepNorm: '‖step‖₂',
+};
+
+export class TrajectoryChart {
+  private plot?: uPlot;
+  private frame = 0;
+
+  constructor(
+    private readonly host: HTMLElement,
+    private readonly blocks: BlockState[],
+    private metric: Metric,
+    /** Told, after each redraw, how many points of each block are on screen. */
+    private readonly onDrawn: (pointsPerBlock: number[]) => void,
+  ) {
+    this.create();
+    new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
+  }
+
+  setMetric(metric: Metric) {
+    this.metric = metric;
+    this.create();
+  }
+
+  /** Rebuilds the chart (after a theme change, or when the blocks or metric change). */
+  create() {
+    this.plot?.destroy();
+    const theme = chartTheme();
+    const axis = { stroke: theme.foreground, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } };
+    this.plot = new uPlot(
+      {
+        ...this.size(),
+        legend: { live: true },
+        cursor: { drag: { x: true, y: false } },
+        scales: { x: { time: false }, y: { distr: 3, log: 10 } },
+        axes: [
+          { ...axis, label: 'iteration k' },
+          { ...axis, label: METRIC_LABEL[this.metric], size: 70, values: (_u, vals) => vals.map((v) => num(v, 2)) },
+        ],
+        series: [
+          { label: 'k', value: (_u, v) => (v === null ? '—' : String(v)) },
+          ...this.blocks.map((b, i) => ({
+            label: `#${b.spec.index + 1} ${b.spec.label}`,
+            stroke: seriesColor(theme, i),
+            width: 1.5,
+            spanGaps: false,
+            points: { show: false },
+            value: (_u: uPlot, v: number | null) => num(v),
+          })),
+        ],
+      },
+      this.data(),
+      this.host,
+    );
+    this.recordDrawn();
+  }
+
+  /** Schedules a redraw with the current trajectories. */
+  update() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.plot?.setData(this.data());
+      this.recordDrawn();
+    });
+  }
+
+  destroy() {
+    cancelAnimationFrame(this.frame);
+    this.plot?.destroy();
+    this.plot = undefined;
+  }
+
+  private size() {
+    return { width: Math.max(200, this.host.clientWidth), height: 280 };
+  }
+
+  /**
+   * Aligned columns for uPlot: x = 0…max k; each block's values at their k. Values that a log axis cannot show
+   * (≤ 0, as the step norm at k = 0; or non-finite) become gaps rather than breaking the scale.
+   */
+  private data(): uPlot.AlignedData {
+    const maxK = Math.max(0, ...this.blocks.map((b) => b.trajectory.k[b.trajectory.k.length - 1] ?? 0));
+    const xs = Array.from({ length: maxK + 1 }, (_, i) => i);
+    const ys = this.blocks.map((b) => {
+      const y: (number | null)[] = new Array(maxK + 1).fill(null);
+      const t = b.trajectory;
+      const values = t[this.metric];
+      for (let i = 0; i < t.k.length; i++) {
+        const v = values[i];
+        if (v > 0 && Number.isFinite(v)) y[t.k[i]] = v;
+      }
+      return y;
+    });
+    return [xs, ...ys];
+  }
+
+  private recordDrawn() {
+    this.onDrawn(this.blocks.map((b) => b.trajectory.k.length));
+  }
+}

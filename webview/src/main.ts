@@ -1,0 +1,75 @@
+/**
+ * Results panel entry. Every state change comes from a ToPanel message: live from the extension host, or
+ * replayed from the report's embedded payload. So the live panel and the HTML report render identically.
+ */
+import 'uplot/dist/uPlot.min.css';
+import './panel.css';
+import { REPORT_ELEMENT_ID, type ReportPayload, type ToPanel } from '../../protocol/webview';
+import { el } from './dom';
+import { connectHost } from './host';
+import { METRICS, PanelModel, type Metric } from './model';
+import { RunCard } from './runCard';
+import { watchTheme } from './theme';
+
+interface SavedState {
+  metric: Metric;
+}
+
+const host = connectHost();
+const model = new PanelModel();
+const cards = new Map<string, RunCard>();
+let metric: Metric = host.getState<SavedState>()?.metric ?? 'loss';
+if (!METRICS.includes(metric)) metric = 'loss';
+
+const app = document.getElementById('app')!;
+const empty = el('p', { className: 'empty' }, host.live ? ['No runs yet. Open a ', el('code', { text: '.regress' }), ' file and run ', el('strong', { text: 'Attention Regression: Solve' }), ' (Ctrl+Shift+Enter) or click ▶ Solve above a solve block.'] : ['This report contains no runs.']);
+const list = el('div', { className: 'runs' });
+app.append(empty, list);
+
+function apply(m: ToPanel) {
+  const run = model.apply(m);
+  if (!run) return;
+  let card = cards.get(run.runId);
+  if (m.type === 'runStarted' || !card) {
+    card?.destroy();
+    card = new RunCard(run, {
+      live: host.live,
+      metric,
+      onCancel: (runId) => host.post({ type: 'cancel', runId }),
+      onMetric: (m) => {
+        metric = m;
+        host.setState({ metric } satisfies SavedState);
+      },
+    });
+    cards.set(run.runId, card);
+    list.prepend(card.root);
+  } else card.update();
+  // Runs the model dropped (beyond MAX_RUNS) leave the page too.
+  for (const [id, c] of cards) {
+    if (!model.runs.has(id)) {
+      c.destroy();
+      cards.delete(id);
+    }
+  }
+  empty.hidden = model.runs.size > 0;
+  document.body.dataset.panelState = model.state();
+}
+
+function isToPanel(m: unknown): m is ToPanel {
+  return typeof m === 'object' && m !== null && typeof (m as ToPanel).type === 'string' && typeof (m as ToPanel).runId === 'string';
+}
+
+window.addEventListener('error', (e) => host.post({ type: 'log', level: 'error', message: `${e.message} (${e.filename}:${e.lineno})` }));
+watchTheme(() => cards.forEach((c) => c.rethemed()));
+
+const report = document.getElementById(REPORT_ELEMENT_ID);
+if (report?.textContent) {
+  const payload = JSON.parse(report.textContent) as ReportPayload;
+  for (const m of payload.messages) apply(m);
+  document.body.dataset.generatedAt = payload.generatedAt;
+} else {
+  window.addEventListener('message', (e: MessageEvent<unknown>) => {
+    if (isToPanel(e.data)) apply(e.data);
+  });
+  host.post({ type: 'ready' });
+}
