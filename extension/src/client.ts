@@ -24,7 +24,7 @@ export function createClient(context: vscode.ExtensionContext, log: vscode.LogOu
       maxConcurrentRuns: config.get<number>('solver.maxConcurrentRuns', 1),
       diagnosticsDelayMs: config.get<number>('diagnostics.delayMs', 200),
     },
-    synchronize: { configurationSection: 'regressLab' },
+    synchronize: { configurationSection: 'regressLab', fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,txt,npy}') },
   };
   return new LanguageClient('regressLab', 'Attention Regression Lab', serverOptions, clientOptions);
 }

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
@@ -67,4 +69,27 @@ test('folding covers multi-line matrices and comment blocks; formatting aligns m
   const edits = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri: u }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
   assert.equal(edits.length, 1);
   assert.equal(edits[0].newText, '# one\n# two\nproblem attention normalized\nA1 = [\n    1  2.5\n  -10  3\n]\n');
+});
+
+test('a data file edited outside the editor re-checks the documents that load it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regress-watch-'));
+  try {
+    const csv = join(dir, 'A.csv');
+    writeFileSync(csv, '1,0\n0,1\n1,1\n');
+    const doc = pathToFileURL(join(dir, 'watch.regress')).toString();
+    const text = 'problem softmax normalized\nA = load("A.csv")\nxstar = [0.5 -0.5]\nb = planted(xstar)\nsolve gd lr = 1\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: doc, languageId: 'regress', version: 1, text } });
+    const first = await client.diagnosticsFor(doc, 1);
+    assert.deepEqual(first.diagnostics.filter((d) => d.severity === 1), []);
+
+    writeFileSync(csv, '1,0\n0,x\n1,1\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(csv).toString(), type: 2 }] });
+    await client.waitFor(() => client.published(doc).length > 1, 'diagnostics after the data file changed');
+    const again = client.published(doc)[1].diagnostics;
+    assert.equal(again.length, 1);
+    assert.match(again[0].message, /line 2, column 3: 'x' is not a number/);
+    assert.equal(again[0].range.start.line, 1, 'the error sits on the load() line');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

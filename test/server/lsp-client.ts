@@ -64,6 +64,11 @@ export class TestClient {
     return find()!;
   }
 
+  /** Every diagnostics notification received for `uri`, in order. */
+  published(uri: string): PublishedDiagnostics[] {
+    return this.diagnostics.get(uri) ?? [];
+  }
+
   of<T>(method: string): T[] {
     return this.notifications.filter((n) => n.method === method).map((n) => n.params as T);
   }

@@ -47,6 +47,12 @@ export class Analyses {
     return { documentPath, roots: roots.length ? roots : [documentPath.replace(/[\\/][^\\/]*$/, '')], read: this.read };
   }
 
+  /** A data file changed on disk: analyses that may have loaded it are stale whatever their document version. */
+  dataFilesChanged(open: TextDocument[]) {
+    this.cache.clear();
+    for (const doc of open) this.changed(doc, true);
+  }
+
   closed(uri: string) {
     clearTimeout(this.timers.get(uri));
     this.timers.delete(uri);

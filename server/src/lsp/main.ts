@@ -77,6 +77,8 @@ connection.onInitialized(() => {
 
 documents.onDidOpen((e) => analyses.changed(e.document, true));
 documents.onDidChangeContent((e) => analyses.changed(e.document));
+// The client watches data files (CSV/NPY) so load() diagnostics follow edits made outside the .regress file.
+connection.onDidChangeWatchedFiles(() => analyses.dataFilesChanged(documents.all()));
 documents.onDidClose((e) => {
   analyses.closed(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
