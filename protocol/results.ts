@@ -7,8 +7,11 @@ export type ProblemKind = 'attention' | 'softmax';
 export type Variant = 'normalized' | 'rescaled';
 export type MethodName = 'gd' | 'armijo' | 'newton' | 'lbfgs';
 
-/** Why a run ended. `error` carries a message naming the iteration and the quantity that failed. */
-export type StopReason = 'steps' | 'gradTol' | 'lossTol' | 'cancelled' | 'nonFinite' | 'overflow' | 'error';
+/**
+ * Why a run ended. `stalled`: the line search found no decrease along a descent direction (the loss is at its
+ * floating-point floor). `nonFinite` / `overflow` / `error` carry a message naming the iteration and the quantity.
+ */
+export type StopReason = 'steps' | 'gradTol' | 'lossTol' | 'stalled' | 'cancelled' | 'nonFinite' | 'overflow' | 'error';
 
 export interface ProblemSummary {
   kind: ProblemKind;

@@ -35,7 +35,7 @@ test('solve prints a summary table by default', () => {
   const r = cli('solve', QUICKSTART);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /attention normalized, n = 8, d = 4 \(loss = 0\.5·‖·‖²\)/);
-  assert.match(r.stdout, /^1\s+gd lr=5\.0 steps=2000\s+\d+\s/m);
+  assert.match(r.stdout, /^1\s+gd lr=3\.0 steps=2000\s+\d+\s/m);
 });
 
 test('check: diagnostics as file:line:col: severity: message, exit 1 on errors, 0 when clean', () => {

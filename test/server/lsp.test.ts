@@ -77,7 +77,7 @@ test('cancel: a long solve stops promptly and returns its partial trajectory', a
 });
 
 test('solve errors: a file with errors is refused with the errors listed; an unknown block index too', async () => {
-  const uri = client.open('bad.regress', QUICKSTART.replace('lr = 5.0', 'lr = -1'));
+  const uri = client.open('bad.regress', QUICKSTART.replace('lr = 3.0', 'lr = -1'));
   await assert.rejects(client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'bad' }), (e: { code: number; message: string }) => {
     assert.equal(e.code, SolveErrorCodes.invalidDocument);
     assert.match(e.message, /16:15: lr must be greater than 0, not -1/);

@@ -25,7 +25,7 @@ test('the quickstart is clean and builds an attention problem with a planted, ro
     assert.ok(row.every((v) => v > 0));
   }
   assert.deepEqual(a.solves.map((s) => s.method), ['gd']);
-  assert.equal(a.solves[0].options.lr, 5);
+  assert.equal(a.solves[0].options.lr, 3);
 });
 
 test('generated data is reproducible from the seed and independent of other names', () => {

@@ -130,6 +130,8 @@ export function stopReasonText(reason: StopReason): string {
       return '‖∇L‖ ≤ gradtol';
     case 'lossTol':
       return 'loss ≤ losstol';
+    case 'stalled':
+      return 'no further decrease';
     case 'cancelled':
       return 'cancelled';
     case 'nonFinite':

@@ -10,7 +10,7 @@ import { renderPanelHtml, makeNonce } from '../../../webview/page';
 import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
 import { toRows } from '../math/dense';
-import { evaluate, runSolve } from '../solver/run';
+import { evaluate, EvaluationError, runSolve } from '../solver/run';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatDiagnostic, num, summaryTable } from './format';
 
@@ -66,7 +66,14 @@ function main(argv: string[]): number {
 
 function evalCommand(args: CliArgs, a: Analysis): number {
   const p = a.problem!;
-  const { loss, gradient } = evaluate(p);
+  let loss: number, gradient: number[] | number[][];
+  try {
+    ({ loss, gradient } = evaluate(p));
+  } catch (e) {
+    if (!(e instanceof EvaluationError)) throw e;
+    process.stderr.write(`${args.file}: ${e.message}\n`);
+    return 3;
+  }
   const data: Record<string, number[][] | number[]> =
     p.kind === 'attention' ? { A1: toRows(p.A1), A2: toRows(p.A2), B: toRows(p.B), X0: toRows(p.X0) } : { A: toRows(p.A), b: Array.from(p.b), x0: Array.from(p.x0) };
   const out = { problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, data, loss, gradient };

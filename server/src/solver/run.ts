@@ -1,0 +1,128 @@
+/**
+ * Runs one solve block: the loop every method shares. It streams one point per iteration, applies the stopping
+ * rules, and turns any overflow, NaN or Infinity into a stop that names the iteration and the quantity, keeping
+ * the last finite iterate as the result (a failed run never loses what it had reached).
+ */
+import type { IterationPoint, RunFinal, RunResult, StopReason } from '../../../protocol/results';
+import { norm2, toRows } from '../math/dense';
+import { initialPoint, objectiveFor, type Objective } from '../math/objective';
+import type { Problem, SolveSpec } from '../problem';
+import { armijo } from './armijo';
+import { gd } from './gd';
+import { lbfgs } from './lbfgs';
+import { withDefaults } from './methods';
+import { newton } from './newton';
+import type { Iterate, StepperFactory } from './stepper';
+
+const STEPPERS: Record<SolveSpec['method'], StepperFactory> = { gd, armijo, newton, lbfgs };
+
+export interface RunHooks {
+  /** Called once per point, k = 0 first. */
+  onPoint(p: IterationPoint): void;
+  /** Polled once per iteration: cancellation takes effect within one iteration. */
+  cancelled(): boolean;
+}
+
+export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): RunResult {
+  const start = performance.now();
+  const options = withDefaults(spec.method, spec.options);
+  const obj = objectiveFor(problem);
+  const it: Iterate = { x: initialPoint(problem), grad: new Float64Array(obj.dim), loss: 0 };
+  it.loss = obj.lossGrad(it.x, it.grad);
+  const stepper = STEPPERS[spec.method](obj, options);
+  const points: IterationPoint[] = [];
+  const last = { x: new Float64Array(obj.dim), loss: NaN };
+  const emit = (p: IterationPoint) => {
+    points.push(p);
+    hooks.onPoint(p);
+  };
+
+  let k = 0;
+  let stop: { reason: StopReason; message?: string } | undefined = failure(problem, obj, it, 0);
+  if (!stop) {
+    emit({ k: 0, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: 0 });
+    stop = converged(points[0], options);
+  }
+  while (!stop) {
+    if (k >= options.steps) {
+      stop = { reason: 'steps' };
+      break;
+    }
+    if (hooks.cancelled()) {
+      stop = { reason: 'cancelled' };
+      break;
+    }
+    last.x.set(it.x);
+    last.loss = it.loss;
+    const out = stepper.step(it);
+    if (out.kind === 'stalled') {
+      stop = { reason: 'stalled', message: `iteration ${k + 1}: ${out.message}` };
+      break;
+    }
+    k++;
+    stop = failure(problem, obj, it, k);
+    if (stop) {
+      it.x.set(last.x);
+      it.loss = last.loss;
+      k--;
+      break;
+    }
+    const p: IterationPoint = { k, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: out.stepNorm };
+    if (out.stepSize !== undefined) p.stepSize = out.stepSize;
+    emit(p);
+    stop = converged(p, options);
+  }
+
+  const final: RunFinal = {
+    loss: it.loss,
+    stopReason: stop.reason,
+    iterations: k,
+    elapsedMs: performance.now() - start,
+  };
+  if (stop.message) final.message = stop.message;
+  if (problem.kind === 'attention') final.X = toRows({ rows: problem.d, cols: problem.d, data: it.x });
+  else final.x = Array.from(it.x);
+  return { index: spec.index, method: spec.method, options, label: spec.label, iterations: points, final };
+}
+
+function converged(p: IterationPoint, o: Record<string, number>): { reason: StopReason } | undefined {
+  if (p.gradNorm <= o.gradtol) return { reason: 'gradTol' };
+  if (o.losstol > 0 && p.loss <= o.losstol) return { reason: 'lossTol' };
+  return undefined;
+}
+
+/** An overflow refused by the objective, or the first non-finite quantity, as a message naming where it happened. */
+function failure(problem: Problem, obj: Objective, it: Iterate, k: number): { reason: StopReason; message: string } | undefined {
+  const at = k === 0 ? 'at the initial point' : `at iteration ${k}`;
+  const o = obj.overflow;
+  if (it.loss === Infinity && o) {
+    const where = problem.kind === 'attention' ? `S = A1·X·A2ᵀ has S[${o.row + 1},${o.col + 1}] = ${o.value.toPrecision(6)}` : `A·x has entry ${o.col + 1} = ${o.value.toPrecision(6)}`;
+    const fix = k === 0 ? 'scale the data or the initial point down' : 'lower the step size (lr) or scale the data down';
+    return {
+      reason: 'overflow',
+      message: `${at}: the rescaled loss would overflow: ${where}, above the limit ${o.limit.toFixed(1)} where exp(S)² exceeds the largest double; ${fix}`,
+    };
+  }
+  if (!Number.isFinite(it.loss)) return { reason: 'nonFinite', message: `${at}: the loss is ${it.loss}` };
+  for (let i = 0; i < it.grad.length; i++) {
+    if (!Number.isFinite(it.grad[i])) {
+      const d = problem.d;
+      const entry = problem.kind === 'attention' ? `∂L/∂X[${Math.floor(i / d) + 1},${(i % d) + 1}]` : `∂L/∂x[${i + 1}]`;
+      return { reason: 'nonFinite', message: `${at}: the gradient entry ${entry} is ${it.grad[i]}` };
+    }
+  }
+  return undefined;
+}
+
+export class EvaluationError extends Error {}
+
+/** Loss and gradient at the initial point (`regress-lab eval`): nested rows for the matrix form. */
+export function evaluate(problem: Problem): { loss: number; gradient: number[] | number[][] } {
+  const obj = objectiveFor(problem);
+  const it: Iterate = { x: initialPoint(problem), grad: new Float64Array(obj.dim), loss: 0 };
+  it.loss = obj.lossGrad(it.x, it.grad);
+  const bad = failure(problem, obj, it, 0);
+  if (bad) throw new EvaluationError(bad.message);
+  const gradient = problem.kind === 'attention' ? toRows({ rows: problem.d, cols: problem.d, data: it.grad }) : Array.from(it.grad);
+  return { loss: it.loss, gradient };
+}
