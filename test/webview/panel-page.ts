@@ -49,7 +49,11 @@ export async function openPanel(browser: Browser, opts: { state?: unknown } = {}
     script: { inline: readFileSync(join(DIST, 'webview.js'), 'utf8') },
     style: { inline: readFileSync(join(DIST, 'webview.css'), 'utf8') },
   });
-  await page.setContent(html);
+  // Served from a routed URL (nothing reaches the network) so the init script runs in the panel's document,
+  // as it would not with setContent on the already-created blank page.
+  const url = 'http://regress-panel.test/index.html';
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  await page.goto(url);
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
   return {
     page,

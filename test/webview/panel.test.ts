@@ -76,7 +76,7 @@ describe('results panel (Chromium)', () => {
     await p.page.waitForSelector('body[data-panel-state="finished"]');
     assert.equal(await p.page.getAttribute('tr[data-run-index="0"]', 'data-stop-reason'), 'steps');
     const finalLoss = 0.5 * Math.exp(-199 / 40);
-    assert.equal(await p.page.textContent('tr[data-run-index="0"] td:nth-child(6)'), finalLoss.toExponential(3));
+    assert.equal(await p.page.textContent('tr[data-run-index="0"] td:nth-child(6)'), finalLoss.toPrecision(4)); // 3.454e-3 lies in [1e-3, 1e5): fixed notation
     assert.equal(await p.page.textContent('tr[data-run-index="1"] td:nth-child(5)'), '0.5');
     assert.equal(await p.page.isVisible('button.cancel'), false, 'no Cancel on a finished run');
     assert.deepEqual(await p.cspViolations(), []);
@@ -129,8 +129,12 @@ describe('results panel (Chromium)', () => {
     await p.send({ type: 'points', runId: 'm', runIndex: 0, points: trajectory(0), maxSteps: 199 });
     await p.page.waitForSelector('tr[data-run-index="0"][data-points="200"]');
     assert.match((await p.page.textContent('.run .chart .u-legend')) ?? '', /#1 gd lr=5/);
+    const canvas = () => p.page.evaluate(() => (document.querySelector('.run .chart canvas') as HTMLCanvasElement).toDataURL());
+    const before = await canvas();
     await p.page.check('input[value="gradNorm"]');
-    await p.page.waitForFunction(() => [...document.querySelectorAll('.run .chart .u-axis')].some((a) => a.textContent?.includes('‖∇L‖₂')));
+    await p.page.waitForSelector('.run .chart[data-metric="gradNorm"]');
+    assert.match((await p.page.getAttribute('.run .chart', 'aria-label')) ?? '', /‖∇L‖₂/);
+    assert.notEqual(await canvas(), before, 'the canvas shows different values after the switch');
     assert.deepEqual(await p.page.evaluate(() => window.__state), { metric: 'gradNorm' });
     assert.ok((await countColoredPixels(p.page, '.run .chart', BLUE)) > 100, 'redrawn after the switch');
     await p.page.close();
