@@ -74,3 +74,73 @@ export interface SolveResult {
   problem: ProblemSummary;
   runs: RunResult[];
 }
+
+/** One quantity compared between the matrix form and the vectorized (Kronecker) form. */
+export interface TensorComparison {
+  /** Largest |entry| of the matrix-form value (the value itself for a scalar such as the loss). */
+  matrixMax: number;
+  /** Largest |entry| of the vectorized value. */
+  vectorizedMax: number;
+  /** max |matrix − vectorized| over entries. */
+  maxAbsDiff: number;
+  /** maxAbsDiff / max(max |matrix|, tiny). */
+  relDiff: number;
+  /**
+   * Size of the terms summed to get the value, without cancellation (|𝖠|·|x| for the predictions; residuals replaced by
+   * |f| + |b| or u + α|b| for the loss and gradient), and at least max |matrix|.
+   */
+  scale: number;
+  /** maxAbsDiff / max(scale, tiny): meaningful where the value itself cancels to rounding noise (a stationary point). */
+  scaledDiff: number;
+}
+
+/** The tensor-check comparisons at one point x = vec(X). */
+export interface TensorPoint {
+  /** 𝖠·x against vec(A1·X·A2ᵀ). */
+  predictions: TensorComparison;
+  /** Σ_j0 per-block loss (+ 0.5·reg·‖x‖²) against the matrix-form loss; `matrixMax`/`vectorizedMax` are |losses|. */
+  loss: TensorComparison & { matrix: number; vectorized: number };
+  /** Σ_j0 𝖠_j0ᵀ·(per-block core) + reg·x against vec(A1ᵀ·G·A2) + reg·x. */
+  gradient: TensorComparison;
+}
+
+/**
+ * `regress-lab tensor FILE --json`: the tensor trick checked numerically (math spec §4.2–§4.5). 𝖠 = A1⊗A2 (n²×d²)
+ * is built explicitly and, at x = vec(X0) row-major (the top-level `predictions`, `loss`, `gradient`), 𝖠x, the
+ * n-block vectorized loss and its gradient are compared with S = A1·X0·A2ᵀ and the matrix-form loss and gradient.
+ */
+export interface TensorCheckResult extends TensorPoint {
+  problem: ProblemSummary;
+  sizes: {
+    n: number;
+    d: number;
+    /** Rows of 𝖠: n². */
+    rows: number;
+    /** Columns of 𝖠 (length of x = vec(X)): d². */
+    cols: number;
+    /** Memory of 𝖠: rows·cols·8. */
+    bytes: number;
+    /** The largest 𝖠 the check agrees to build. */
+    limitBytes: number;
+  };
+  /**
+   * The same comparisons at a seeded point Z (standard normal, times `scale` so that max |A1·Z·A2ᵀ| = 1): X0 is
+   * often 0, where 𝖠x = S = 0 whatever 𝖠 is.
+   */
+  probe: TensorPoint & { scale: number };
+  /** Wall-clock milliseconds per loss-and-gradient evaluation at X0 (mean over the repeats, after one warm-up). */
+  timing: {
+    /** Matrix form, O(n²d + nd²). */
+    matrixGradMs: number;
+    /** Through 𝖠, O(n²d²), not counting building 𝖠. */
+    kroneckerGradMs: number;
+    /** Building 𝖠 once. */
+    buildMs: number;
+    matrixRepeats: number;
+    kroneckerRepeats: number;
+  };
+  /** Largest relDiff (or scaledDiff) accepted by `pass`. */
+  tolerance: number;
+  /** Every comparison, at X0 and at the probe point, has relDiff ≤ tolerance or scaledDiff ≤ tolerance. */
+  pass: boolean;
+}

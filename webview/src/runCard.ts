@@ -55,7 +55,7 @@ export class RunCard {
         metrics.append(el('label', { attrs: { for: id } }, [input, METRIC_LABEL[m]]));
       }
       const chartHost = el('div', { className: 'chart' });
-      this.root.append(metrics, chartHost, this.table());
+      this.root.append(metrics, chartHost, el('div', { className: 'table-scroll' }, [this.table()]));
       this.chart = new TrajectoryChart(chartHost, run.blocks, opts.metric, (drawn) => drawn.forEach((n, i) => (this.rows[i].dataset.points = String(n))));
     }
     this.update();

@@ -5,11 +5,12 @@
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ToPanel } from '../../../protocol/webview';
-import type { SolveResult } from '../../../protocol/results';
+import type { SolveResult, TensorCheckResult, TensorComparison, TensorPoint } from '../../../protocol/results';
 import { renderPanelHtml, makeNonce } from '../../../webview/page';
 import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
 import { toRows } from '../math/dense';
+import { group, humanBytes, tensorCheck, TensorTooLarge } from '../math/tensor';
 import { evaluate, EvaluationError, runSolve } from '../solver/run';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { formatDiagnostic, num, summaryTable } from './format';
@@ -53,6 +54,7 @@ function main(argv: string[]): number {
   for (const d of shown) process.stderr.write(`${formatDiagnostic(args.file, d)}\n`);
   if (hasErrors || !analysis.problem) return 1;
   if (args.command === 'eval') return evalCommand(args, analysis);
+  if (args.command === 'tensor') return tensorCommand(args, analysis);
   const result = solve(args, analysis);
   if (!result) return 1;
   if (args.command === 'solve') {
@@ -84,6 +86,65 @@ function evalCommand(args: CliArgs, a: Analysis): number {
     process.stdout.write(`${args.file}: ${p.kind} ${p.variant}, n = ${p.n}, d = ${p.d}\nloss at the initial point = ${num(loss)} (0.5·‖·‖²)\n‖∇L‖ = ${num(gn)}\n`);
   }
   return 0;
+}
+
+/** `tensor`: the tensor trick checked at the initial point (math spec §4.2–§4.5); exit 3 when a difference exceeds the tolerance. */
+function tensorCommand(args: CliArgs, a: Analysis): number {
+  const p = a.problem!;
+  if (p.kind !== 'attention') {
+    process.stderr.write(
+      `${args.file}: the tensor check applies to attention problems (matrix form, X ∈ R^{d×d}, math spec §4.2); ` +
+        `this is a softmax problem in vector form: softmax(A·x) already is a single regression in x, so there is no A1⊗A2 to build\n`,
+    );
+    return 1;
+  }
+  try {
+    evaluate(p); // the same overflow / non-finite diagnosis as `eval`, before building anything
+  } catch (e) {
+    if (!(e instanceof EvaluationError)) throw e;
+    process.stderr.write(`${args.file}: ${e.message}\n`);
+    return 3;
+  }
+  let r: TensorCheckResult;
+  try {
+    r = tensorCheck(p);
+  } catch (e) {
+    if (!(e instanceof TensorTooLarge)) throw e;
+    process.stderr.write(`${args.file}: ${e.message}; the matrix form never builds it (use \`eval\` or \`solve\`)\n`);
+    return 1;
+  }
+  if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else process.stdout.write(`${tensorTable(args.file, r)}\n`);
+  return r.pass ? 0 : 3;
+}
+
+function tensorTable(file: string, r: TensorCheckResult): string {
+  const { n, d, reg, variant } = r.problem;
+  const s = r.sizes;
+  const head = ['quantity', 'matrix form', 'vectorized', 'max abs diff', 'rel diff', 'diff/terms'];
+  const cells = (label: string, c: TensorComparison, a = c.matrixMax, b = c.vectorizedMax) => [label, num(a), num(b), num(c.maxAbsDiff), num(c.relDiff), num(c.scaledDiff)];
+  const point = (at: string, pt: TensorPoint) => [
+    cells(`${at}: predictions 𝖠x vs S (max |·|)`, pt.predictions),
+    cells(`${at}: loss`, pt.loss, pt.loss.matrix, pt.loss.vectorized),
+    cells(`${at}: gradient (max |·|)`, pt.gradient),
+  ];
+  const rows = [...point('X0', r), ...point('probe', r.probe)];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const t = r.timing;
+  const ms = (v: number) => (v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+  return [
+    `${file}: attention ${variant}, n = ${n}, d = ${d}${reg ? `, reg = ${reg}` : ''}; 𝖠 = A1⊗A2 is ${group(s.rows)} × ${group(s.cols)} (${humanBytes(s.bytes)}), x = vec(X0) row-major`,
+    line(head),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map(line),
+    `probe: a seeded random X scaled so max |A1·X·A2ᵀ| = 1 (X0 = 0 makes 𝖠x = S = 0 for any 𝖠)`,
+    `gradient time: matrix form ${ms(t.matrixGradMs)} ms, Kronecker form ${ms(t.kroneckerGradMs)} ms (mean of ${t.matrixRepeats} / ${t.kroneckerRepeats} runs; building 𝖠 took ${ms(t.buildMs)} ms)`,
+    `diff/terms: the difference relative to the size of the terms summed, for values that cancel (a stationary point)`,
+    r.pass
+      ? `ok: every difference ≤ ${r.tolerance} relative to the value or to its terms`
+      : `FAILED: a difference exceeds ${r.tolerance} relative to both the value and its terms`,
+  ].join('\n');
 }
 
 function solve(args: CliArgs, a: Analysis): SolveResult | undefined {

@@ -78,7 +78,12 @@ export class RowKernel {
       return 0.5 * loss;
     }
     let m = -Infinity, at = 0;
-    for (let k = 0; k < S.length; k++) if (S[k] > m) (m = S[k]), (at = k);
+    for (let k = 0; k < S.length; k++) {
+      if (S[k] > m) {
+        m = S[k];
+        at = k;
+      }
+    }
     if (m > this.limit) {
       this.overflow = { value: m, limit: this.limit, row: Math.floor(at / cols), col: at % cols };
       return Infinity;

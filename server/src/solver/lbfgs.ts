@@ -46,10 +46,17 @@ export const lbfgs: StepperFactory = (obj, o) => {
       const out = backtrack(obj, it, p, slope, { t0, shrink: 0.5, c1: 1e-4 }, trial);
       if (out.kind !== 'moved') return out;
       const s = new Float64Array(n), y = new Float64Array(n);
-      for (let i = 0; i < n; i++) (s[i] = it.x[i] - xPrev[i]), (y[i] = it.grad[i] - gPrev[i]);
+      for (let i = 0; i < n; i++) {
+        s[i] = it.x[i] - xPrev[i];
+        y[i] = it.grad[i] - gPrev[i];
+      }
       const sy = dot(s, y);
       if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-        if (S.length === m) S.shift(), Y.shift(), rho.shift();
+        if (S.length === m) {
+          S.shift();
+          Y.shift();
+          rho.shift();
+        }
         S.push(s);
         Y.push(y);
         rho.push(1 / sy);

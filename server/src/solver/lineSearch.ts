@@ -18,7 +18,10 @@ export interface LineSearchOptions {
 export function backtrack(obj: Objective, it: Iterate, p: Float64Array, slope: number, o: LineSearchOptions, trial: Float64Array): StepOutcome {
   const { x } = it;
   let pn = 0, xn = 0;
-  for (let i = 0; i < p.length; i++) (pn += p[i] * p[i]), (xn += x[i] * x[i]);
+  for (let i = 0; i < p.length; i++) {
+    pn += p[i] * p[i];
+    xn += x[i] * x[i];
+  }
   pn = Math.sqrt(pn);
   xn = Math.sqrt(xn);
   let t = o.t0;

@@ -1,0 +1,89 @@
+/**
+ * End to end in a real VS Code (code-server) driven by Chromium: the extension installed as from the .vsix, the
+ * quickstart opened, a diagnostic appearing while typing a mistake, Attention Regression: Solve from the command
+ * palette, and the results panel showing the finished trajectory. Screenshots and logs stay in the run folder
+ * under test-artifacts/.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromiumWithProfile } from '../webview/browser';
+import { killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
+import { findPanelFrame, openFile, runCommand, waitForWorkbench } from './workbench';
+
+let server: CodeServer | undefined;
+let context: BrowserContext | undefined;
+let page: Page;
+const { runDir, workspace } = makeRunDir('e2e-ui');
+
+before(async () => {
+  // The quickstart with a run far too long to finish (10⁷ steps, no tolerance stop), written before the workbench
+  // starts so Quick Open's file index has it.
+  const long = readFileSync(join(workspace, 'quickstart.regress'), 'utf8').replace(/solve gd .*/, 'solve gd lr = 0.01 steps = 10000000 gradtol = 0');
+  writeFileSync(join(workspace, 'long.regress'), long);
+  server = await startCodeServer({ runDir, workspace, installExtension: true });
+  context = await launchChromiumWithProfile(join(runDir, 'chromium-profile'));
+  page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(60_000);
+});
+
+after(async () => {
+  await page?.screenshot({ path: join(runDir, 'last.png') }).catch(() => undefined);
+  await context?.close().catch(() => undefined);
+  killByCommandLine(join(runDir, 'chromium-profile'));
+  await server?.stop();
+});
+
+test('open the quickstart, see a diagnostic, solve, and watch the panel finish', { timeout: 300_000 }, async () => {
+  await page.goto(`${server!.url}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page);
+  await openFile(page, 'quickstart.regress');
+  // The grammar is active: the language mode in the status bar is ours.
+  await page.waitForSelector('.statusbar-item[id="status.editor.mode"] >> text=Regress');
+
+  // A mistake typed at the end of the file becomes an error squiggle from the language server; deleting it clears it.
+  await page.click('.monaco-editor .view-lines');
+  await page.keyboard.press('Control+End');
+  await page.keyboard.insertText('\nsolve gd lr = -1');
+  await page.waitForSelector('.monaco-editor .squiggly-error', { timeout: 60_000 });
+  await page.screenshot({ path: join(runDir, 'diagnostic.png') });
+  await page.keyboard.press('Shift+Home');
+  await page.keyboard.press('Backspace');
+  await page.keyboard.press('Backspace');
+  await page.waitForFunction(() => document.querySelectorAll('.monaco-editor .squiggly-error').length === 0);
+
+  await runCommand(page, 'Attention Regression: Solve');
+  const panel = await findPanelFrame(page);
+  await panel.waitForSelector('body[data-panel-state="finished"]', { timeout: 120_000 });
+  const row = panel.locator('tr[data-run-index="0"]');
+  const points = Number(await row.getAttribute('data-points'));
+  const k = Number((await row.locator('td').nth(3).textContent())?.split('/')[0]);
+  assert.ok(points > 100, `the trajectory is drawn (${points} points)`);
+  assert.equal(points, k + 1, 'every iteration, k = 0…K, is on the chart');
+  assert.equal(await row.getAttribute('data-stop-reason'), 'steps');
+  const finalLoss = Number(await row.locator('td').nth(5).textContent());
+  const initialLoss = Number(await row.locator('td').nth(4).textContent());
+  assert.ok(finalLoss < 1e-4 * initialLoss, `the loss fell from ${initialLoss} to ${finalLoss}`);
+  await page.screenshot({ path: join(runDir, 'solved.png') });
+  await (await panel.frameElement()).screenshot({ path: join(runDir, 'panel.png') });
+});
+
+test('the progress notification cancels a long solve; the panel keeps its partial trajectory', { timeout: 180_000 }, async () => {
+  await openFile(page, 'long.regress');
+  await runCommand(page, 'Attention Regression: Solve');
+  const toast = page.locator('.notification-toast', { hasText: 'Solving long.regress' });
+  await toast.waitFor();
+  const panel = await findPanelFrame(page);
+  // Let the chart receive some points first, so the cancel is mid-run.
+  await panel.waitForFunction(() => Number(document.querySelector('tr[data-run-index="0"]')?.getAttribute('data-points')) > 10);
+  await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  await panel.waitForSelector('body[data-panel-state="cancelled"]', { timeout: 30_000 });
+  await toast.waitFor({ state: 'detached' });
+  const row = panel.locator('section.run[data-status="cancelled"] tr[data-run-index="0"]');
+  assert.equal(await row.getAttribute('data-stop-reason'), 'cancelled');
+  const points = Number(await row.getAttribute('data-points'));
+  assert.ok(points > 10 && points < 10_000_001, `partial trajectory kept (${points} points)`);
+  await page.screenshot({ path: join(runDir, 'cancelled.png') });
+});
