@@ -67,7 +67,7 @@ export function installBuiltExtension(extensionsDir: string): string {
   return target;
 }
 
-export async function startCodeServer(opts: { runDir: string; workspace: string; installExtension: boolean; extraArgs?: string[] }): Promise<CodeServer> {
+export async function startCodeServer(opts: { runDir: string; workspace: string; installExtension: boolean; extraArgs?: string[]; env?: Record<string, string> }): Promise<CodeServer> {
   const { node, entry } = codeServerInstall();
   const { runDir, workspace } = opts;
   const userData = join(runDir, 'user-data');
@@ -116,6 +116,7 @@ export async function startCodeServer(opts: { runDir: string; workspace: string;
         XDG_CACHE_HOME: join(runDir, 'xdg-cache'),
         TMPDIR: tmp,
         EXTENSIONS_GALLERY: '{}',
+        ...opts.env,
       },
     },
   );

@@ -1,0 +1,46 @@
+/**
+ * The extension-host suite (test/vscode/) inside a real VS Code offline: code-server's smoke-test driver loads the
+ * extension from the repository (extensionDevelopmentPath, not installed) and runs dist-test/vscode/index.js with
+ * the real `vscode` API, as @vscode/test-electron would. The exit code arrives through codeAutomationExit; each
+ * test's outcome through the JSON file the suite writes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { BrowserContext } from 'playwright-core';
+import { REPO_ROOT } from '../paths';
+import { launchChromiumWithProfile } from '../webview/browser';
+import { killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
+
+let server: CodeServer | undefined;
+let context: BrowserContext | undefined;
+const { runDir, workspace } = makeRunDir('e2e-host');
+const results = join(runDir, 'mocha-results.json');
+
+after(async () => {
+  await context?.close().catch(() => undefined);
+  killByCommandLine(join(runDir, 'chromium-profile'));
+  await server?.stop();
+});
+
+test('the extension-host mocha suite passes inside code-server', { timeout: 300_000 }, async () => {
+  server = await startCodeServer({ runDir, workspace, installExtension: false, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], env: { REGRESS_LAB_TEST_RESULTS: results } });
+  context = await launchChromiumWithProfile(join(runDir, 'chromium-profile'));
+  const page = context.pages()[0] ?? (await context.newPage());
+  const exitCode = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
+  const remote = (p: string) => `vscode-remote://127.0.0.1:${server!.port}${p}`;
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(REPO_ROOT)],
+    ['extensionTestsPath', remote(join(REPO_ROOT, 'dist-test', 'vscode', 'index.js'))],
+  ]);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
+  const code = await exitCode;
+  await page.screenshot({ path: join(runDir, 'host-suite.png') }).catch(() => undefined);
+  assert.ok(existsSync(results), `the suite wrote its results (${results}); see ${join(runDir, 'code-server.log')}`);
+  const r = JSON.parse(readFileSync(results, 'utf8')) as { failures: number; outcomes: { title: string; state: string; error?: string }[] };
+  const failed = r.outcomes.filter((o) => o.state !== 'passed');
+  assert.deepEqual(failed, [], 'every extension-host test passed');
+  assert.ok(r.outcomes.length >= 5, `all tests ran (${r.outcomes.length})`);
+  assert.equal(code, 0, 'exit code from the test run');
+});
