@@ -76,6 +76,23 @@ test('cancel: a long solve stops promptly and returns its partial trajectory', a
   await client.waitFor(() => client.of<ServerStatusParams>(Methods.serverStatus).at(-1)?.quiescent === true, 'quiescent status');
 });
 
+test('queue: with one run at a time a second solve waits, then runs when the first is cancelled', async () => {
+  const uri = client.open('queue.regress', LONG);
+  const first = client.newToken();
+  const second = client.newToken();
+  const status = () => client.of<ServerStatusParams>(Methods.serverStatus).at(-1);
+  const a = client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'q-1' }, first.token) as Promise<SolveResult>;
+  await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === 'q-1'), 'first run streaming');
+  const b = client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'q-2' }, second.token) as Promise<SolveResult>;
+  await client.waitFor(() => status()?.running === 1 && status()?.queued === 1, 'second run queued');
+  assert.equal(client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === 'q-2'), false, 'the queued run has not started');
+  first.cancel();
+  assert.equal((await a).runs[0].final.stopReason, 'cancelled');
+  await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === 'q-2'), 'second run streaming after the first ended');
+  second.cancel();
+  assert.equal((await b).runs[0].final.stopReason, 'cancelled');
+});
+
 test('solve errors: a file with errors is refused with the errors listed; an unknown block index too', async () => {
   const uri = client.open('bad.regress', QUICKSTART.replace('lr = 3.0', 'lr = -1'));
   await assert.rejects(client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'bad' }), (e: { code: number; message: string }) => {
