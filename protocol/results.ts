@@ -3,6 +3,8 @@
  * Later issues add fields; they never rename these (the CLI's --json output is a public interface).
  */
 
+import type { DataMoveReport, RunBounds } from './bounds';
+
 export type ProblemKind = 'attention' | 'softmax';
 export type Variant = 'normalized' | 'rescaled';
 export type MethodName = 'gd' | 'armijo' | 'newton' | 'lbfgs';
@@ -65,6 +67,8 @@ export interface RunResult {
   label: string;
   iterations: IterationPoint[];
   final: RunFinal;
+  /** Bound checks of every step, when requested (`check bounds`, ▶ Check bounds, `regress-lab check-bounds`). */
+  bounds?: RunBounds;
 }
 
 export interface SolveResult {
@@ -73,6 +77,8 @@ export interface SolveResult {
   source: string;
   problem: ProblemSummary;
   runs: RunResult[];
+  /** The self-attention data move's bound checks, when the file declares one and bounds were requested. */
+  dataMove?: DataMoveReport;
 }
 
 /** One quantity compared between the matrix form and the vectorized (Kronecker) form. */

@@ -17,6 +17,22 @@ interface ProblemBase {
   d: number;
   /** Weight of the regularizer 0.5·reg·‖x‖² (0 = none); see math spec §2.1 and §5. */
   reg: number;
+  /** A declared data move (the self-attention side of the bound checks), if any. */
+  move?: SelfAttentionMove;
+}
+
+/**
+ * A residual single-head softmax self-attention layer applied to the document, `layers` times in succession
+ * (math spec §3.5): A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP. For the matrix form it acts on A1 and A2 alike.
+ */
+export interface SelfAttentionMove {
+  /** Head dimension k. */
+  k: number;
+  layers: number;
+  WQ: Matrix; // d×k
+  WK: Matrix; // d×k
+  WV: Matrix; // d×k
+  WP: Matrix; // k×d
 }
 
 /** Matrix form (paper 2): min_X 0.5‖rowsoftmax(A1 X A2ᵀ) − B‖_F² (normalized) or the rescaled form. */
