@@ -79,7 +79,8 @@ export interface BoundSummary {
   label: string;
   /** Largest observed value compared with this bound. */
   worstObserved: number;
-  /** The bound at the step of the largest ratio (value or log10). */
+  /** The observed value at the step of the largest ratio, and the bound there (value or log10). */
+  observedAtWorst: number;
   bound?: number;
   boundLog10?: number;
   /** Largest observed/bound over the steps (the tightness: 1 = attained). */

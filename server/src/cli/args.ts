@@ -7,6 +7,8 @@ Commands:
   check FILE                       Print diagnostics as file:line:col: severity: message; exit 1 on errors
   eval FILE [--json]               Loss and gradient at the initial point, with all the data
   report FILE -o OUT.html [--run N]  Solve and write a standalone HTML report (the results panel, data embedded)
+  check-bounds FILE [--json] [--run N]  Solve with the in-context-learning bound checks on every step; --json adds
+                                   the data and every iterate so each number can be recomputed
   tensor FILE [--json]             Check the tensor trick at the initial point: build A1⊗A2 and compare the vectorized
                                    predictions, loss and gradient with the matrix form (attention problems only)
 
@@ -18,11 +20,11 @@ Options:
   --version      Print the version
 
 Exit codes: 0 success; 1 the file has errors; 2 usage error or unreadable file;
-3 a run stopped on a numerical failure (NaN, Inf or overflow; the summary says where), or the tensor check
-found a relative difference above its tolerance.`;
+3 a run stopped on a numerical failure (NaN, Inf or overflow; the summary says where), the tensor check
+found a relative difference above its tolerance, or a bound that must hold failed (check-bounds).`;
 
 export interface CliArgs {
-  command: 'solve' | 'check' | 'eval' | 'report' | 'tensor';
+  command: 'solve' | 'check' | 'eval' | 'report' | 'tensor' | 'check-bounds';
   file: string;
   json: boolean;
   run?: number;
@@ -36,7 +38,7 @@ export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' {
   if (argv.includes('--version')) return 'version';
   const [command, ...rest] = argv;
   if (!command) throw new UsageError('missing command');
-  if (!['solve', 'check', 'eval', 'report', 'tensor'].includes(command)) throw new UsageError(`unknown command '${command}'`);
+  if (!['solve', 'check', 'eval', 'report', 'tensor', 'check-bounds'].includes(command)) throw new UsageError(`unknown command '${command}'`);
   const out: CliArgs = { command: command as CliArgs['command'], file: '', json: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];

@@ -27,10 +27,15 @@ export function summaryTable(r: SolveResult): string {
       `${run.final.elapsedMs.toFixed(0)} ms`,
     ];
   });
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const p = r.problem;
   const title = `${r.source}: ${p.kind} ${p.variant}, n = ${p.n}, d = ${p.d}${p.reg ? `, reg = ${p.reg}` : ''} (loss = 0.5·‖·‖²)`;
   const notes = r.runs.filter((run) => run.final.message).map((run) => `  #${run.index + 1}: ${run.final.message}`);
-  return [title, line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ...notes].join('\n');
+  return [title, ...table(head, rows), ...notes].join('\n');
+}
+
+/** Left-aligned columns under a header and a rule, as lines. */
+export function table(head: string[], rows: string[][]): string[] {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

@@ -9,11 +9,12 @@ import type { SolveResult, TensorCheckResult, TensorComparison, TensorPoint } fr
 import { renderPanelHtml, makeNonce } from '../../../webview/page';
 import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
-import { toRows } from '../math/dense';
 import { group, humanBytes, tensorCheck, TensorTooLarge } from '../math/tensor';
 import { evaluate, EvaluationError, runSolve } from '../solver/run';
+import { dataMoveCheck } from '../bounds/dataMove';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
-import { formatDiagnostic, num, summaryTable } from './format';
+import { boundsFailed, boundsJson, boundsText, problemData } from './checkBounds';
+import { formatDiagnostic, num, summaryTable, table } from './format';
 
 const VERSION = '0.1.0';
 
@@ -55,6 +56,7 @@ function main(argv: string[]): number {
   if (hasErrors || !analysis.problem) return 1;
   if (args.command === 'eval') return evalCommand(args, analysis);
   if (args.command === 'tensor') return tensorCommand(args, analysis);
+  if (args.command === 'check-bounds') return checkBoundsCommand(args, analysis);
   const result = solve(args, analysis);
   if (!result) return 1;
   if (args.command === 'solve') {
@@ -63,7 +65,7 @@ function main(argv: string[]): number {
     writeReport(args.out!, result);
     process.stdout.write(`${summaryTable(result)}\nreport written to ${args.out}\n`);
   }
-  return result.runs.some((r) => r.final.stopReason === 'nonFinite' || r.final.stopReason === 'overflow' || r.final.stopReason === 'error') ? 3 : 0;
+  return numericalFailure(result) ? 3 : 0;
 }
 
 function evalCommand(args: CliArgs, a: Analysis): number {
@@ -76,8 +78,7 @@ function evalCommand(args: CliArgs, a: Analysis): number {
     process.stderr.write(`${args.file}: ${e.message}\n`);
     return 3;
   }
-  const data: Record<string, number[][] | number[]> =
-    p.kind === 'attention' ? { A1: toRows(p.A1), A2: toRows(p.A2), B: toRows(p.B), X0: toRows(p.X0) } : { A: toRows(p.A), b: Array.from(p.b), x0: Array.from(p.x0) };
+  const data = problemData(p);
   const out = { problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, data, loss, gradient };
   if (args.json) process.stdout.write(`${JSON.stringify(out)}\n`);
   else {
@@ -129,15 +130,11 @@ function tensorTable(file: string, r: TensorCheckResult): string {
     cells(`${at}: gradient (max |·|)`, pt.gradient),
   ];
   const rows = [...point('X0', r), ...point('probe', r.probe)];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
   const t = r.timing;
   const ms = (v: number) => (v >= 1 ? v.toFixed(2) : v.toPrecision(3));
   return [
     `${file}: attention ${variant}, n = ${n}, d = ${d}${reg ? `, reg = ${reg}` : ''}; 𝖠 = A1⊗A2 is ${group(s.rows)} × ${group(s.cols)} (${humanBytes(s.bytes)}), x = vec(X0) row-major`,
-    line(head),
-    line(widths.map((w) => '-'.repeat(w))),
-    ...rows.map(line),
+    ...table(head, rows),
     `probe: a seeded random X scaled so max |A1·X·A2ᵀ| = 1 (X0 = 0 makes 𝖠x = S = 0 for any 𝖠)`,
     `gradient time: matrix form ${ms(t.matrixGradMs)} ms, Kronecker form ${ms(t.kroneckerGradMs)} ms (mean of ${t.matrixRepeats} / ${t.kroneckerRepeats} runs; building 𝖠 took ${ms(t.buildMs)} ms)`,
     `diff/terms: the difference relative to the size of the terms summed, for values that cancel (a stationary point)`,
@@ -147,7 +144,22 @@ function tensorTable(file: string, r: TensorCheckResult): string {
   ].join('\n');
 }
 
-function solve(args: CliArgs, a: Analysis): SolveResult | undefined {
+function checkBoundsCommand(args: CliArgs, a: Analysis): number {
+  const iterates = new Map<number, number[][]>();
+  const result = solve(args, a, { bounds: true, iterates });
+  if (!result) return 1;
+  const p = a.problem!;
+  if (p.move) result.dataMove = dataMoveCheck(p, result.runs);
+  if (args.json) process.stdout.write(`${JSON.stringify(boundsJson(p, result, iterates))}\n`);
+  else process.stdout.write(`${summaryTable(result)}\n${boundsText(result)}\n`);
+  return boundsFailed(result) || numericalFailure(result) ? 3 : 0;
+}
+
+function numericalFailure(r: SolveResult): boolean {
+  return r.runs.some((x) => x.final.stopReason === 'nonFinite' || x.final.stopReason === 'overflow' || x.final.stopReason === 'error');
+}
+
+function solve(args: CliArgs, a: Analysis, opts: { bounds?: boolean; iterates?: Map<number, number[][]> } = {}): SolveResult | undefined {
   const specs = args.run === undefined ? a.solves : a.solves.filter((s) => s.index === args.run! - 1);
   if (specs.length === 0) {
     process.stderr.write(args.run === undefined ? `${args.file}: no solve block to run\n` : `${args.file}: there is no valid solve block #${args.run}\n`);
@@ -159,6 +171,8 @@ function solve(args: CliArgs, a: Analysis): SolveResult | undefined {
     runSolve(p, spec, {
       onPoint: (pt) => progress?.show(`#${spec.index + 1} ${spec.method} k=${pt.k}/${spec.options.steps} loss=${num(pt.loss)}`),
       cancelled: () => false,
+      bounds: opts.bounds,
+      onIterate: opts.iterates && ((k, x) => (k === 0 ? opts.iterates!.set(spec.index, [Array.from(x)]) : opts.iterates!.get(spec.index)!.push(Array.from(x)))),
     }),
   );
   progress?.clear();
@@ -199,4 +213,9 @@ class TtyProgress {
   }
 }
 
+// A reader that stops early (`| head`) closes the pipe: that is not an error of ours.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE') throw e;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = main(process.argv.slice(2));

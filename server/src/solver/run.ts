@@ -7,6 +7,7 @@ import type { IterationPoint, RunFinal, RunResult, StopReason } from '../../../p
 import { norm2, toRows } from '../math/dense';
 import { initialPoint, objectiveFor, type Objective } from '../math/objective';
 import type { Problem, SolveSpec } from '../problem';
+import { WeightShiftCheck } from '../bounds/weightShift';
 import { armijo } from './armijo';
 import { gd } from './gd';
 import { lbfgs } from './lbfgs';
@@ -21,6 +22,10 @@ export interface RunHooks {
   onPoint(p: IterationPoint): void;
   /** Polled once per iteration: cancellation takes effect within one iteration. */
   cancelled(): boolean;
+  /** Check the in-context-learning bounds on every step (server/src/bounds); the result carries them. */
+  bounds?: boolean;
+  /** Called with every accepted iterate x_k (k = 0 first); `x` is reused, copy it to keep it. */
+  onIterate?(k: number, x: Float64Array): void;
 }
 
 export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): RunResult {
@@ -30,6 +35,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   const it: Iterate = { x: initialPoint(problem), grad: new Float64Array(obj.dim), loss: 0 };
   it.loss = obj.lossGrad(it.x, it.grad);
   const stepper = STEPPERS[spec.method](obj, options);
+  const check = hooks.bounds ? new WeightShiftCheck(problem, spec) : undefined;
   const points: IterationPoint[] = [];
   const last = { x: new Float64Array(obj.dim), loss: NaN };
   const emit = (p: IterationPoint) => {
@@ -41,6 +47,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   let stop: { reason: StopReason; message?: string } | undefined = failure(problem, obj, it, 0);
   if (!stop) {
     emit({ k: 0, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: 0 });
+    hooks.onIterate?.(0, it.x);
     stop = converged(points[0], options);
   }
   while (!stop) {
@@ -67,9 +74,11 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
       k--;
       break;
     }
+    check?.step(k - 1, last.x, it.x, out.stepSize);
     const p: IterationPoint = { k, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: out.stepNorm };
     if (out.stepSize !== undefined) p.stepSize = out.stepSize;
     emit(p);
+    hooks.onIterate?.(k, it.x);
     stop = converged(p, options);
   }
 
@@ -82,7 +91,9 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   if (stop.message) final.message = stop.message;
   if (problem.kind === 'attention') final.X = toRows({ rows: problem.d, cols: problem.d, data: it.x });
   else final.x = Array.from(it.x);
-  return { index: spec.index, method: spec.method, options, label: spec.label, iterations: points, final };
+  const result: RunResult = { index: spec.index, method: spec.method, options, label: spec.label, iterations: points, final };
+  if (check) result.bounds = check.result();
+  return result;
 }
 
 function converged(p: IterationPoint, o: Record<string, number>): { reason: StopReason } | undefined {

@@ -1,0 +1,92 @@
+/**
+ * The equivalent target of a move that changes the scores S0 → S1 (a weight move or a data move alike), and the
+ * rescaled per-row bounds, shared by the weight-side and data-side checks (math spec §3.4, §4.8):
+ *   normalized: b̃ = b + f(S0) − f(S1)
+ *   rescaled:   b̃_j = (u_j(S0) − u_j(S1) + α_j(S1)·b_j) / α_j(S0)
+ */
+import type { BoundValue } from '../../../protocol/bounds';
+import { RowKernel } from '../math/rows';
+import type { Variant } from '../../../protocol/results';
+import { sharpBound } from './paper';
+import { rowOutputs } from './scores';
+
+export interface Shift {
+  /** Row outputs (softmax or exp) and log α at both ends. */
+  o0: ReturnType<typeof rowOutputs>;
+  o1: ReturnType<typeof rowOutputs>;
+  bt: Float64Array;
+  rowShift: Float64Array;
+  /** ‖b̃ − b‖ (Frobenius). */
+  observed: number;
+  observedRowMax: number;
+  /** |L(S0; b̃) − L(S1; b)| by the solver's own loss kernel, and L(S1; b). */
+  exactness: number;
+  lossNext: number;
+  logAlphaMin: number;
+}
+
+export function equivalentTarget(variant: Variant, b: Float64Array, S0: Float64Array, S1: Float64Array, rows: number, cols: number): Shift {
+  const normalized = variant === 'normalized';
+  const o0 = rowOutputs(S0, rows, cols, normalized), o1 = rowOutputs(S1, rows, cols, normalized);
+  const bt = new Float64Array(b.length);
+  const rowShift = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    const a0 = Math.exp(o0.logAlpha[i]), a1 = Math.exp(o1.logAlpha[i]);
+    let s = 0;
+    for (let j = 0; j < cols; j++) {
+      bt[o + j] = normalized ? b[o + j] + (o0.out[o + j] - o1.out[o + j]) : (o0.out[o + j] - o1.out[o + j] + a1 * b[o + j]) / a0;
+      s += (bt[o + j] - b[o + j]) ** 2;
+    }
+    rowShift[i] = Math.sqrt(s);
+  }
+  const lossPrev = new RowKernel(variant, rows, cols, bt).value(S0);
+  const lossNext = new RowKernel(variant, rows, cols, b).value(S1);
+  return {
+    o0, o1, bt, rowShift,
+    observed: Math.sqrt(rowShift.reduce((s, v) => s + v * v, 0)),
+    observedRowMax: Math.max(...rowShift),
+    exactness: Math.abs(lossPrev - lossNext),
+    lossNext,
+    logAlphaMin: Math.min(...o0.logAlpha, ...o1.logAlpha),
+  };
+}
+
+/** The √2-per-row cap of the normalized problems: both rows lie on the simplex. */
+export function capBound(sh: Shift, cols: number): BoundValue {
+  return worstRow(Array.from(sh.rowShift, (v, i) => sharpBound('cap', v, Math.SQRT2, cols, i)));
+}
+
+/**
+ * Rescaled, per row j: b̃_j − b_j = −(I − b_j1ᵀ)(u_j(S1) − u_j(S0))/α_j(S0) and ‖I − b1ᵀ‖ ≤ 1 + √n‖b‖, so
+ * ‖b̃_j − b_j‖ ≤ (1 + √n‖b_j‖)‖Δu_j‖/α_j(S0) ≤ (1 + √n‖b_j‖)e^{ρ_j}‖ΔS_j‖/α_j(S0), ρ_j the largest score of row j
+ * over the segment (at an end: S moves linearly, or is compared only at the ends for a data move).
+ */
+export function rescaledBounds(sh: Shift, b: Float64Array, S0: Float64Array, S1: Float64Array, dS: Float64Array, rows: number, cols: number): BoundValue[] {
+  const beta: BoundValue[] = [], lip: BoundValue[] = [];
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let bn = 0, du = 0, ds = 0, rho = -Infinity;
+    for (let j = 0; j < cols; j++) {
+      bn += b[o + j] ** 2;
+      du += (sh.o1.out[o + j] - sh.o0.out[o + j]) ** 2;
+      ds += dS[o + j] ** 2;
+      rho = Math.max(rho, S0[o + j], S1[o + j]);
+    }
+    const c = (1 + Math.sqrt(cols * bn)) / Math.exp(sh.o0.logAlpha[i]);
+    beta.push(sharpBound('beta', sh.rowShift[i], c * Math.sqrt(du), cols, i));
+    lip.push(sharpBound('betaLip', sh.rowShift[i], c * Math.exp(rho) * Math.sqrt(ds), cols, i));
+  }
+  return [worstRow(beta), worstRow(lip)];
+}
+
+/** The row a per-row bound reports: a failing row first, else the tightest. */
+export function worstRow(values: BoundValue[]): BoundValue {
+  return values.reduce((w, v) => (w.holds !== v.holds ? (v.holds ? w : v) : v.ratio > w.ratio ? v : w));
+}
+
+export function maxAbs(v: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
