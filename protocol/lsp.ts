@@ -24,6 +24,11 @@ export interface SolveParams {
   runId: string;
   /** Which solve block to run (0-based); all blocks when absent. */
   solveIndex?: number;
+  /**
+   * Check the in-context-learning bounds on every step (each run gets `bounds`, and `dataMove` when the file declares
+   * WQ, WK, WV, WP). A `check bounds` line in the file does the same without this flag.
+   */
+  bounds?: boolean;
 }
 export type SolveResponse = SolveResult;
 

@@ -79,6 +79,8 @@ export interface SolveResult {
   runs: RunResult[];
   /** The self-attention data move's bound checks, when the file declares one and bounds were requested. */
   dataMove?: DataMoveReport;
+  /** The tensor-trick check of an attention problem with `check tensor`, or why it could not run (𝖠 too large). */
+  tensor?: TensorCheckResult | { error: string };
 }
 
 /** One quantity compared between the matrix form and the vectorized (Kronecker) form. */

@@ -12,7 +12,10 @@ export interface RunStatus {
 
 export interface RegressLabApi {
   clientState(): ClientState;
-  /** Solve all blocks of the document (or block `solveIndex`, 0-based) and show the run in the panel. */
-  solve(uri: vscode.Uri, solveIndex?: number): Promise<SolveResult>;
+  /**
+   * Solve all blocks of the document (or block `solveIndex`, 0-based) and show the run in the panel; `bounds` also
+   * checks the in-context-learning bounds on every step.
+   */
+  solve(uri: vscode.Uri, solveIndex?: number, options?: { bounds?: boolean }): Promise<SolveResult>;
   panelStatus(runId: string): Promise<RunStatus | undefined>;
 }

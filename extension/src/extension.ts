@@ -40,17 +40,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Regres
     await c.start();
   };
 
-  const solve = async (target?: vscode.Uri | string, solveIndex?: number) => {
+  // Commands get (uri, solveIndex) from a CodeLens, a Uri from the editor title menu, nothing from the palette.
+  const command = (bounds: boolean) => async (target?: vscode.Uri | string, solveIndex?: number) => {
     const uri = typeof target === 'string' ? vscode.Uri.parse(target) : (target ?? vscode.window.activeTextEditor?.document.uri);
     if (!uri) {
-      void vscode.window.showInformationMessage('Open a .regress file to solve it.');
+      void vscode.window.showInformationMessage(`Open a .regress file to ${bounds ? 'check its bounds' : 'solve it'}.`);
       return undefined;
     }
-    return runs.solve(uri, typeof solveIndex === 'number' ? solveIndex : undefined);
+    return runs.solve(uri, typeof solveIndex === 'number' ? solveIndex : undefined, { bounds });
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('regressLab.solve', solve),
+    vscode.commands.registerCommand('regressLab.solve', command(false)),
+    vscode.commands.registerCommand('regressLab.checkBounds', command(true)),
     vscode.commands.registerCommand('regressLab.newProblem', async () => {
       const doc = await vscode.workspace.openTextDocument({ language: 'regress', content: NEW_PROBLEM_TEMPLATE });
       await vscode.window.showTextDocument(doc);
@@ -67,7 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Regres
   await start();
   return {
     clientState: () => state,
-    solve: (uri, solveIndex) => runs.solve(uri, solveIndex),
+    solve: (uri, solveIndex, options) => runs.solve(uri, solveIndex, options),
     panelStatus: async (runId) => runs.status(runId),
   };
 }

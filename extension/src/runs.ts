@@ -66,21 +66,23 @@ export class Runs {
     run.progress?.report({ increment, message: `block ${p.runIndex + 1}: k = ${last.k}/${p.maxSteps}, loss = ${last.loss.toPrecision(4)}` });
   }
 
-  async solve(uri: vscode.Uri, solveIndex?: number): Promise<SolveResult> {
+  /** `bounds`: also check the in-context-learning bounds on every step (▶ Check bounds). */
+  async solve(uri: vscode.Uri, solveIndex?: number, options: { bounds?: boolean } = {}): Promise<SolveResult> {
     const runId = randomUUID();
     const title = `${path.basename(uri.fsPath || uri.path)}${solveIndex === undefined ? '' : ` #${solveIndex + 1}`}`;
+    const bounds = options.bounds === true;
     const run: ActiveRun = { cts: new vscode.CancellationTokenSource(), status: { status: 'running', points: 0 }, title, blocks: new Map(), reported: 0 };
     this.runs.set(runId, run);
     while (this.runs.size > MAX_TRACKED_RUNS) this.runs.delete(this.runs.keys().next().value!);
     this.panel.reveal();
     try {
       const result = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Solving ${title}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: `${bounds ? 'Checking bounds of' : 'Solving'} ${title}`, cancellable: true },
         async (progress, token) => {
           run.progress = progress;
           const sub = token.onCancellationRequested(() => run.cts.cancel());
           try {
-            return await this.client().sendRequest(solveRequest, { textDocument: { uri: uri.toString() }, runId, solveIndex }, run.cts.token);
+            return await this.client().sendRequest(solveRequest, { textDocument: { uri: uri.toString() }, runId, solveIndex, ...(bounds ? { bounds } : {}) }, run.cts.token);
           } finally {
             sub.dispose();
           }

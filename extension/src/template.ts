@@ -22,5 +22,17 @@ X0 = zeros
 #   0.0  0.0  0.0  0.1
 # ]
 
+# A self-attention data move A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP, applied 'layers' times:
+# k = 2
+# layers = 1
+# WQ = normal(scale = 0.3)   # d×k, like WK and WV
+# WK = normal(scale = 0.3)
+# WV = normal(scale = 0.3)
+# WP = normal(scale = 0.3)   # k×d
+
+# Extra checks with every solve: the in-context-learning bounds on each step, the tensor trick.
+check bounds
+# check tensor
+
 solve gd lr = 2.0 steps = 1000
 `;

@@ -1,16 +1,34 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import type { DataMoveReport, RunBounds } from '../../protocol/bounds';
 import type { SolveResult } from '../../protocol/results';
 import { DIST, EXAMPLES } from '../paths';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(DIST, 'cli.js'), ...args], { encoding: 'utf8', cwd: EXAMPLES });
 const examples = readdirSync(EXAMPLES).filter((f) => f.endsWith('.regress'));
+const source = (file: string) => readFileSync(join(EXAMPLES, file), 'utf8');
+
+/** Each language feature, and a line that shows it is used. */
+const FEATURES: Record<string, RegExp> = {
+  'attention normalized': /^problem attention normalized/m,
+  'attention rescaled': /^problem attention rescaled/m,
+  'softmax normalized': /^problem softmax normalized/m,
+  'literal matrix': /^\w+ = \[/m,
+  'planted target': /planted\(/,
+  'data files': /load\("/,
+  regularization: /^reg = /m,
+  'several methods': /^solve lbfgs/m,
+  'check bounds': /^check bounds/m,
+  'check bounds, rescaled': /^problem \w+ rescaled[\s\S]*^check bounds/m,
+  'check tensor': /^check tensor/m,
+  'self-attention data move': /^WQ = [\s\S]*^layers = |^layers = [\s\S]*^WQ = /m,
+};
 
 test('there is an example per feature', () => {
-  assert.ok(examples.length >= 5, examples.join(', '));
+  for (const [feature, pattern] of Object.entries(FEATURES)) assert.ok(examples.some((f) => pattern.test(source(f))), `no example shows ${feature}`);
 });
 
 for (const file of examples) {
@@ -26,5 +44,26 @@ for (const file of examples) {
       assert.ok(['steps', 'gradTol', 'lossTol'].includes(run.final.stopReason), `${run.label}: ${run.final.stopReason} ${run.final.message ?? ''}`);
       assert.ok(run.final.loss < run.iterations[0].loss, `${run.label} did not decrease the loss`);
     }
+  });
+}
+
+for (const file of examples.filter((f) => /^check bounds/m.test(source(f)))) {
+  test(`example ${file}: every sharp bound holds on every step, and the data move is checked when declared`, () => {
+    const out = cli('check-bounds', file, '--json');
+    assert.equal(out.status, 0, out.stderr);
+    const result = JSON.parse(out.stdout) as { runs: (RunBounds & { final: { iterations: number } })[]; dataMove?: DataMoveReport };
+    for (const run of result.runs) {
+      assert.equal(run.sharpViolations, 0, run.messages.join('\n'));
+      assert.equal(run.steps.length, run.final.iterations);
+    }
+    const layers = /^layers = (\d+)/m.exec(source(file))?.[1] ?? '1';
+    assert.equal(result.dataMove?.steps.length, /^WQ = /m.test(source(file)) ? Number(layers) : undefined);
+  });
+}
+
+for (const file of examples.filter((f) => /^check tensor/m.test(source(f)))) {
+  test(`example ${file}: the tensor check passes`, () => {
+    const out = cli('tensor', file);
+    assert.equal(out.status, 0, out.stdout + out.stderr);
   });
 }

@@ -114,3 +114,95 @@ test('CodeLens: one ▶ Solve per solve block, pointing at the block', async () 
   assert.deepEqual(perBlock.map((l) => l.command.arguments), [[uri, 0], [uri, 1]]);
   assert.ok(lenses.some((l) => l.command.title === '▶ Solve all (2)'));
 });
+
+test('CodeLens: one ▶ Check bounds per solve block, after its ▶ Solve, running regressLab.checkBounds on the block', async () => {
+  const text = `${QUICKSTART}solve lbfgs steps = 10\n`;
+  const uri = client.open('lens-bounds.regress', text);
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
+  const solveLines = text.split('\n').flatMap((l, i) => (l.startsWith('solve') ? [i] : []));
+  const bounds = lenses.filter((l) => l.command.title === '▶ Check bounds');
+  assert.deepEqual(bounds.map((l) => l.range.start.line), solveLines);
+  assert.deepEqual(bounds.map((l) => [l.command.command, l.command.arguments]), [['regressLab.checkBounds', [uri, 0]], ['regressLab.checkBounds', [uri, 1]]]);
+  // On each block's line the Solve lens comes first.
+  for (const line of solveLines) assert.deepEqual(lenses.filter((l) => l.range.start.line === line).map((l) => l.command.title), ['▶ Solve', '▶ Check bounds']);
+});
+
+const BOUNDS_FILE = `problem softmax normalized
+n = 8
+d = 3
+seed = 4
+A = normal(scale = 0.5)
+xstar = normal()
+b = planted(xstar)
+x0 = normal(scale = 0.5)
+check bounds
+solve gd lr = 1.0 steps = 40
+solve lbfgs steps = 15
+`;
+const CHECK_LINE = 8;
+
+type HoverResult = { contents: { value: string } } | null;
+const hover = async (uri: string, line: number) => ((await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line, character: 3 } })) as HoverResult)?.contents.value ?? '';
+
+test('solve with bounds: every step of every run is checked, no sharp bound fails, and no data move without weights', async () => {
+  const uri = client.open('bounds-flag.regress', QUICKSTART.replace('steps = 2000', 'steps = 60'));
+  const plain = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'plain' })) as SolveResult;
+  assert.equal(plain.runs[0].bounds, undefined, 'no bounds unless asked');
+  const result = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'bounds-flag', bounds: true })) as SolveResult;
+  const run = result.runs[0];
+  assert.ok(run.bounds, 'the run carries its bounds');
+  // One checked step per iteration: step k goes from x_k to x_k+1.
+  assert.equal(run.final.iterations, 60);
+  assert.equal(run.bounds.steps.length, run.iterations.length - 1);
+  assert.deepEqual(run.bounds.steps.map((s) => s.k), run.iterations.slice(1).map((p) => p.k - 1));
+  assert.equal(run.bounds.sharpViolations, 0, run.bounds.messages.join('\n'));
+  assert.ok(run.bounds.summary.every((s) => s.stepsChecked === 60));
+  assert.ok(run.bounds.maxExactnessError < 1e-12);
+  assert.equal(result.dataMove, undefined);
+  assert.equal(result.tensor, undefined);
+});
+
+test('hover on `check bounds`: how to run it at first, then the last results per block, marked stale after an edit', async () => {
+  const uri = client.open('bounds-hover.regress', BOUNDS_FILE);
+  assert.match(await hover(uri, CHECK_LINE), /Not run yet.*▶ Check bounds.*regress-lab check-bounds FILE/s);
+  // The `check bounds` line alone turns the checks on (no `bounds` flag).
+  const result = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'bounds-line' })) as SolveResult;
+  assert.deepEqual(result.runs.map((r) => r.bounds?.steps.length), result.runs.map((r) => r.final.iterations));
+  const text = await hover(uri, CHECK_LINE);
+  assert.doesNotMatch(text, /Not run yet/);
+  for (const r of result.runs) {
+    const block = text.split('\n\n').find((p) => p.startsWith(`**#${r.index + 1} ${r.label}**`));
+    assert.ok(block, `a paragraph for block ${r.index + 1} in:\n${text}`);
+    assert.match(block, new RegExp(`— ${r.bounds!.steps.length} steps checked\\n`));
+    assert.match(block, /sharp violations: \*\*0\*\* \(0 expected\)/);
+    assert.match(block, /tightest sharp bound: .*, tightness 0\.\d{3}/);
+    assert.match(block, /papers’ bound: worst log10\(observed\/bound\) = -?\d+\.\d; assumptions met on \d+ of \d+ steps/);
+  }
+  client.change(uri, `${BOUNDS_FILE}# edited\n`, 2);
+  await client.diagnosticsFor(uri, 2);
+  assert.match(await hover(uri, CHECK_LINE), /\(the file changed since\)/);
+});
+
+test('check bounds with the self-attention data move, and check tensor: the result carries both reports', async () => {
+  const move = 'k = 2\nlayers = 3\nWQ = normal(scale = 0.3)\nWK = normal(scale = 0.3)\nWV = normal(scale = 0.3)\nWP = normal(scale = 0.3)\n';
+  const uri = client.open('move.regress', `${BOUNDS_FILE}${move}`);
+  const result = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'move', solveIndex: 0 })) as SolveResult;
+  assert.ok(result.dataMove);
+  assert.deepEqual(result.dataMove.steps.map((s) => s.layer), [1, 2, 3]);
+  assert.equal(result.dataMove.headDim, 2);
+  assert.deepEqual(result.dataMove.closeness.map((c) => c.runIndex), [0]);
+  assert.ok(result.dataMove.summary.filter((s) => s.kind === 'sharp').every((s) => s.violations === 0));
+  assert.match(await hover(uri, CHECK_LINE), /\*\*Data move\*\* — 3 self-attention layers, head dimension 2/);
+
+  const tensorUri = client.open('tensor.regress', QUICKSTART.replace('steps = 2000', 'steps = 5').replace('X0 = zeros', 'X0 = zeros\ncheck tensor'));
+  const checked = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri: tensorUri }, runId: 'tensor' })) as SolveResult;
+  assert.ok(checked.tensor && 'pass' in checked.tensor, JSON.stringify(checked.tensor));
+  assert.equal(checked.tensor.pass, true);
+  assert.deepEqual([checked.tensor.sizes.rows, checked.tensor.sizes.cols], [64, 16]);
+  // 𝖠 = A1⊗A2 over the memory cap is reported, and the runs still come back.
+  const big = client.open('tensor-big.regress', 'problem attention normalized\nn = 200\nd = 40\nA1 = normal(scale = 0.1)\nA2 = A1\nB = simplex()\ncheck tensor\nsolve gd steps = 1\n');
+  const refused = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri: big }, runId: 'tensor-big' })) as SolveResult;
+  assert.ok(refused.tensor && 'error' in refused.tensor);
+  assert.match(refused.tensor.error, /^A1⊗A2 would be 40,000 × 1,600 doubles/);
+  assert.equal(refused.runs.length, 1);
+});

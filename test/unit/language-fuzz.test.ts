@@ -23,7 +23,7 @@ function assertRangesInside(text: string) {
   return a;
 }
 
-const tokens = ['problem', 'attention', 'softmax', 'normalized', 'rescaled', 'solve', 'gd', 'lbfgs', 'A1', 'A2', 'B', 'X0', 'Xstar', 'n', 'd', 'seed', '=', '[', ']', '(', ')', ',', ';', '\n', ' ', '#', '1', '-2.5', '1e999', 'normal', 'planted', 'simplex', 'lr', 'steps', '"x.csv"', 'load'];
+const tokens = ['problem', 'attention', 'softmax', 'normalized', 'rescaled', 'solve', 'gd', 'lbfgs', 'A1', 'A2', 'B', 'X0', 'Xstar', 'n', 'd', 'seed', '=', '[', ']', '(', ')', ',', ';', '\n', ' ', '#', '1', '-2.5', '1e999', 'normal', 'planted', 'simplex', 'lr', 'steps', '"x.csv"', 'load', 'check', 'bounds', 'tensor', 'k', 'layers', 'WQ', 'WK', 'WV', 'WP'];
 
 test('random token soup never throws and keeps diagnostics inside the document', () => {
   fc.assert(fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 120 }), (parts) => void assertRangesInside(parts.join(' '))), { numRuns: 2000 });

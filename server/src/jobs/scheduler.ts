@@ -4,7 +4,7 @@
  * (terminate) if a run ignores the cooperative flag.
  */
 import { Worker } from 'node:worker_threads';
-import type { IterationPoint, RunResult } from '../../../protocol/results';
+import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
 import type { Problem, SolveSpec } from '../problem';
 import type { WorkerInput, WorkerOutput } from './messages';
 
@@ -13,9 +13,18 @@ export interface JobHandlers {
   onRunDone(result: RunResult): void;
 }
 
+/** What a job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
+export type JobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
+
+/** Which checks a job runs besides the solves. */
+export interface JobChecks {
+  bounds: boolean;
+  tensor: boolean;
+}
+
 export interface Job {
   /** Resolves with every finished run (a cancelled job resolves with what ran, the last marked 'cancelled'). */
-  readonly done: Promise<RunResult[]>;
+  readonly done: Promise<JobResult>;
   cancel(): void;
 }
 
@@ -32,9 +41,10 @@ const HARD_CANCEL_MS = 2000;
 interface Pending {
   problem: Problem;
   specs: SolveSpec[];
+  checks: JobChecks;
   handlers: JobHandlers;
   flag: Int32Array;
-  resolve(r: RunResult[]): void;
+  resolve(r: JobResult): void;
   reject(e: Error): void;
   cancelled: boolean;
 }
@@ -55,11 +65,11 @@ export class SolveScheduler {
     this.pump();
   }
 
-  submit(problem: Problem, specs: SolveSpec[], handlers: JobHandlers): Job {
+  submit(problem: Problem, specs: SolveSpec[], checks: JobChecks, handlers: JobHandlers): Job {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     let pending!: Pending;
-    const done = new Promise<RunResult[]>((resolve, reject) => {
-      pending = { problem, specs, handlers, flag, resolve, reject, cancelled: false };
+    const done = new Promise<JobResult>((resolve, reject) => {
+      pending = { problem, specs, checks, handlers, flag, resolve, reject, cancelled: false };
     });
     this.queue.push(pending);
     this.pump();
@@ -72,7 +82,7 @@ export class SolveScheduler {
         if (i >= 0) {
           // Never started: nothing ran.
           this.queue.splice(i, 1);
-          pending.resolve([]);
+          pending.resolve({ runs: [] });
           this.status();
         }
       },
@@ -90,10 +100,10 @@ export class SolveScheduler {
 
   private start(job: Pending) {
     this.running++;
-    const results: RunResult[] = [];
+    const results: JobResult = { runs: [] };
     let settled = false;
     let failure: string | undefined;
-    const input: WorkerInput = { problem: job.problem, specs: job.specs, cancelFlag: job.flag, throttleMs: this.throttleMs };
+    const input: WorkerInput = { problem: job.problem, specs: job.specs, cancelFlag: job.flag, throttleMs: this.throttleMs, ...job.checks };
     // A generous heap cap turns a runaway allocation into a worker error instead of a server crash.
     const worker = new Worker(this.workerPath, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     let killTimer: NodeJS.Timeout | undefined;
@@ -103,9 +113,11 @@ export class SolveScheduler {
     worker.on('message', (m: WorkerOutput) => {
       if (m.type === 'points') job.handlers.onPoints(m.runIndex, m.points);
       else if (m.type === 'runDone') {
-        results.push(m.result);
+        results.runs.push(m.result);
         job.handlers.onRunDone(m.result);
-      } else failure = m.message;
+      } else if (m.type === 'dataMove') results.dataMove = m.report;
+      else if (m.type === 'tensor') results.tensor = m.result;
+      else failure = m.message;
     });
     const finish = (error?: Error) => {
       if (settled) return;

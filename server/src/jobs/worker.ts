@@ -1,17 +1,21 @@
 /**
- * Solver worker thread: runs the solve blocks of one request in order, streaming throttled batches of points.
- * It shares nothing with the language server but a cancellation flag, so a long or crashing run never blocks
- * or takes down the LSP event loop.
+ * Solver worker thread: runs the solve blocks of one request in order, streaming throttled batches of points, then
+ * the checks the request asked for (the data move's bounds, the tensor trick). It shares nothing with the language
+ * server but a cancellation flag, so a long or crashing run never blocks or takes down the LSP event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { IterationPoint } from '../../../protocol/results';
+import type { IterationPoint, RunResult } from '../../../protocol/results';
+import { dataMoveCheck } from '../bounds/dataMove';
+import { tensorCheck } from '../math/tensor';
 import { runSolve } from '../solver/run';
 import type { WorkerInput, WorkerOutput } from './messages';
 
 const input = workerData as WorkerInput;
 const post = (m: WorkerOutput) => parentPort!.postMessage(m);
+const cancelled = () => Atomics.load(input.cancelFlag, 0) === 1;
 
 try {
+  const runs: RunResult[] = [];
   for (const spec of input.specs) {
     let batch: IterationPoint[] = [];
     let last = 0;
@@ -25,11 +29,27 @@ try {
         batch.push(p);
         if (Date.now() - last >= input.throttleMs) flush();
       },
-      cancelled: () => Atomics.load(input.cancelFlag, 0) === 1,
+      cancelled,
+      bounds: input.bounds,
     });
     flush();
     post({ type: 'runDone', result });
+    runs.push(result);
     if (result.final.stopReason === 'cancelled') break;
+  }
+  // A cancelled request wants to stop now, not after more checks.
+  const { problem } = input;
+  if (input.bounds && problem.move && !cancelled()) post({ type: 'dataMove', report: dataMoveCheck(problem, runs) });
+  if (input.tensor && problem.kind === 'attention' && !cancelled()) {
+    let result: Extract<WorkerOutput, { type: 'tensor' }>['result'];
+    try {
+      result = tensorCheck(problem);
+    } catch (e) {
+      // 𝖠 over the memory cap (TensorTooLarge) or a rescaled loss that overflows at X0: reported, not fatal.
+      if (!(e instanceof Error)) throw e;
+      result = { error: e.message };
+    }
+    post({ type: 'tensor', result });
   }
 } catch (e) {
   post({ type: 'failed', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });

@@ -11,7 +11,7 @@ import { parseDataFile, resolveDataPath, type FileAccess } from './datafiles';
 import { parse } from './parser';
 import { hashName, Rng } from './random';
 import type { AssignStmt, Call, Diagnostic, Expr, MatrixLit, ProblemStmt, Severity, SolveStmt, Span, SyntaxTree } from './syntax';
-import { DATA, type DataInfo, GENERATORS, PROBLEM_KINDS, SETTINGS, suggest, VARIANTS } from './vocabulary';
+import { CHECKS, type CheckName, DATA, type DataInfo, type Dim, GENERATORS, MOVE_NAMES, PROBLEM_KINDS, SETTINGS, suggest, VARIANTS } from './vocabulary';
 
 /** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
 export const MAX_ENTRIES = 1 << 25;
@@ -24,12 +24,14 @@ export interface Analysis {
   diagnostics: Diagnostic[];
   kind?: ProblemKind;
   variant?: Variant;
-  sizes: { n?: number; d?: number; seed: number; reg: number };
+  sizes: { n?: number; d?: number; seed: number; reg: number; k?: number; layers: number };
   /** Built values by name (settings excluded), for hover and the CLI's eval output. */
   values: Map<string, { stmt?: AssignStmt; matrix: Matrix }>;
   solves: SolveSpec[];
   /** The solve statements in file order, aligned with `solves` by index (for CodeLens and hover). */
   solveStmts: SolveStmt[];
+  /** The valid `check` statements, first of each kind only (0-based line). */
+  checks: { kind: CheckName; line: number }[];
   problem?: Problem;
 }
 
@@ -51,6 +53,8 @@ class Analyzer {
   private d?: number;
   private seed = 0;
   private reg = 0;
+  private k?: number;
+  private layers = 1;
 
   constructor(
     private readonly tree: SyntaxTree,
@@ -77,6 +81,8 @@ class Analyzer {
       this.checkTarget();
       this.checkOverflow();
     }
+    this.checkMove();
+    const checks = this.readChecks();
     const { solves, solveStmts } = this.readSolves();
     const problem = this.diags.some((d) => d.severity === 'error') ? undefined : this.build();
     return {
@@ -84,10 +90,11 @@ class Analyzer {
       diagnostics: this.diags,
       kind: this.kind,
       variant: this.variant,
-      sizes: { n: this.n, d: this.d, seed: this.seed, reg: this.reg },
+      sizes: { n: this.n, d: this.d, seed: this.seed, reg: this.reg, k: this.k, layers: this.layers },
       values: this.values,
       solves,
       solveStmts,
+      checks,
       problem,
     };
   }
@@ -158,7 +165,9 @@ class Analyzer {
         if (info.name === 'n') this.n = v;
         else if (info.name === 'd') this.d = v;
         else if (info.name === 'seed') this.seed = v;
-        else this.reg = v;
+        else if (info.name === 'reg') this.reg = v;
+        else if (info.name === 'k') this.k = v;
+        else this.layers = v;
         continue;
       }
       this.failed.add(info.name);
@@ -171,7 +180,7 @@ class Analyzer {
       const s = this.assigns.get(info.name);
       if (!s || s.value.type !== 'matrix' || s.value.rows.length === 0) continue;
       const [r, c] = literalShape(s.value, info.vector);
-      const fix = (dim: 'n' | 'd' | 1, value: number) => {
+      const fix = (dim: Dim, value: number) => {
         if (dim === 'n' && this.n === undefined && !this.failed.has('n')) this.n = value;
         if (dim === 'd' && this.d === undefined && !this.failed.has('d')) this.d = value;
       };
@@ -188,12 +197,18 @@ class Analyzer {
       if (largest > MAX_ENTRIES) {
         this.report(this.anchor(), `Problem too large: a ${this.n}×${this.n} or ${this.d}×${this.d} matrix has ${largest.toLocaleString('en')} entries (limit ${MAX_ENTRIES.toLocaleString('en')})`);
         this.n = this.d = undefined;
+      } else if (this.k !== undefined && Math.max(this.n, this.d) * this.k > MAX_ENTRIES) {
+        // The data move builds A·WQ (n×k) and WQ itself (d×k).
+        const big = Math.max(this.n, this.d);
+        this.report(this.assigns.get('k')!.value.span, `k too large: a ${big}×${this.k} matrix has ${(big * this.k).toLocaleString('en')} entries (limit ${MAX_ENTRIES.toLocaleString('en')})`);
+        this.k = undefined;
+        this.failed.add('k');
       }
     }
   }
 
   private dims(info: DataInfo): [number, number] {
-    const get = (d: 'n' | 'd' | 1) => (d === 1 ? 1 : d === 'n' ? this.n! : this.d!);
+    const get = (d: Dim) => (d === 1 ? 1 : d === 'n' ? this.n! : d === 'd' ? this.d! : this.k!);
     return [get(info.shape[0]), get(info.shape[1])];
   }
 
@@ -207,7 +222,8 @@ class Analyzer {
     if (done) return done.matrix;
     if (this.failed.has(info.name)) return undefined;
     const stmt = this.assigns.get(info.name);
-    if (!stmt) return undefined;
+    // Without k the move's shapes are unknown; checkMove reports the missing k once.
+    if (!stmt || (info.shape.includes('k') && this.k === undefined)) return undefined;
     if (this.visiting.has(info.name)) {
       this.report(stmt.value.span, `Circular definition: ${info.name} depends on itself`);
       this.failed.add(info.name);
@@ -474,6 +490,53 @@ class Analyzer {
     }
   }
 
+  /** The self-attention data move takes WQ, WK, WV, WP and k together; k and layers alone do nothing. */
+  private checkMove() {
+    const given = MOVE_NAMES.filter((name) => this.assigns.has(name));
+    if (given.length === 0) {
+      for (const name of ['k', 'layers']) {
+        const s = this.assigns.get(name);
+        if (s) this.report(s.name.span, `${name} has no effect without the self-attention data move: add WQ, WK, WV and WP, or remove ${name}`, 'warning');
+      }
+      return;
+    }
+    const at = this.assigns.get(given[0])!.name.span;
+    const missing = MOVE_NAMES.filter((name) => !this.assigns.has(name));
+    if (missing.length) {
+      const adds = missing.map((name) => `\`${name} = …\``).join(', ');
+      this.report(at, `The self-attention data move needs all of WQ, WK, WV and WP: missing ${missing.join(', ')} (add ${adds})`);
+    }
+    if (!this.assigns.has('k')) this.report(at, 'Missing k: the self-attention data move needs its head dimension (add `k = …`; WQ, WK, WV are d×k and WP is k×d)');
+  }
+
+  private readChecks(): Analysis['checks'] {
+    const checks: Analysis['checks'] = [];
+    for (const s of this.tree.statements) {
+      if (s.type !== 'check') continue;
+      const name = s.name.name;
+      const info = CHECKS.find((c) => c.name === name);
+      if (!info) {
+        this.report(s.name.span, `Unknown check '${name}'${hint(name, CHECKS.map((c) => c.name), 'use bounds or tensor')}`);
+        continue;
+      }
+      const p = this.problemStmt?.span.start.line;
+      if (p !== undefined && s.span.start.line < p) {
+        this.report(s.span, `check ${name} must come after the problem line (line ${p + 1})`);
+        continue;
+      }
+      const first = checks.find((c) => c.kind === info.name);
+      if (first) {
+        this.report(s.span, `check ${name} is given twice (first on line ${first.line + 1}); it runs once`, 'warning');
+        continue;
+      }
+      if (info.name === 'tensor' && this.kind === 'softmax') {
+        this.report(s.name.span, 'check tensor applies to attention problems (the matrix form, 𝖠 = A1⊗A2); it is skipped for softmax problems', 'warning');
+      }
+      checks.push({ kind: info.name, line: s.span.start.line });
+    }
+    return checks;
+  }
+
   private readSolves(): { solves: SolveSpec[]; solveStmts: SolveStmt[] } {
     const solves: SolveSpec[] = [];
     const solveStmts: SolveStmt[] = [];
@@ -515,7 +578,9 @@ class Analyzer {
   private build(): Problem | undefined {
     if (!this.kind || !this.variant || this.n === undefined || this.d === undefined) return undefined;
     const get = (name: string) => this.values.get(name)?.matrix;
-    const base = { variant: this.variant, n: this.n, d: this.d, reg: this.reg };
+    const [WQ, WK, WV, WP] = MOVE_NAMES.map(get);
+    const move = WQ && WK && WV && WP && this.k !== undefined ? { move: { k: this.k, layers: this.layers, WQ, WK, WV, WP } } : {};
+    const base = { variant: this.variant, n: this.n, d: this.d, reg: this.reg, ...move };
     if (this.kind === 'attention') {
       return { kind: 'attention', ...base, A1: get('A1')!, A2: get('A2')!, B: get('B')!, X0: get('X0') ?? zeros(this.d, this.d) };
     }

@@ -4,7 +4,7 @@
  * diagnostic, never a cascade. Never throws; work is linear in the input.
  */
 import { lex, type Token } from './lexer';
-import type { Arg, Diagnostic, Expr, Ident, MatrixLit, NumberLit, SolveStmt, Span, Statement, SyntaxTree } from './syntax';
+import type { Arg, CheckStmt, Diagnostic, Expr, Ident, MatrixLit, NumberLit, SolveStmt, Span, Statement, SyntaxTree } from './syntax';
 
 export function parse(text: string): SyntaxTree {
   const lexed = lex(text);
@@ -61,11 +61,12 @@ class Parser {
   private statement(): Statement {
     const t = this.tok;
     if (t.kind !== 'ident') {
-      throw new SyntaxError(t.span, `Expected a statement (problem …, NAME = value, or solve METHOD …), found ${describe(t)}`);
+      throw new SyntaxError(t.span, `Expected a statement (problem …, NAME = value, solve METHOD … or check WHAT), found ${describe(t)}`);
     }
     const after = this.tokens[this.i + 1];
     if (t.text === 'problem' && !(after.kind === 'punct' && after.text === '=')) return this.problem();
     if (t.text === 'solve' && !(after.kind === 'punct' && after.text === '=')) return this.solve();
+    if (t.text === 'check' && !(after.kind === 'punct' && after.text === '=')) return this.check();
     const name = this.ident();
     if (!this.is('punct', '=')) {
       throw new SyntaxError(this.is('newline') || this.is('eof') ? name.span : this.tok.span, `Expected '=' after '${name.name}' (write ${name.name} = value)`);
@@ -111,6 +112,14 @@ class Parser {
     }
     const last = options.length ? options[options.length - 1].span : method.span;
     return { type: 'solve', keyword, method, options, span: { start: keyword.span.start, end: last.end } };
+  }
+
+  /** `check NAME`; whether NAME is a known check is the analysis' business (it gives "did you mean" hints). */
+  private check(): CheckStmt {
+    const keyword = this.ident();
+    if (!this.is('ident')) throw new SyntaxError(this.is('newline') || this.is('eof') ? keyword.span : this.tok.span, "Expected what to check after 'check': bounds or tensor");
+    const name = this.ident();
+    return { type: 'check', keyword, name, span: { start: keyword.span.start, end: name.span.end } };
   }
 
   private expr(): Expr {

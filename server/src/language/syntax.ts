@@ -78,7 +78,14 @@ export interface SolveStmt {
   options: { name: Ident; value: NumberLit; span: Span }[];
   span: Span;
 }
-export type Statement = ProblemStmt | AssignStmt | SolveStmt;
+/** `check bounds` or `check tensor`: extra checks run with every solve of the file. */
+export interface CheckStmt {
+  type: 'check';
+  keyword: Ident;
+  name: Ident;
+  span: Span;
+}
+export type Statement = ProblemStmt | AssignStmt | SolveStmt | CheckStmt;
 
 export interface SyntaxTree {
   statements: Statement[];

@@ -4,10 +4,11 @@
  */
 import type { ProblemKind } from '../../../protocol/results';
 
-export type Dim = 'n' | 'd' | 1;
+/** A symbolic dimension: n (document length), d (embedding), k (head dimension of the data move), or 1 (vectors). */
+export type Dim = 'n' | 'd' | 'k' | 1;
 
 export interface SettingInfo {
-  name: 'n' | 'd' | 'seed' | 'reg';
+  name: 'n' | 'd' | 'seed' | 'reg' | 'k' | 'layers';
   integer: boolean;
   min: number;
   default?: number;
@@ -28,7 +29,18 @@ export const SETTINGS: SettingInfo[] = [
   { name: 'd', integer: true, min: 1, doc: 'Embedding dimension: A is n×d, X is d×d.' },
   { name: 'seed', integer: true, min: 0, default: 0, doc: 'Seed of every random generator in the file. Each named matrix draws from its own stream, so adding one never changes another.' },
   { name: 'reg', integer: false, min: 0, default: 0, doc: 'Regularization weight λ: adds 0.5·λ·‖x‖² to the loss (0 = none).' },
+  { name: 'k', integer: true, min: 1, doc: 'Head dimension of the self-attention data move: WQ, WK, WV are d×k and WP is k×d. Required with them.' },
+  { name: 'layers', integer: true, min: 1, default: 1, doc: 'Number of successive context updates A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP of the self-attention data move.' },
 ];
+
+/** The self-attention data move (math spec §3.5): given together, for both problem kinds; `k` sets their inner size. */
+const MOVE: DataInfo[] = [
+  { name: 'WQ', shape: ['d', 'k'], vector: false, required: false, doc: 'Query weights WQ ∈ R^{d×k} of the self-attention data move A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP.' },
+  { name: 'WK', shape: ['d', 'k'], vector: false, required: false, doc: 'Key weights WK ∈ R^{d×k} of the self-attention data move.' },
+  { name: 'WV', shape: ['d', 'k'], vector: false, required: false, doc: 'Value weights WV ∈ R^{d×k} of the self-attention data move.' },
+  { name: 'WP', shape: ['k', 'd'], vector: false, required: false, doc: 'Output projection WP ∈ R^{k×d} of the self-attention data move (the residual update is k → d).' },
+];
+export const MOVE_NAMES = MOVE.map((m) => m.name);
 
 export const DATA: Record<ProblemKind, DataInfo[]> = {
   attention: [
@@ -37,12 +49,14 @@ export const DATA: Record<ProblemKind, DataInfo[]> = {
     { name: 'B', shape: ['n', 'n'], vector: false, required: true, doc: 'Target attention matrix B ∈ R^{n×n}; rows are distributions for the normalized problem.' },
     { name: 'X0', shape: ['d', 'd'], vector: false, required: false, doc: 'Initial point X₀ ∈ R^{d×d} (default zeros).' },
     { name: 'Xstar', shape: ['d', 'd'], vector: false, required: false, doc: 'Hidden X* ∈ R^{d×d} used by planted(): B = rowsoftmax(A1·X*·A2ᵀ).' },
+    ...MOVE,
   ],
   softmax: [
     { name: 'A', shape: ['n', 'd'], vector: false, required: true, doc: 'Document A ∈ R^{n×d} (n words, d-dimensional embeddings).' },
     { name: 'b', shape: ['n', 1], vector: true, required: true, doc: 'Target b ∈ R^n; a distribution for the normalized problem.' },
     { name: 'x0', shape: ['d', 1], vector: true, required: false, doc: 'Initial point x₀ ∈ R^d (default zeros).' },
     { name: 'xstar', shape: ['d', 1], vector: true, required: false, doc: 'Hidden x* ∈ R^d used by planted(): b = softmax(A·x*).' },
+    ...MOVE,
   ],
 };
 
@@ -112,7 +126,25 @@ export const VARIANTS = [
 export const KEYWORDS = {
   problem: 'Declares the problem: `problem attention normalized` (kinds: attention, softmax; variants: normalized, rescaled).',
   solve: 'A solver run: `solve METHOD option = value …`. Several solve blocks are compared in one panel.',
+  check: 'An extra check run with every solve of the file: `check bounds` or `check tensor`.',
 };
+
+export type CheckName = 'bounds' | 'tensor';
+export const CHECKS: { name: CheckName; doc: string }[] = [
+  {
+    name: 'bounds',
+    doc:
+      'Checks the in-context-learning bounds on every step of every solve block: the equivalent target b̃ (B̃) of each weight step, how far it moved, ' +
+      'and each bound on that distance (the sharp ones, which must hold, and the papers’ M·‖move‖ with its assumptions). ' +
+      'With WQ, WK, WV, WP it also checks the self-attention data move. Also run by ▶ Check bounds or `regress-lab check-bounds FILE`.',
+  },
+  {
+    name: 'tensor',
+    doc:
+      'Checks the tensor trick numerically (attention problems): builds 𝖠 = A1⊗A2 (n²×d², up to 256 MiB) and compares 𝖠·vec(X), the vectorized loss ' +
+      'and gradient with the matrix form at X0 and at a seeded probe point. Also run by `regress-lab tensor FILE`.',
+  },
+];
 
 /** Edit distance ≤ 2 (case-insensitive) candidates, closest first, for "did you mean" hints. */
 export function suggest(word: string, candidates: readonly string[]): string | undefined {

@@ -1,12 +1,13 @@
 /**
  * Completion from the text before the cursor: statements at a line start, kinds and variants after `problem`,
- * methods and their unused options after `solve`, generators and references after `NAME =`, parameters inside
- * a generator's parentheses. Items come from the vocabulary and method tables, with snippets.
+ * methods and their unused options after `solve`, check names after `check`, generators and references after
+ * `NAME =`, parameters inside a generator's parentheses. Items come from the vocabulary and method tables, with
+ * snippets.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver/node';
 import type { MethodName } from '../../../protocol/results';
 import type { Analysis } from '../language/analyze';
-import { DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import { CHECKS, DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
 import { METHODS, METHOD_NAMES } from '../solver/methods';
 
 const md = (value: string) => ({ kind: 'markdown' as const, value });
@@ -16,6 +17,7 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
   let m: RegExpMatchArray | null;
   if ((m = before.match(/^\s*problem\s+(\w+)\s+\w*$/))) return VARIANTS.map((v) => ({ label: v.name, kind: CompletionItemKind.EnumMember, documentation: md(v.doc) }));
   if (/^\s*problem\s+\w*$/.test(before)) return PROBLEM_KINDS.map((k) => ({ label: k.name, kind: CompletionItemKind.Enum, documentation: md(k.doc) }));
+  if (/^\s*check\s+\w*$/.test(before)) return CHECKS.map((c) => ({ label: c.name, kind: CompletionItemKind.EnumMember, documentation: md(c.doc) }));
   if (/^\s*solve\s+\w*$/.test(before)) return METHOD_NAMES.map((name) => ({ label: name, kind: CompletionItemKind.Function, detail: METHODS[name].title, documentation: md(METHODS[name].doc) }));
   if ((m = before.match(/^\s*solve\s+(\w+)\s(.*)$/))) {
     const method = METHODS[m[1] as MethodName];
@@ -66,6 +68,7 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
     return [
       ...(hasProblem ? [] : [{ label: 'problem', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.problem), insertText: 'problem ${1|attention,softmax|} ${2|normalized,rescaled|}', insertTextFormat: InsertTextFormat.Snippet }]),
       { label: 'solve', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.solve), insertText: 'solve ${1|gd,armijo,newton,lbfgs|} ', insertTextFormat: InsertTextFormat.Snippet },
+      { label: 'check', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.check), insertText: `check \${1|${CHECKS.map((c) => c.name).join(',')}|}`, insertTextFormat: InsertTextFormat.Snippet },
       ...names.map((x) => ({ label: x.name, kind: CompletionItemKind.Variable, documentation: md(x.doc), insertText: `${x.name} = `, command: { title: 'suggest', command: 'editor.action.triggerSuggest' } })),
     ];
   }

@@ -1,17 +1,22 @@
-/** Hover: documentation for keywords, generators, methods and options; shape and norms for data. */
+/**
+ * Hover: documentation for keywords, generators, methods, options and checks; shape and norms for data; the last
+ * bound results on a `check bounds` line.
+ */
 import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Hover } from 'vscode-languageserver/node';
 import type { Analysis } from '../language/analyze';
 import type { Span } from '../language/syntax';
-import { DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import { CHECKS, DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
 import type { Matrix } from '../problem';
 import { METHODS } from '../solver/methods';
+import { boundsHoverText, type BoundsDigest } from './boundsHover';
 import { contains, toRange } from './convert';
 
 /** Largest matrix whose spectral norm is computed on hover (SVD cost grows fast; hovers must stay instant). */
 const SVD_MAX_ENTRIES = 250_000;
 
-export function hoverAt(a: Analysis, line: number, col: number): Hover | null {
+/** `bounds`: the document's last bound results and its current version, for the `check bounds` hover. */
+export function hoverAt(a: Analysis, line: number, col: number, bounds?: { digest?: BoundsDigest; version: number }): Hover | null {
   const md = (value: string, span: Span): Hover => ({ contents: { kind: 'markdown', value }, range: toRange(span) });
   for (const s of a.tree.statements) {
     if (!contains(s.span, line, col)) continue;
@@ -32,6 +37,11 @@ export function hoverAt(a: Analysis, line: number, col: number): Hover | null {
         const info = method?.options.find((x) => x.name === o.name.name);
         if (info && contains(o.span, line, col)) return md(`\`${info.name}\` — ${info.doc} Default ${info.default}.`, o.span);
       }
+    } else if (s.type === 'check') {
+      const check = CHECKS.find((c) => c.name === s.name.name);
+      if (!check) return contains(s.keyword.span, line, col) ? md(KEYWORDS.check, s.keyword.span) : null;
+      const last = check.name === 'bounds' && bounds ? `\n\n---\n\n${boundsHoverText(bounds.digest, bounds.version)}` : '';
+      return md(`**check ${check.name}** — ${check.doc}${last}`, s.span);
     } else {
       if (contains(s.name.span, line, col)) {
         const setting = SETTINGS.find((x) => x.name === s.name.name);

@@ -13,6 +13,7 @@ import { formatDocument } from '../language/format';
 import { codeLenses } from './codelens';
 import { completions } from './completion';
 import { toLspDiagnostic } from './convert';
+import { LastBounds } from './boundsHover';
 import { hoverAt } from './hover';
 import { documentSymbols, foldingRanges } from './outline';
 import { handleSolve } from './solve';
@@ -28,6 +29,7 @@ const documents = new TextDocuments(TextDocument);
 let analyses!: Analyses;
 let scheduler!: SolveScheduler;
 let roots: string[] = [];
+const lastBounds = new LastBounds();
 
 function setRoots(folders: WorkspaceFolder[] | null | undefined, rootUri?: string | null) {
   const uris = folders?.length ? folders.map((f) => f.uri) : rootUri ? [rootUri] : [];
@@ -81,12 +83,13 @@ documents.onDidChangeContent((e) => analyses.changed(e.document));
 connection.onDidChangeWatchedFiles(() => analyses.dataFilesChanged(documents.all()));
 documents.onDidClose((e) => {
   analyses.closed(e.document.uri);
+  lastBounds.delete(e.document.uri);
   void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
 });
 
 connection.onHover((p) => {
   const doc = documents.get(p.textDocument.uri);
-  return doc ? hoverAt(analyses.get(doc), p.position.line, p.position.character) : null;
+  return doc ? hoverAt(analyses.get(doc), p.position.line, p.position.character, { digest: lastBounds.get(doc.uri), version: doc.version }) : null;
 });
 
 connection.onCompletion((p) => {
@@ -119,7 +122,7 @@ connection.onCodeLens((p) => {
   return doc ? codeLenses(doc.uri, analyses.get(doc)) : [];
 });
 
-connection.onRequest(Methods.solve, (params: SolveParams, token) => handleSolve(params, token, { connection, documents, analyses, scheduler }));
+connection.onRequest(Methods.solve, (params: SolveParams, token) => handleSolve(params, token, { connection, documents, analyses, scheduler, lastBounds }));
 
 connection.onDidChangeConfiguration((change) => {
   const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: number } } } | undefined)?.regressLab?.solver?.maxConcurrentRuns;

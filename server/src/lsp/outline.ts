@@ -14,6 +14,7 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
       const label = [s.method?.name ?? '?', ...s.options.map((o) => `${o.name.name}=${o.value.text}`)].join(' ');
       return { name: `solve ${label}`, kind: SymbolKind.Event, range, selectionRange: toRange((s.method ?? s.keyword).span) };
     }
+    if (s.type === 'check') return { name: `check ${s.name.name}`, kind: SymbolKind.Boolean, range, selectionRange: toRange(s.name.span) };
     const v = a.values.get(s.name.name)?.matrix;
     const setting = SETTINGS.some((x) => x.name === s.name.name);
     const detail = setting && s.value.type === 'number' ? s.value.text : v ? `${v.rows}×${v.cols}` : undefined;

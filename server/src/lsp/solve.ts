@@ -1,7 +1,8 @@
 /**
  * The `regress/solve` request: validate the document, announce the runs, stream their points, answer with the
  * full result. Cancellation of the request cancels the job; the partial result (stopReason 'cancelled') is still
- * returned so the user keeps what ran.
+ * returned so the user keeps what ran. Bounds are checked when the request asks (▶ Check bounds) or the file has
+ * `check bounds`; the tensor trick when it has `check tensor`.
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +13,12 @@ import type { SolveResult } from '../../../protocol/results';
 import { analyze, type Analysis } from '../language/analyze';
 import { WorkerFailure, type SolveScheduler } from '../jobs/scheduler';
 import type { Analyses } from './analyses';
+import type { LastBounds } from './boundsHover';
 
 export async function handleSolve(
   params: SolveParams,
   token: CancellationToken,
-  deps: { connection: Connection; documents: TextDocuments<TextDocument>; analyses: Analyses; scheduler: SolveScheduler },
+  deps: { connection: Connection; documents: TextDocuments<TextDocument>; analyses: Analyses; scheduler: SolveScheduler; lastBounds: LastBounds },
 ): Promise<SolveResult> {
   const { connection, scheduler } = deps;
   const uri = params.textDocument.uri;
@@ -37,7 +39,11 @@ export async function handleSolve(
   const started: SolveStartedParams = { runId: params.runId, uri, problem: summary, runs: specs };
   await connection.sendNotification(Methods.solveStarted, started);
 
-  const job = scheduler.submit(problem, specs, {
+  const checks = {
+    bounds: params.bounds === true || analysis.checks.some((c) => c.kind === 'bounds'),
+    tensor: problem.kind === 'attention' && analysis.checks.some((c) => c.kind === 'tensor'),
+  };
+  const job = scheduler.submit(problem, specs, checks, {
     onPoints(runIndex, points) {
       const maxSteps = specs.find((s) => s.index === runIndex)?.options.steps ?? 0;
       const p: SolveProgressParams = { runId: params.runId, runIndex, points, maxSteps };
@@ -50,8 +56,9 @@ export async function handleSolve(
   });
   const sub = token.onCancellationRequested(() => job.cancel());
   try {
-    const runs = await job.done;
-    return { runId: params.runId, source: uri, problem: summary, runs };
+    const result: SolveResult = { runId: params.runId, source: uri, problem: summary, ...(await job.done) };
+    deps.lastBounds.record(uri, doc?.version ?? -1, result);
+    return result;
   } catch (e) {
     if (e instanceof WorkerFailure) throw new ResponseError(SolveErrorCodes.workerFailed, e.message);
     throw e;
