@@ -57,15 +57,30 @@ function main(argv: string[]): number {
   if (args.command === 'eval') return evalCommand(args, analysis);
   if (args.command === 'tensor') return tensorCommand(args, analysis);
   if (args.command === 'check-bounds') return checkBoundsCommand(args, analysis);
-  const result = solve(args, analysis);
+  // Like the editor, solve and report run the file's `check` statements too.
+  const wants = (kind: 'bounds' | 'tensor') => analysis.checks.some((c) => c.kind === kind);
+  const result = solve(args, analysis, { bounds: wants('bounds') });
   if (!result) return 1;
+  const p = analysis.problem;
+  if (wants('bounds') && p.move) result.dataMove = dataMoveCheck(p, result.runs);
+  if (wants('tensor') && p.kind === 'attention') {
+    try {
+      result.tensor = tensorCheck(p);
+    } catch (e) {
+      if (!(e instanceof TensorTooLarge)) throw e;
+      result.tensor = { error: e.message };
+    }
+  }
+  const lines = [summaryTable(result), ...(wants('bounds') ? [boundsText(result)] : [])];
+  if (result.tensor) lines.push('', 'error' in result.tensor ? `tensor check: ${result.tensor.error}` : tensorTable(args.file, result.tensor));
   if (args.command === 'solve') {
-    process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${summaryTable(result)}\n`);
+    process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${lines.join('\n')}\n`);
   } else {
     writeReport(args.out!, result);
-    process.stdout.write(`${summaryTable(result)}\nreport written to ${args.out}\n`);
+    process.stdout.write(`${lines.join('\n')}\nreport written to ${args.out}\n`);
   }
-  return numericalFailure(result) ? 3 : 0;
+  const tensorFailed = !!result.tensor && !('error' in result.tensor) && !result.tensor.pass;
+  return numericalFailure(result) || boundsFailed(result) || tensorFailed ? 3 : 0;
 }
 
 function evalCommand(args: CliArgs, a: Analysis): number {

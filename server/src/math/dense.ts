@@ -1,7 +1,10 @@
 /**
- * Dense row-major Float64Array kernels. Written by hand because they are the hot loops: general-purpose matrix
- * libraries (ml-matrix) were measured 67–116× slower than BLAS here; ml-matrix is used only for small
- * decompositions (SVD, Cholesky). Loop orders keep the innermost loop contiguous (i-k-j).
+ * Dense row-major Float64Array kernels for the hot loops. Hand-written because the solver's data live in flat
+ * typed arrays: ml-matrix (measured at parity on a plain 256² product, see `npm run bench`) stores a matrix as
+ * arrays of rows, so each call from the solver would convert and allocate both ways; it is used only for small
+ * decompositions (SVD, Cholesky). Both are far from BLAS (ml-matrix was measured 67–116× slower): the WebAssembly
+ * SIMD backend behind the same Objective interface is where the speed will come from. Loop orders keep the
+ * innermost loop contiguous (i-k-j).
  */
 import type { Matrix } from '../problem';
 

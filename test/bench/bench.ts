@@ -1,0 +1,360 @@
+/**
+ * Benchmarks: `npm run bench`. Prints a table and writes bench-results.json in the working directory.
+ * Every case is timed with process.hrtime.bigint after a warm-up, repeated until it has run for ≥ 200 ms and at
+ * least 5 times; the median and minimum per operation are reported. The machine may be shared and noisy, so the
+ * comparisons are reported as ratios of timings taken in the same run (`ratios` in the JSON).
+ *
+ * Cases: (1) the attention gradient in matrix form vs the naive Kronecker form 𝖠 = A1⊗A2 (math spec §6.1);
+ * (2) loss+gradient and Hessian-vector products of all four problems; (3) full solves with every method;
+ * (4) parsing and analysis of a ~6 MB .regress file; (5) dense.ts matmul vs ml-matrix.
+ */
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Matrix as MlMatrix } from 'ml-matrix';
+import type { MethodName, Variant } from '../../protocol/results';
+import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
+import { parse } from '../../server/src/language/parser';
+import { Rng } from '../../server/src/language/random';
+import { matmul, matmulBT, rowSoftmax } from '../../server/src/math/dense';
+import { objectiveFor } from '../../server/src/math/objective';
+import type { AttentionProblem, Matrix, SoftmaxProblem, SolveSpec } from '../../server/src/problem';
+import { runSolve } from '../../server/src/solver/run';
+
+const MIN_TOTAL_MS = 200;
+const MIN_REPS = 5;
+const MAX_REPS = 100_000;
+const KRON_LIMIT_MIB = 600;
+
+interface Timing {
+  medianMs: number;
+  minMs: number;
+  reps: number;
+}
+
+interface CaseResult extends Partial<Timing> {
+  name: string;
+  params: Record<string, number | string>;
+  skipped?: string;
+  [extra: string]: unknown;
+}
+
+const cases: CaseResult[] = [];
+const ratios: Record<string, number> = {};
+
+/** Warm up, then time `fn` once per rep until ≥ MIN_TOTAL_MS in total and ≥ MIN_REPS reps. */
+function measure(fn: () => void, warmup = 3): Timing {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  let total = 0;
+  while ((total < MIN_TOTAL_MS || times.length < MIN_REPS) && times.length < MAX_REPS) {
+    const t0 = process.hrtime.bigint();
+    fn();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    times.push(ms);
+    total += ms;
+  }
+  times.sort((a, b) => a - b);
+  const mid = times.length >> 1;
+  const medianMs = times.length % 2 ? times[mid] : 0.5 * (times[mid - 1] + times[mid]);
+  return { medianMs, minMs: times[0], reps: times.length };
+}
+
+function record(c: CaseResult): CaseResult {
+  cases.push(c);
+  return c;
+}
+
+// ---------- data (seeded; every stream named, so the inputs are identical from run to run) ----------
+
+function normalMatrix(rows: number, cols: number, scale: number, stream: number): Matrix {
+  const rng = new Rng(20240601, stream);
+  const data = new Float64Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = scale * rng.normal();
+  return { rows, cols, data };
+}
+
+function simplexVector(n: number, stream: number): Float64Array {
+  const row = rowSoftmax(normalMatrix(1, n, 1, stream));
+  return row.data;
+}
+
+/** An attention problem with B = rowsoftmax(A1·X*·A2ᵀ) planted and X0 a small random point (not the optimum). */
+function attentionProblem(variant: Variant, n: number, d: number): AttentionProblem {
+  const s = 1 / Math.sqrt(Math.sqrt(d)); // entries of S = A1·X*·A2ᵀ stay O(1)
+  const A1 = normalMatrix(n, d, s, 1);
+  const A2 = normalMatrix(n, d, s, 2);
+  const Xstar = normalMatrix(d, d, 1 / Math.sqrt(d), 3);
+  const B = rowSoftmax(matmulBT(matmul(A1, Xstar), A2));
+  const X0 = normalMatrix(d, d, 0.1 / Math.sqrt(d), 4);
+  return { kind: 'attention', variant, n, d, reg: 0, A1, A2, B, X0 };
+}
+
+function softmaxProblem(variant: Variant, n: number, d: number): SoftmaxProblem {
+  const A = normalMatrix(n, d, 1 / Math.sqrt(d), 5);
+  const b = simplexVector(n, 6);
+  const x0 = normalMatrix(1, d, 0.1, 7).data;
+  return { kind: 'softmax', variant, n, d, reg: 0, A, b, x0 };
+}
+
+// ---------- 1. matrix form vs Kronecker form ----------
+
+/** 𝖠 = A1⊗A2 (n²×d², row-major): row (i,j), column (p,q) holds A1[i,p]·A2[j,q], so vec(S) = 𝖠·vec(X). */
+function kron(A1: Matrix, A2: Matrix): Float64Array {
+  const n = A1.rows, d = A1.cols, D = d * d;
+  const K = new Float64Array(n * n * D);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const row = (i * n + j) * D;
+      for (let p = 0; p < d; p++) {
+        const a = A1.data[i * d + p];
+        const col = row + p * d;
+        for (let q = 0; q < d; q++) K[col + q] = a * A2.data[j * d + q];
+      }
+    }
+  return K;
+}
+
+/** Naive normalized gradient: s = 𝖠x, per row block p = softmax(s_i), c = p − b_i, J c = p∘(c − ⟨p,c⟩), g = 𝖠ᵀ(J c). */
+function kronGrad(K: Float64Array, n: number, D: number, B: Float64Array, x: Float64Array, s: Float64Array, grad: Float64Array): number {
+  const N = n * n;
+  for (let r = 0; r < N; r++) {
+    let acc = 0;
+    const o = r * D;
+    for (let k = 0; k < D; k++) acc += K[o + k] * x[k];
+    s[r] = acc;
+  }
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const o = i * n;
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) if (s[o + j] > max) max = s[o + j];
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += (s[o + j] = Math.exp(s[o + j] - max));
+    let pc = 0;
+    for (let j = 0; j < n; j++) {
+      const p = (s[o + j] /= sum);
+      const c = p - B[o + j];
+      loss += 0.5 * c * c;
+      pc += p * c;
+    }
+    for (let j = 0; j < n; j++) {
+      const p = s[o + j];
+      s[o + j] = p * (p - B[o + j] - pc);
+    }
+  }
+  grad.fill(0);
+  for (let r = 0; r < N; r++) {
+    const g = s[r];
+    if (g === 0) continue;
+    const o = r * D;
+    for (let k = 0; k < D; k++) grad[k] += K[o + k] * g;
+  }
+  return loss;
+}
+
+function benchKronecker() {
+  for (const [n, d] of [[64, 16], [128, 32], [256, 32]]) {
+    const D = d * d;
+    const mib = (n * n * D * 8) / 2 ** 20;
+    const params = { n, d };
+    if (mib > KRON_LIMIT_MIB) {
+      record({ name: 'attention gradient, Kronecker form', params, kronMiB: mib, skipped: `𝖠 would need ${mib} MiB (> ${KRON_LIMIT_MIB} MiB)` });
+      continue;
+    }
+    const p = attentionProblem('normalized', n, d);
+    const obj = objectiveFor(p);
+    const x = Float64Array.from(p.X0.data);
+    const gM = new Float64Array(D);
+    const tM = measure(() => obj.lossGrad(x, gM), 10);
+    record({ name: 'attention gradient, matrix form', params, ...tM });
+
+    const b0 = process.hrtime.bigint();
+    const K = kron(p.A1, p.A2);
+    const buildMs = Number(process.hrtime.bigint() - b0) / 1e6;
+    const s = new Float64Array(n * n);
+    const gK = new Float64Array(D);
+    const tK = measure(() => kronGrad(K, n, D, p.B.data, x, s, gK), 2);
+    let diff = 0, scale = 0;
+    for (let k = 0; k < D; k++) {
+      diff = Math.max(diff, Math.abs(gK[k] - gM[k]));
+      scale = Math.max(scale, Math.abs(gM[k]));
+    }
+    record({ name: 'attention gradient, Kronecker form', params, ...tK, kronMiB: mib, buildMs, maxRelDiff: diff / scale });
+    ratios[`kron/matrix gradient n=${n} d=${d}`] = tK.medianMs / tM.medianMs;
+  }
+}
+
+// ---------- 2. loss+gradient and Hessian-vector product of every problem ----------
+
+function benchObjectives() {
+  const problems = [
+    attentionProblem('normalized', 128, 32),
+    attentionProblem('rescaled', 128, 32),
+    softmaxProblem('normalized', 4096, 64),
+    softmaxProblem('rescaled', 4096, 64),
+  ];
+  for (const p of problems) {
+    const obj = objectiveFor(p);
+    const x = Float64Array.from(p.kind === 'attention' ? p.X0.data : p.x0);
+    const v = normalMatrix(1, obj.dim, 1, 8).data;
+    const g = new Float64Array(obj.dim);
+    const out = new Float64Array(obj.dim);
+    const label = `${p.kind} ${p.variant}`;
+    const params = { n: p.n, d: p.d };
+    let loss = NaN;
+    const tG = measure(() => (loss = obj.lossGrad(x, g)), 10);
+    record({ name: `${label}: loss+gradient`, params, ...tG, loss });
+    // x stays fixed, so hessVec reuses the forward pass (what a Newton-CG inner loop does).
+    const tH = measure(() => obj.hessVec(x, v, out), 10);
+    record({ name: `${label}: Hessian-vector product`, params, ...tH });
+    ratios[`hessVec/lossGrad ${label}`] = tH.medianMs / tG.medianMs;
+  }
+}
+
+// ---------- 3. full solves ----------
+
+function benchSolves() {
+  const p = attentionProblem('normalized', 32, 8);
+  const specs: { method: MethodName; options: Record<string, number> }[] = [
+    { method: 'gd', options: { lr: 1 } }, // lr = 3 (the quickstart's) oscillates at this data scale
+    { method: 'armijo', options: {} },
+    { method: 'newton', options: {} },
+    { method: 'lbfgs', options: {} },
+  ];
+  const perIter: Record<string, number> = {};
+  for (const [index, s] of specs.entries()) {
+    const spec: SolveSpec = { index, method: s.method, options: s.options, line: 0, label: s.method };
+    const hooks = { onPoint() {}, cancelled: () => false };
+    let result = runSolve(p, spec, hooks);
+    const t = measure(() => (result = runSolve(p, spec, hooks)), 1);
+    const it = result.final.iterations;
+    perIter[s.method] = t.medianMs / Math.max(1, it);
+    record({
+      name: `solve ${s.method} (planted attention)`,
+      params: { n: p.n, d: p.d, ...s.options },
+      ...t,
+      iterations: it,
+      finalLoss: result.final.loss,
+      stopReason: result.final.stopReason,
+      msPerIteration: perIter[s.method],
+    });
+  }
+  ratios['solve ms/iteration newton/gd'] = perIter.newton / perIter.gd;
+  ratios['solve ms/iteration lbfgs/gd'] = perIter.lbfgs / perIter.gd;
+}
+
+// ---------- 4. parsing and analysis of a large file ----------
+
+function bigRegress(size: number): string {
+  const rng = new Rng(20240601, 9);
+  const lines = ['# generated by test/bench/bench.ts', 'problem attention normalized', `n = ${size}`, `d = ${size}`, 'A1 = ['];
+  const row: string[] = new Array(size);
+  for (let i = 0; i < size; i++) {
+    for (let j = 0; j < size; j++) row[j] = (rng.uniform() * 2 - 1).toFixed(3);
+    lines.push(row.join(' '));
+  }
+  lines.push(']', 'A2 = A1', 'B = simplex()', 'X0 = zeros', 'solve gd lr = 0.5', '');
+  return lines.join('\n');
+}
+
+function benchLanguage() {
+  const size = 1000;
+  if (size * size > MAX_ENTRIES) throw new Error('literal exceeds MAX_ENTRIES');
+  const text = bigRegress(size);
+  const mb = Buffer.byteLength(text, 'utf8') / 1e6;
+  const check = analyze(text);
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  if (errors.length || !check.problem) throw new Error(`generated file does not analyze: ${JSON.stringify(errors.slice(0, 3))}`);
+  const params = { literal: `${size}×${size}`, MB: Number(mb.toFixed(2)) };
+  const tP = measure(() => parse(text), 1);
+  record({ name: 'parse (lexer+parser)', params, ...tP, MBps: mb / (tP.medianMs / 1e3) });
+  const tA = measure(() => analyze(text), 1);
+  record({ name: 'analyze (parse+check+build)', params, ...tA, MBps: mb / (tA.medianMs / 1e3) });
+  ratios['analyze/parse'] = tA.medianMs / tP.medianMs;
+}
+
+// ---------- 5. matmul ----------
+
+function benchMatmul() {
+  const N = 256;
+  const A = normalMatrix(N, N, 1, 10);
+  const B = normalMatrix(N, N, 1, 11);
+  const C = normalMatrix(N, N, 0, 12);
+  const flop = 2 * N ** 3;
+  const tD = measure(() => matmul(A, B, C), 3);
+  record({ name: 'matmul dense.ts', params: { n: N }, ...tD, gflops: flop / (tD.medianMs * 1e6) });
+  const rows = (M: Matrix) => Array.from({ length: M.rows }, (_, i) => Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)));
+  const mA = new MlMatrix(rows(A));
+  const mB = new MlMatrix(rows(B));
+  let mC = mA.mmul(mB);
+  const tM = measure(() => (mC = mA.mmul(mB)), 2);
+  let diff = 0;
+  for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) diff = Math.max(diff, Math.abs(mC.get(i, j) - C.data[i * N + j]));
+  record({ name: 'matmul ml-matrix', params: { n: N }, ...tM, gflops: flop / (tM.medianMs * 1e6), maxAbsDiff: diff });
+  ratios['ml-matrix/dense matmul 256'] = tM.medianMs / tD.medianMs;
+}
+
+// ---------- run, print, write ----------
+
+function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  return a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(3) : a >= 1e-3 || a === 0 ? x.toFixed(4) : x.toExponential(2);
+}
+
+function printTable() {
+  const header = ['case', 'params', 'median ms', 'min ms', 'reps', 'notes'];
+  const skip = new Set(['name', 'params', 'medianMs', 'minMs', 'reps']);
+  const body = cases.map((c) => [
+    c.name,
+    Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' '),
+    c.medianMs === undefined ? '-' : fmt(c.medianMs),
+    c.minMs === undefined ? '-' : fmt(c.minMs),
+    c.reps === undefined ? '-' : String(c.reps),
+    Object.entries(c)
+      .filter(([k]) => !skip.has(k))
+      .map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v) : v}`)
+      .join(' '),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const line = (r: string[]) => r.map((s, i) => (i === r.length - 1 ? s : s.padEnd(widths[i]))).join('  ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const r of body) console.log(line(r));
+  console.log('\nratios (same run):');
+  for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(44)} ${fmt(v)}`);
+}
+
+function main() {
+  const start = process.hrtime.bigint();
+  const sections: [string, () => void][] = [
+    ['kronecker', benchKronecker],
+    ['objectives', benchObjectives],
+    ['solves', benchSolves],
+    ['language', benchLanguage],
+    ['matmul', benchMatmul],
+  ];
+  const only = process.argv.slice(2);
+  for (const [name, fn] of sections) {
+    if (only.length && !only.includes(name)) continue;
+    process.stderr.write(`bench: ${name}…\n`);
+    fn();
+  }
+  const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
+  printTable();
+  const out = {
+    schema: 1,
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    totalSeconds,
+    cases,
+    ratios,
+  };
+  const file = join(process.cwd(), 'bench-results.json');
+  writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
+  console.log(`\n${cases.length} cases in ${totalSeconds.toFixed(1)} s; wrote ${file}`);
+}
+
+main();
