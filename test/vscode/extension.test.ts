@@ -39,7 +39,7 @@ describe('Attention Regression Lab in the extension host', () => {
 
   it('registers its commands', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    for (const c of ['regressLab.solve', 'regressLab.newProblem', 'regressLab.showResults', 'regressLab.showLogs', 'regressLab.restartServer']) assert.ok(all.has(c), c);
+    for (const c of ['regressLab.solve', 'regressLab.checkBounds', 'regressLab.newProblem', 'regressLab.showResults', 'regressLab.showLogs', 'regressLab.restartServer']) assert.ok(all.has(c), c);
   });
 
   it('the language client reaches the running state', async () => {
@@ -69,6 +69,15 @@ describe('Attention Regression Lab in the extension host', () => {
     const status = await until('panel status', () => api.panelStatus(result.runId));
     assert.equal(status.status, 'finished');
     assert.equal(status.points, it.length, 'every point streamed to the panel');
+  });
+
+  it('Check bounds solves with the bound checks: no sharp bound fails, the identity holds to rounding', async () => {
+    const r = (await vscode.commands.executeCommand('regressLab.checkBounds', workspaceFile('bounds-softmax.regress'), 0)) as Awaited<ReturnType<RegressLabApi['solve']>>;
+    const b = r.runs[0].bounds;
+    assert.ok(b, 'the run carries its bound checks');
+    assert.equal(b.steps.length, r.runs[0].final.iterations);
+    assert.equal(b.sharpViolations, 0, b.messages.join(' '));
+    assert.ok(b.maxExactnessError < 1e-12, `exactness ${b.maxExactnessError}`);
   });
 
   it('the API solves one block by index and rejects a document with errors', async () => {
