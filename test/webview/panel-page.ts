@@ -24,8 +24,8 @@ export interface PanelPage {
   cspViolations(): Promise<string[]>;
 }
 
-export async function openPanel(browser: Browser, opts: { state?: unknown } = {}): Promise<PanelPage> {
-  const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
+export async function openPanel(browser: Browser, opts: { state?: unknown; width?: number } = {}): Promise<PanelPage> {
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 900, height: 900 } });
   await page.addInitScript((state) => {
     window.__posted = [];
     window.__state = state;
@@ -79,4 +79,26 @@ export function countColoredPixels(page: Page, selector: string, rgb: [number, n
     },
     { selector, rgb, tolerance },
   );
+}
+
+/**
+ * What VS Code does for a dark theme: the vscode-dark body class, and the theme's colours as CSS variables on <html>
+ * (those webview/src/panel.css and theme.ts read; values of VS Code's Dark Modern theme).
+ */
+export function useDarkTheme(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const vars: Record<string, string> = {
+      '--vscode-foreground': '#cccccc',
+      '--vscode-editor-background': '#1f1f1f',
+      '--vscode-descriptionForeground': '#9d9d9d',
+      '--vscode-panel-border': '#2b2b2b',
+      '--vscode-errorForeground': '#f85149',
+      '--vscode-testing-iconPassed': '#73c991',
+      '--vscode-editorWarning-foreground': '#cca700',
+      '--vscode-button-background': '#0078d4',
+      '--vscode-button-foreground': '#ffffff',
+    };
+    for (const [k, v] of Object.entries(vars)) document.documentElement.style.setProperty(k, v);
+    document.body.className = 'vscode-dark';
+  });
 }

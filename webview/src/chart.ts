@@ -6,6 +6,7 @@
 import uPlot from 'uplot';
 import type { BlockState, Metric } from './model';
 import { num } from './format';
+import { axisStyle, logAxis, logScale } from './logAxis';
 import { chartTheme, seriesColor } from './theme';
 
 export const METRIC_LABEL: Record<Metric, string> = {
@@ -42,17 +43,13 @@ export class TrajectoryChart {
     this.host.setAttribute('role', 'img');
     this.host.setAttribute('aria-label', `${METRIC_LABEL[this.metric]} against iteration k, log scale`);
     const theme = chartTheme();
-    const axis = { stroke: theme.foreground, grid: { stroke: theme.grid, width: 1 }, ticks: { stroke: theme.grid, width: 1 } };
     this.plot = new uPlot(
       {
         ...this.size(),
         legend: { live: true },
         cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: false }, y: { distr: 3, log: 10, range: (_u, min, max) => decadeRange(min, max) } },
-        axes: [
-          { ...axis, label: 'iteration k' },
-          { ...axis, label: METRIC_LABEL[this.metric], size: 70, splits: (_u, _i, min, max) => decadeSplits(min, max), filter: (_u, splits) => splits, values: (_u, vals) => vals.map(decadeLabel) },
-        ],
+        scales: { x: { time: false }, y: logScale() },
+        axes: [{ ...axisStyle(theme), label: 'iteration k' }, logAxis(theme, METRIC_LABEL[this.metric])],
         series: [
           { label: 'k', value: (_u, v) => (v === null ? '—' : String(v)) },
           ...this.blocks.map((b, i) => ({
@@ -115,32 +112,3 @@ export class TrajectoryChart {
     this.onDrawn(this.blocks.map((b) => b.trajectory.k.length));
   }
 }
-
-/**
- * Whole decades around the data. Our own, because uPlot's log ranges and splits break (RangeError) on values
- * below about 1e-16, and losses here reach 1e-30 (Newton at the planted solution).
- */
-export function decadeRange(min: number | null, max: number | null): [number, number] {
-  if (min === null || max === null || !(min > 0) || !(max > 0)) return [0.1, 10];
-  const lo = Math.floor(Math.log10(min));
-  const hi = Math.max(lo + 1, Math.ceil(Math.log10(max)));
-  return [10 ** lo, 10 ** hi];
-}
-
-/** 0.001 … 1000 in plain digits, other decades as 1e−12. */
-function decadeLabel(v: number): string {
-  const e = Math.round(Math.log10(v));
-  return e >= -3 && e <= 3 ? String(Number(`1e${e}`)) : `1e${e < 0 ? '−' : ''}${Math.abs(e)}`;
-}
-
-/** One tick per decade, thinned to at most 8 labels (every 2nd, 5th, 10th… decade). */
-export function decadeSplits(min: number, max: number): number[] {
-  const lo = Math.round(Math.log10(min));
-  const hi = Math.round(Math.log10(max));
-  const span = Math.max(1, hi - lo);
-  const every = [1, 2, 5, 10, 20, 50].find((e) => span / e <= 8) ?? 100;
-  const out: number[] = [];
-  for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) out.push(Number(`1e${e}`));
-  return out;
-}
-

@@ -19,3 +19,10 @@ export function optionsText(options: Record<string, number>): string {
     .map(([k, v]) => `${k} = ${num(v, 6)}`)
     .join(', ');
 }
+
+/** A power of ten given by its exponent (bounds beyond the double range arrive as log10): "10^72.5", "10^−3.2". */
+export function powerOfTen(log10: number): string {
+  if (!Number.isFinite(log10)) return num(10 ** log10);
+  const e = (Math.round(log10 * 10) / 10).toFixed(1); // rounding first turns −0.04 into "0.0", not "-0.0"
+  return `10^${e.replace('-', '−')}`;
+}

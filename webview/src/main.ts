@@ -13,13 +13,21 @@ import { watchTheme } from './theme';
 
 interface SavedState {
   metric: Metric;
+  /** Spec index of the solve block whose bounds are charted. */
+  boundsBlock?: number;
 }
 
 const host = connectHost();
 const model = new PanelModel();
 const cards = new Map<string, RunCard>();
-let metric: Metric = host.getState<SavedState>()?.metric ?? 'loss';
+const saved = host.getState<SavedState>();
+let metric: Metric = saved?.metric ?? 'loss';
 if (!METRICS.includes(metric)) metric = 'loss';
+let boundsBlock = Number.isInteger(saved?.boundsBlock) ? saved?.boundsBlock : undefined;
+
+function save() {
+  host.setState({ metric, ...(boundsBlock === undefined ? {} : { boundsBlock }) } satisfies SavedState);
+}
 
 const app = document.getElementById('app')!;
 const empty = el('p', { className: 'empty' }, host.live ? ['No runs yet. Open a ', el('code', { text: '.regress' }), ' file and run ', el('strong', { text: 'Attention Regression: Solve' }), ' (Ctrl+Shift+Enter) or click ▶ Solve above a solve block.'] : ['This report contains no runs.']);
@@ -35,10 +43,16 @@ function apply(m: ToPanel) {
     card = new RunCard(run, {
       live: host.live,
       metric,
+      // Read when the bounds arrive: the choice may change on another card while this run is going.
+      boundsBlock: () => boundsBlock,
       onCancel: (runId) => host.post({ type: 'cancel', runId }),
       onMetric: (m) => {
         metric = m;
-        host.setState({ metric } satisfies SavedState);
+        save();
+      },
+      onBoundsBlock: (index) => {
+        boundsBlock = index;
+        save();
       },
     });
     cards.set(run.runId, card);

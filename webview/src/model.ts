@@ -3,7 +3,8 @@
  * Holding trajectories as plain column arrays lets the chart read them without copying per point.
  */
 import type { ToPanel } from '../../protocol/webview';
-import type { IterationPoint, ProblemSummary, RunResult, RunSpec, StopReason } from '../../protocol/results';
+import type { DataMoveReport } from '../../protocol/bounds';
+import type { IterationPoint, ProblemSummary, RunResult, RunSpec, SolveResult, StopReason } from '../../protocol/results';
 
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
 export type PanelState = 'empty' | RunStatus;
@@ -34,6 +35,10 @@ export interface RunState {
   status: RunStatus;
   /** Why the whole run failed (e.g. the document had errors); per-block stops live in BlockState.result. */
   error?: string;
+  /** The self-attention data move's bound checks (from the final result), when the file declares a move. */
+  dataMove?: DataMoveReport;
+  /** The tensor-trick check (from the final result), with `check tensor`. */
+  tensor?: SolveResult['tensor'];
   /** Set by the panel when the user asked to cancel, until the host confirms. */
   cancelRequested?: boolean;
 }
@@ -91,6 +96,8 @@ export class PanelModel {
         appendPoints(block.trajectory, r.iterations);
       }
     }
+    run.dataMove = m.result.dataMove;
+    run.tensor = m.result.tensor;
     run.status = m.result.runs.some((r) => r.final.stopReason === 'cancelled') ? 'cancelled' : 'finished';
     run.cancelRequested = false;
     return run;

@@ -2,8 +2,9 @@
  * One run in the panel: header (file, problem, status, Cancel), the trajectory chart with a metric switch, and
  * the per-block summary table. DOM hooks for tests and tools: the card has data-run-id and data-status; each
  * block row has data-run-index, data-points (points on screen after the last redraw, not merely received) and
- * data-stop-reason once the block ended.
+ * data-stop-reason once the block ended. A finished run with bound or tensor checks adds them below (checks.ts).
  */
+import { Checks } from './checks';
 import { TrajectoryChart, METRIC_LABEL } from './chart';
 import { el } from './dom';
 import { duration, num, optionsText } from './format';
@@ -18,10 +19,11 @@ export class RunCard {
   private readonly error: HTMLElement;
   private readonly rows: HTMLTableRowElement[] = [];
   private chart?: TrajectoryChart;
+  private checks?: Checks;
 
   constructor(
     private readonly run: RunState,
-    opts: { live: boolean; metric: Metric; onCancel(runId: string): void; onMetric(metric: Metric): void },
+    private readonly opts: { live: boolean; metric: Metric; boundsBlock(): number | undefined; onCancel(runId: string): void; onMetric(metric: Metric): void; onBoundsBlock(index: number): void },
   ) {
     const p = run.problem;
     this.status = el('span', { className: 'status' });
@@ -76,14 +78,21 @@ export class RunCard {
     this.error.hidden = !this.error.textContent;
     this.chart?.update();
     run.blocks.forEach((b, i) => this.fillRow(this.rows[i], b));
+    // Checks arrive all at once with the final result, so their section is built once.
+    if (!this.checks && (run.dataMove || run.tensor || run.blocks.some((b) => b.result?.bounds))) {
+      this.checks = new Checks(run, { block: this.opts.boundsBlock(), onBlock: this.opts.onBoundsBlock });
+      this.root.append(this.checks.root);
+    }
   }
 
   rethemed() {
     this.chart?.create();
+    this.checks?.rethemed();
   }
 
   destroy() {
     this.chart?.destroy();
+    this.checks?.destroy();
     this.root.remove();
   }
 
