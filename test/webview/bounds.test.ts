@@ -213,7 +213,7 @@ describe('bound checks in the results panel (Chromium)', () => {
     const s1 = 'table.bounds[data-run-index="1"] tr[data-bound="S1"]';
     assert.equal(await page.getAttribute(s1, 'data-holds'), 'false');
     assert.equal(await page.getAttribute(s1, 'data-violations'), '2');
-    assert.deepEqual(await cells(page, 1, 'S1'), [LABEL.S1, '✗ fails on 2 / 200 steps', 'sharp', '0.2', '0.02667', '1.25', 'k = 5', '—']);
+    assert.deepEqual(await cells(page, 1, 'S1'), [LABEL.S1, '✗ fails on 2 / 200 steps', 'sharp', '0.03333', '0.02667', '1.25', 'k = 5', '—']);
     const normal = await color(page, 'body');
     assert.notEqual(await color(page, `${s1} td:nth-child(2)`), normal, 'the violation is coloured');
     assert.equal(await color(page, `${s1} td:nth-child(2)`), 'rgb(207, 34, 46)', 'in the error colour');

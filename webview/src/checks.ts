@@ -101,7 +101,8 @@ function blockTable(b: CheckedBlock): HTMLElement {
 /** One row per bound over all steps (or layers) checked. */
 function summaryTable(summary: BoundSummary[], unit: 'steps' | 'layers', data: Record<string, string>): HTMLTableElement {
   // The verdict comes second so a narrow panel shows it without scrolling the table sideways.
-  const head = ['bound', 'result', 'kind', 'worst observed', 'bound at worst', 'tightness', 'worst at', 'assumptions met'];
+  // Observed, bound and tightness are read at the same step: the tightest one (the largest observed is in the tooltip).
+  const head = ['bound', 'result', 'kind', 'observed', 'bound', 'tightness', 'at', 'assumptions met'];
   const body = el('tbody');
   for (const s of summary) {
     const paperScale = s.bound === undefined && s.boundLog10 !== undefined;
@@ -115,8 +116,8 @@ function summaryTable(summary: BoundSummary[], unit: 'steps' | 'layers', data: R
         text: holds ? '✓ holds' : `✗ fails on ${s.violations} / ${s.stepsChecked} ${unit}${allowed ? ', all outside its assumptions' : ''}`,
       }),
       el('td', { className: 'text', text: s.kind }),
-      el('td', { text: num(s.worstObserved) }),
-      el('td', { text: paperScale ? powerOfTen(s.boundLog10!) : num(s.bound), title: `observed there: ${num(s.observedAtWorst)}` }),
+      el('td', { text: num(s.observedAtWorst), title: `largest observed over all ${unit}: ${num(s.worstObserved)}` }),
+      el('td', { text: paperScale ? powerOfTen(s.boundLog10!) : num(s.bound) }),
       // The papers' ratio sits 70-odd decades below 1 (it may even underflow): its power of ten reads better.
       el('td', { text: paperScale ? powerOfTen(Math.log10(s.observedAtWorst) - s.boundLog10!) : num(s.tightness, 3), title: `observed / bound = ${num(s.tightness)}` }),
       el('td', { text: unit === 'steps' ? `k = ${s.worstK}` : `layer ${s.worstK}` }),
