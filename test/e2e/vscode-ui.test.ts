@@ -87,3 +87,15 @@ test('the progress notification cancels a long solve; the panel keeps its partia
   assert.ok(points > 10 && points < 10_000_001, `partial trajectory kept (${points} points)`);
   await page.screenshot({ path: join(runDir, 'cancelled.png') });
 });
+
+test('▶ Check bounds above a solve block shows the bound table: every sharp bound holds', { timeout: 180_000 }, async () => {
+  await openFile(page, 'bounds-softmax.regress');
+  await page.locator('.codelens-decoration a', { hasText: 'Check bounds' }).first().click();
+  const panel = await findPanelFrame(page);
+  await panel.waitForSelector('section.run[data-status="finished"] table.bounds[data-run-index="0"]', { timeout: 120_000 });
+  const rows = panel.locator('section.run[data-status="finished"] table.bounds[data-run-index="0"] tr[data-bound]');
+  const bounds = await rows.evaluateAll((trs) => trs.map((tr) => ({ name: tr.getAttribute('data-bound'), kind: tr.getAttribute('data-kind'), holds: tr.getAttribute('data-holds') })));
+  assert.ok(bounds.some((b) => b.name === 'S1') && bounds.some((b) => b.name === 'paper'), JSON.stringify(bounds));
+  for (const b of bounds.filter((x) => x.kind !== 'paper')) assert.equal(b.holds, 'true', `${b.name} holds`);
+  await page.screenshot({ path: join(runDir, 'bounds.png') });
+});
