@@ -18,31 +18,16 @@ import { Rng } from '../../server/src/language/random';
 import type { Matrix, Problem, SelfAttentionMove } from '../../server/src/problem';
 import { runSolve } from '../../server/src/solver/run';
 import { DIST, EXAMPLES } from '../paths';
+import { randMatrix, rowStochastic } from './builders';
 
 type Rows = number[][];
-
-function rand(rng: Rng, rows: number, cols: number, scale: number): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = scale * rng.normal();
-  return { rows, cols, data };
-}
-
-function simplexRows(rng: Rng, rows: number, cols: number): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += data[i * cols + j] = 0.05 + rng.uniform();
-    for (let j = 0; j < cols; j++) data[i * cols + j] /= s;
-  }
-  return { rows, cols, data };
-}
 
 const rowsOf = (m: Matrix): Rows => Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols)));
 
 function problem(kind: 'attention' | 'softmax', variant: Variant, n: number, d: number, seed: number, scale = 0.6, xScale = 0.5): Problem {
   const rng = new Rng(seed, 3);
-  if (kind === 'attention') return { kind, variant, n, d, reg: 0, A1: rand(rng, n, d, scale), A2: rand(rng, n, d, scale), B: simplexRows(rng, n, n), X0: rand(rng, d, d, xScale) };
-  return { kind, variant, n, d, reg: 0, A: rand(rng, n, d, scale), b: simplexRows(rng, 1, n).data, x0: rand(rng, d, 1, xScale).data };
+  if (kind === 'attention') return { kind, variant, n, d, reg: 0, A1: randMatrix(rng, n, d, scale), A2: randMatrix(rng, n, d, scale), B: rowStochastic(rng, n, n), X0: randMatrix(rng, d, d, xScale) };
+  return { kind, variant, n, d, reg: 0, A: randMatrix(rng, n, d, scale), b: rowStochastic(rng, 1, n).data, x0: randMatrix(rng, d, 1, xScale).data };
 }
 
 /** Naive scores as rows: A1·X·A2ᵀ, or one row A·x. */
@@ -250,7 +235,7 @@ function naiveLayer(A: Rows, m: SelfAttentionMove): Rows {
 function withMove(p: Problem, seed: number, layers: number): Problem {
   const rng = new Rng(seed, 5);
   const k = 2;
-  return { ...p, move: { k, layers, WQ: rand(rng, p.d, k, 0.5), WK: rand(rng, p.d, k, 0.5), WV: rand(rng, p.d, k, 0.5), WP: rand(rng, k, p.d, 0.5) } };
+  return { ...p, move: { k, layers, WQ: randMatrix(rng, p.d, k, 0.5), WK: randMatrix(rng, p.d, k, 0.5), WV: randMatrix(rng, p.d, k, 0.5), WP: randMatrix(rng, k, p.d, 0.5) } };
 }
 
 test('the self-attention layer matches a naive implementation', () => {

@@ -10,6 +10,7 @@ import type { Variant } from '../../protocol/results';
 import { Rng } from '../../server/src/language/random';
 import { hessian, initialPoint, objectiveFor, type Objective } from '../../server/src/math/objective';
 import type { AttentionProblem, Matrix, Problem, SoftmaxProblem } from '../../server/src/problem';
+import { randMatrix, rowStochastic } from './builders';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Problem builders (seeded).
@@ -19,23 +20,6 @@ interface Scales {
   data?: number;
   /** Standard deviation of the initial point. */
   x?: number;
-}
-
-function randMatrix(rng: Rng, rows: number, cols: number, scale: number): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = scale * rng.normal();
-  return { rows, cols, data };
-}
-
-/** Rows are probability vectors with strictly positive entries. */
-function rowStochastic(rng: Rng, rows: number, cols: number): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += data[i * cols + j] = 0.05 + rng.uniform();
-    for (let j = 0; j < cols; j++) data[i * cols + j] /= s;
-  }
-  return { rows, cols, data };
 }
 
 function attentionProblem(variant: Variant, n: number, d: number, reg: number, seed: number, s: Scales = {}): AttentionProblem {

@@ -11,25 +11,10 @@ import { Rng } from '../../server/src/language/random';
 import { hessian, initialPoint, objectiveFor } from '../../server/src/math/objective';
 import type { AttentionProblem, Matrix, Problem, SoftmaxProblem, SolveSpec } from '../../server/src/problem';
 import { evaluate, EvaluationError, runSolve } from '../../server/src/solver/run';
+import { randMatrix, rowStochastic } from './builders';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Builders.
-
-function randMatrix(rng: Rng, rows: number, cols: number, scale: number): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = scale * rng.normal();
-  return { rows, cols, data };
-}
-
-function rowStochastic(rng: Rng, rows: number, cols: number): Matrix {
-  const data = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += data[i * cols + j] = 0.05 + rng.uniform();
-    for (let j = 0; j < cols; j++) data[i * cols + j] /= s;
-  }
-  return { rows, cols, data };
-}
 
 function zeros(rows: number, cols: number): Matrix {
   return { rows, cols, data: new Float64Array(rows * cols) };

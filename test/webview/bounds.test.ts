@@ -15,6 +15,7 @@ import type { ToPanel } from '../../protocol/webview';
 import { ARTIFACTS } from '../paths';
 import { launchChromium } from './browser';
 import { countColoredPixels, openPanel, useDarkTheme, type PanelPage } from './panel-page';
+import { BOUND_LABEL, BoundTable } from '../../server/src/bounds/summary';
 
 const SHOTS = join(ARTIFACTS, 'webview');
 // webview/src/theme.ts: the observed shift is drawn in Okabe–Ito blue, (S1) in orange.
@@ -28,17 +29,7 @@ const specs: RunSpec[] = [
   { index: 1, method: 'armijo', options: { steps: STEPS }, line: 15, label: 'armijo' },
 ];
 
-const LABEL: Record<BoundName, string> = {
-  S1: '(S1) ½‖ΔS‖, sharp Lipschitz with the data',
-  S1norm: '(S1) ½‖A‖‖Δx‖, spectral norms',
-  S3: '(S3) gradient step ½‖A‖·η·‖∇L‖ bound',
-  S2: '(S2) ½‖ΔS‖ of the data move',
-  S2norm: '(S2) ½‖ΔA‖‖x‖, spectral norms',
-  cap: '√2 per row (simplex)',
-  beta: 'β bound per row, (1 + √n‖b‖)‖Δu‖/α',
-  betaLip: 'β bound per row, Lipschitz e^ρ‖ΔS‖ form',
-  paper: 'papers’ M·‖move‖, M = n^1.5·e^{10R²}',
-};
+const LABEL = BOUND_LABEL;
 
 function sharp(name: BoundName, observed: number, value: number): BoundValue {
   return { name, observed, value, ratio: observed / value, holds: observed <= value * (1 + 1e-12), assumptionsMet: null };
@@ -53,24 +44,11 @@ function assumptions(R: number, stepInf: number): PaperAssumptions {
   return { R, rAtLeast4: R >= 4, stepInf, stepInfOk: stepInf < 0.01, logAlphaMin: 2, alphaOk: true, log10M: 1.5 * Math.log10(8) + (10 * R * R) / Math.LN10 };
 }
 
-/** Folds per-step values into summary rows the way the checker does (server/src/bounds/summary.ts). */
+/** Folds per-step values into summary rows with the checker's own table (server/src/bounds/summary.ts). */
 function summarize(steps: { k: number; bounds: BoundValue[] }[]): BoundSummary[] {
-  const rows = new Map<BoundName, BoundSummary>();
-  for (const { k, bounds } of steps) {
-    for (const v of bounds) {
-      const s = rows.get(v.name) ?? { name: v.name, kind: v.name === 'paper' ? 'paper' : v.name === 'cap' ? 'cap' : 'sharp', label: LABEL[v.name], worstObserved: 0, observedAtWorst: 0, tightness: -1, worstK: k, violations: 0, violationsWithAssumptions: 0, assumptionsMetSteps: v.assumptionsMet === null ? null : 0, stepsChecked: 0 };
-      rows.set(v.name, s);
-      s.stepsChecked++;
-      s.worstObserved = Math.max(s.worstObserved, v.observed);
-      if (v.assumptionsMet && s.assumptionsMetSteps !== null) s.assumptionsMetSteps++;
-      if (!v.holds) {
-        s.violations++;
-        if (v.assumptionsMet !== false) s.violationsWithAssumptions++;
-      }
-      if (v.ratio > s.tightness) Object.assign(s, { tightness: v.ratio, worstK: k, observedAtWorst: v.observed, ...(v.value !== undefined ? { bound: v.value } : { boundLog10: v.log10 }) });
-    }
-  }
-  return [...rows.values()];
+  const table = new BoundTable();
+  for (const { k, bounds } of steps) table.add(k, bounds);
+  return table.summary();
 }
 
 interface Plan {
