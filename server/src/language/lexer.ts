@@ -19,6 +19,11 @@ const PUNCT = new Set(['=', '[', ']', '(', ')', ',', ';']);
 const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
 const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
 
+// Character tests by code, not regular expressions: the lexer sees every byte of multi-megabyte literals.
+const isDigitOrDot = (c: number) => (c >= 48 && c <= 57) || c === 46;
+const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xfeff;
+
 export function lex(text: string): Lexed {
   const tokens: Token[] = [];
   const comments: Span[] = [];
@@ -51,8 +56,9 @@ export function lex(text: string): Lexed {
     }
     // A sign belongs to a number only where a value can start, so `a-1` style typos still lex sensibly.
     const prev = tokens[tokens.length - 1];
-    const signAllowed = !prev || prev.kind === 'punct' || prev.kind === 'newline' || (prev.kind === 'number' && /\s/.test(text[i - 1] ?? ''));
-    if (/[0-9.]/.test(ch) || ((ch === '+' || ch === '-') && signAllowed && /[0-9.]/.test(text[i + 1] ?? ''))) {
+    const code = text.charCodeAt(i);
+    const signAllowed = !prev || prev.kind === 'punct' || prev.kind === 'newline' || (prev.kind === 'number' && isSpace(text.charCodeAt(i - 1)));
+    if (isDigitOrDot(code) || ((ch === '+' || ch === '-') && signAllowed && isDigitOrDot(text.charCodeAt(i + 1)))) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
       if (m) {
@@ -61,7 +67,7 @@ export function lex(text: string): Lexed {
         continue;
       }
     }
-    if (/[A-Za-z_]/.test(ch)) {
+    if (isIdentStart(code)) {
       IDENT.lastIndex = i;
       const m = IDENT.exec(text)!;
       push(tokens, 'ident', m[0], at(i), at(i + m[0].length));
