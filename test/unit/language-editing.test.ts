@@ -98,6 +98,15 @@ test('load(): reads workspace files relative to the problem, checks shapes, refu
   assert.deepEqual(msg('A1 = "data/A1.csv"'), ['To read A1 from a file write load("data/A1.csv")']);
   // Without file access (an untitled buffer) load() explains what to do.
   assert.match(analyze(`${base}A1 = load("data/A1.csv")\n`).diagnostics[0].message, /Save this file in a workspace folder first/);
+  // Without n and d the loaded file's shape fixes them; a file that cannot be read is reported at its path, once,
+  // instead of "Missing n" and "Missing d".
+  const inferred = analyze('problem attention normalized\nA1 = load("data/A1.csv")\nA2 = A1\nB = simplex()\n', access);
+  assert.deepEqual(inferred.diagnostics.filter((d) => d.severity === 'error'), []);
+  assert.deepEqual([inferred.sizes.n, inferred.sizes.d], [3, 2]);
+  const broken = analyze('problem attention normalized\nA1 = load("data/missing.csv")\nA2 = A1\nB = simplex()\n', access).diagnostics.filter((d) => d.severity === 'error');
+  assert.equal(broken.length, 1, JSON.stringify(broken));
+  assert.match(broken[0].message, /^Cannot read data\/missing\.csv: no such file/);
+  assert.deepEqual(broken[0].span.start, { line: 1, col: 10 });
 });
 
 test('rescaled problems warn when the initial point already overflows the squared exp', () => {

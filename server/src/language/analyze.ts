@@ -7,7 +7,7 @@ import type { MethodName, ProblemKind, Variant } from '../../../protocol/results
 import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
 import type { Matrix, Problem, SolveSpec } from '../problem';
 import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
-import { parseDataFile, resolveDataPath, type FileAccess } from './datafiles';
+import { parseDataFile, resolveDataPath, type FileAccess, type LoadResult } from './datafiles';
 import { parse } from './parser';
 import { hashName, Rng } from './random';
 import type { AssignStmt, Call, Diagnostic, Expr, MatrixLit, ProblemStmt, Severity, SolveStmt, Span, SyntaxTree } from './syntax';
@@ -48,6 +48,8 @@ class Analyzer {
   private readonly assigns = new Map<string, AssignStmt>();
   private readonly values = new Map<string, { stmt?: AssignStmt; matrix: Matrix }>();
   private readonly failed = new Set<string>();
+  /** Data files read by this analysis, by the path as written. */
+  private readonly loads = new Map<string, LoadResult>();
   private readonly visiting = new Set<string>();
   private n?: number;
   private d?: number;
@@ -174,12 +176,28 @@ class Analyzer {
     }
   }
 
-  /** n and d may be left out when a literal fixes them (e.g. a literal A1 gives both). */
+  /** n and d may be left out when a literal or a loaded file fixes them (e.g. a literal A1 gives both). */
   private inferSizes(data: DataInfo[]) {
     for (const info of data) {
       const s = this.assigns.get(info.name);
-      if (!s || s.value.type !== 'matrix' || s.value.rows.length === 0) continue;
-      const [r, c] = literalShape(s.value, info.vector);
+      if (!s) continue;
+      let r: number, c: number;
+      const path = Analyzer.loadPath(s.value);
+      if (s.value.type === 'matrix' && s.value.rows.length > 0) [r, c] = literalShape(s.value, info.vector);
+      else if (path !== undefined) {
+        const loaded = this.readLoad(path);
+        if (!loaded.ok) {
+          // The sizes this file would have given are unknown: report the file's error here, not "Missing n".
+          const open = info.shape.filter((dim): dim is 'n' | 'd' => (dim === 'n' || dim === 'd') && this[dim] === undefined && !this.failed.has(dim));
+          if (open.length) {
+            this.report((s.value as Call).args[0].span, loaded.message);
+            for (const dim of open) this.failed.add(dim);
+          }
+          continue;
+        }
+        // A vector may be stored 1-D, as a column or as a row: its length is what counts.
+        [r, c] = info.vector ? [loaded.value.data.length, 1] : [loaded.value.rows, loaded.value.cols];
+      } else continue;
       const fix = (dim: Dim, value: number) => {
         if (dim === 'n' && this.n === undefined && !this.failed.has('n')) this.n = value;
         if (dim === 'd' && this.d === undefined && !this.failed.has('d')) this.d = value;
@@ -189,7 +207,7 @@ class Analyzer {
     }
     for (const dim of ['n', 'd'] as const) {
       if (this[dim] === undefined && !this.failed.has(dim)) {
-        this.report(this.anchor(), `Missing ${dim}: add \`${dim} = …\` or give a literal ${this.kind === 'attention' ? 'A1' : 'A'} (${SETTINGS.find((s) => s.name === dim)!.doc})`);
+        this.report(this.anchor(), `Missing ${dim}: add \`${dim} = …\` or give ${this.kind === 'attention' ? 'A1' : 'A'} as a literal or load(…) (${SETTINGS.find((s) => s.name === dim)!.doc})`);
       }
     }
     if (this.n !== undefined && this.d !== undefined) {
@@ -348,32 +366,47 @@ class Analyzer {
     return undefined;
   }
 
+  /**
+   * Reads and parses the file of `load("…")`, once per path per analysis (size inference and the data itself both
+   * need it); the failure message is reported by `load`.
+   */
+  private readLoad(given: string): LoadResult {
+    let r = this.loads.get(given);
+    if (r) return r;
+    if (!this.files) r = { ok: false, message: 'Save this file in a workspace folder first: data paths are relative to it' };
+    else {
+      const where = resolveDataPath(this.files, given);
+      if (!where.ok) r = where;
+      else {
+        try {
+          const loaded = parseDataFile(given, this.files.read(where.path));
+          r = loaded.ok ? loaded : { ok: false, message: `${given}: ${loaded.message}` };
+        } catch (err) {
+          r = { ok: false, message: `Cannot read ${given}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
+        }
+      }
+    }
+    this.loads.set(given, r);
+    return r;
+  }
+
+  /** The path of a well-formed `load("…")`, else undefined. */
+  private static loadPath(e: Expr): string | undefined {
+    if (e.type !== 'call' || e.callee.name !== 'load' || e.args.length !== 1) return undefined;
+    const a = e.args[0];
+    return !a.name && a.value.type === 'string' ? a.value.value : undefined;
+  }
+
   private load(info: DataInfo, e: Call, rows: number, cols: number): Matrix | undefined {
     const arg = e.args[0];
-    if (e.args.length !== 1 || arg.name || arg.value.type !== 'string') {
+    const given = Analyzer.loadPath(e);
+    if (given === undefined) {
       this.report(arg?.span ?? e.span, 'load takes one file path in quotes: load("data/A1.csv")');
       return undefined;
     }
-    const given = arg.value.value;
-    if (!this.files) {
-      this.report(arg.span, 'Save this file in a workspace folder first: data paths are relative to it');
-      return undefined;
-    }
-    const where = resolveDataPath(this.files, given);
-    if (!where.ok) {
-      this.report(arg.span, where.message);
-      return undefined;
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = this.files.read(where.path);
-    } catch (err) {
-      this.report(arg.span, `Cannot read ${given}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-      return undefined;
-    }
-    const loaded = parseDataFile(given, bytes);
+    const loaded = this.readLoad(given);
     if (!loaded.ok) {
-      this.report(arg.span, `${given}: ${loaded.message}`);
+      this.report(arg.span, loaded.message);
       return undefined;
     }
     const m = loaded.value;
