@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { TensorCheckResult } from '../../protocol/results';
+import type { SolveResult, TensorCheckResult } from '../../protocol/results';
 import { EXAMPLES, REPO_ROOT } from '../paths';
 
 // Through the package's bin shim, as a user runs it.
@@ -44,4 +46,20 @@ test('tensor on a softmax (vector) problem exits 1 and explains why there is no 
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /tensor check applies to attention problems/);
   assert.match(r.stderr, /softmax problem in vector form/);
+});
+
+test('solve with `check tensor` on a problem that overflows at X0 reports both, without crashing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'regress-tensor-'));
+  try {
+    const file = join(dir, 'overflow.regress');
+    writeFileSync(file, 'problem attention rescaled\nn = 4\nd = 2\nA1 = normal(scale = 30)\nA2 = A1\nB = simplex()\nX0 = identity\ncheck tensor\nsolve gd lr = 0.1 steps = 3\n');
+    const r = cli('solve', file, '--json');
+    assert.equal(r.status, 3, r.stderr);
+    const out = JSON.parse(r.stdout) as SolveResult;
+    assert.equal(out.runs[0].final.stopReason, 'overflow');
+    assert.ok(out.tensor && 'error' in out.tensor, JSON.stringify(out.tensor));
+    assert.match(out.tensor.error, /the rescaled loss overflows: S\[\d,\d\]/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -11,7 +11,7 @@ import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
 import { group, humanBytes, tensorCheck, TensorTooLarge } from '../math/tensor';
 import { evaluate, EvaluationError, runSolve } from '../solver/run';
-import { dataMoveCheck } from '../bounds/dataMove';
+import { checksAfterRuns, requestedChecks, type Checks } from '../solver/checks';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { boundsFailed, boundsJson, boundsText, problemData } from './checkBounds';
 import { formatDiagnostic, num, summaryTable, table } from './format';
@@ -58,20 +58,10 @@ function main(argv: string[]): number {
   if (args.command === 'tensor') return tensorCommand(args, analysis);
   if (args.command === 'check-bounds') return checkBoundsCommand(args, analysis);
   // Like the editor, solve and report run the file's `check` statements too.
-  const wants = (kind: 'bounds' | 'tensor') => analysis.checks.some((c) => c.kind === kind);
-  const result = solve(args, analysis, { bounds: wants('bounds') });
+  const checks = requestedChecks(analysis.checks, analysis.problem);
+  const result = solve(args, analysis, checks);
   if (!result) return 1;
-  const p = analysis.problem;
-  if (wants('bounds') && p.move) result.dataMove = dataMoveCheck(p, result.runs);
-  if (wants('tensor') && p.kind === 'attention') {
-    try {
-      result.tensor = tensorCheck(p);
-    } catch (e) {
-      if (!(e instanceof TensorTooLarge)) throw e;
-      result.tensor = { error: e.message };
-    }
-  }
-  const lines = [summaryTable(result), ...(wants('bounds') ? [boundsText(result)] : [])];
+  const lines = [summaryTable(result), ...(checks.bounds ? [boundsText(result)] : [])];
   if (result.tensor) lines.push('', 'error' in result.tensor ? `tensor check: ${result.tensor.error}` : tensorTable(args.file, result.tensor));
   if (args.command === 'solve') {
     process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${lines.join('\n')}\n`);
@@ -161,10 +151,9 @@ function tensorTable(file: string, r: TensorCheckResult): string {
 
 function checkBoundsCommand(args: CliArgs, a: Analysis): number {
   const iterates = new Map<number, number[][]>();
-  const result = solve(args, a, { bounds: true, iterates });
+  const result = solve(args, a, { bounds: true, tensor: false }, iterates);
   if (!result) return 1;
   const p = a.problem!;
-  if (p.move) result.dataMove = dataMoveCheck(p, result.runs);
   if (args.json) process.stdout.write(`${JSON.stringify(boundsJson(p, result, iterates))}\n`);
   else process.stdout.write(`${summaryTable(result)}\n${boundsText(result)}\n`);
   return boundsFailed(result) || numericalFailure(result) ? 3 : 0;
@@ -174,7 +163,8 @@ function numericalFailure(r: SolveResult): boolean {
   return r.runs.some((x) => x.final.stopReason === 'nonFinite' || x.final.stopReason === 'overflow' || x.final.stopReason === 'error');
 }
 
-function solve(args: CliArgs, a: Analysis, opts: { bounds?: boolean; iterates?: Map<number, number[][]> } = {}): SolveResult | undefined {
+/** The runs and then the checks after them, as the editor's solver worker does (server/src/solver/checks.ts). */
+function solve(args: CliArgs, a: Analysis, checks: Checks, iterates?: Map<number, number[][]>): SolveResult | undefined {
   const specs = args.run === undefined ? a.solves : a.solves.filter((s) => s.index === args.run! - 1);
   if (specs.length === 0) {
     process.stderr.write(args.run === undefined ? `${args.file}: no solve block to run\n` : `${args.file}: there is no valid solve block #${args.run}\n`);
@@ -186,12 +176,12 @@ function solve(args: CliArgs, a: Analysis, opts: { bounds?: boolean; iterates?: 
     runSolve(p, spec, {
       onPoint: (pt) => progress?.show(`#${spec.index + 1} ${spec.method} k=${pt.k}/${spec.options.steps} loss=${num(pt.loss)}`),
       cancelled: () => false,
-      bounds: opts.bounds,
-      onIterate: opts.iterates && ((k, x) => (k === 0 ? opts.iterates!.set(spec.index, [Array.from(x)]) : opts.iterates!.get(spec.index)!.push(Array.from(x)))),
+      bounds: checks.bounds,
+      onIterate: iterates && ((k, x) => (k === 0 ? iterates.set(spec.index, [Array.from(x)]) : iterates.get(spec.index)!.push(Array.from(x)))),
     }),
   );
   progress?.clear();
-  return { runId: `cli-${Date.now().toString(36)}`, source: args.file, problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, runs };
+  return { runId: `cli-${Date.now().toString(36)}`, source: args.file, problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, runs, ...checksAfterRuns(p, runs, checks) };
 }
 
 /** The report replays the same messages the live panel would have received. */

@@ -1,7 +1,7 @@
 /** Messages between the language server and a solver worker thread (internal to the server). */
-import type { DataMoveReport } from '../../../protocol/bounds';
 import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
 import type { Problem, SolveSpec } from '../problem';
+import type { Checks } from '../solver/checks';
 
 export interface WorkerInput {
   problem: Problem;
@@ -10,15 +10,11 @@ export interface WorkerInput {
   cancelFlag: Int32Array;
   /** Minimum interval between point batches, so the LSP connection sees at most ~1000/throttleMs messages a second. */
   throttleMs: number;
-  /** Check the bounds on every step and, when the problem has a data move, the data move after the runs. */
-  bounds: boolean;
-  /** Run the tensor-trick check after the runs (attention problems only). */
-  tensor: boolean;
+  checks: Checks;
 }
 
 export type WorkerOutput =
   | { type: 'points'; runIndex: number; points: IterationPoint[] }
   | { type: 'runDone'; result: RunResult }
-  | { type: 'dataMove'; report: DataMoveReport }
-  | { type: 'tensor'; result: NonNullable<SolveResult['tensor']> }
+  | { type: 'checks'; results: Pick<SolveResult, 'dataMove' | 'tensor'> }
   | { type: 'failed'; message: string };

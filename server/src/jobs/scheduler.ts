@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
 import type { Problem, SolveSpec } from '../problem';
+import type { Checks } from '../solver/checks';
 import type { WorkerInput, WorkerOutput } from './messages';
 
 export interface JobHandlers {
@@ -15,12 +16,6 @@ export interface JobHandlers {
 
 /** What a job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
 export type JobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
-
-/** Which checks a job runs besides the solves. */
-export interface JobChecks {
-  bounds: boolean;
-  tensor: boolean;
-}
 
 export interface Job {
   /** Resolves with every finished run (a cancelled job resolves with what ran, the last marked 'cancelled'). */
@@ -41,7 +36,7 @@ const HARD_CANCEL_MS = 2000;
 interface Pending {
   problem: Problem;
   specs: SolveSpec[];
-  checks: JobChecks;
+  checks: Checks;
   handlers: JobHandlers;
   flag: Int32Array;
   resolve(r: JobResult): void;
@@ -65,7 +60,7 @@ export class SolveScheduler {
     this.pump();
   }
 
-  submit(problem: Problem, specs: SolveSpec[], checks: JobChecks, handlers: JobHandlers): Job {
+  submit(problem: Problem, specs: SolveSpec[], checks: Checks, handlers: JobHandlers): Job {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     let pending!: Pending;
     const done = new Promise<JobResult>((resolve, reject) => {
@@ -103,7 +98,7 @@ export class SolveScheduler {
     const results: JobResult = { runs: [] };
     let settled = false;
     let failure: string | undefined;
-    const input: WorkerInput = { problem: job.problem, specs: job.specs, cancelFlag: job.flag, throttleMs: this.throttleMs, ...job.checks };
+    const input: WorkerInput = { problem: job.problem, specs: job.specs, cancelFlag: job.flag, throttleMs: this.throttleMs, checks: job.checks };
     // A generous heap cap turns a runaway allocation into a worker error instead of a server crash.
     const worker = new Worker(this.workerPath, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     let killTimer: NodeJS.Timeout | undefined;
@@ -115,8 +110,7 @@ export class SolveScheduler {
       else if (m.type === 'runDone') {
         results.runs.push(m.result);
         job.handlers.onRunDone(m.result);
-      } else if (m.type === 'dataMove') results.dataMove = m.report;
-      else if (m.type === 'tensor') results.tensor = m.result;
+      } else if (m.type === 'checks') Object.assign(results, m.results);
       else failure = m.message;
     });
     const finish = (error?: Error) => {

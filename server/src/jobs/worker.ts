@@ -5,8 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IterationPoint, RunResult } from '../../../protocol/results';
-import { dataMoveCheck } from '../bounds/dataMove';
-import { tensorCheck } from '../math/tensor';
+import { checksAfterRuns } from '../solver/checks';
 import { runSolve } from '../solver/run';
 import type { WorkerInput, WorkerOutput } from './messages';
 
@@ -30,7 +29,7 @@ try {
         if (Date.now() - last >= input.throttleMs) flush();
       },
       cancelled,
-      bounds: input.bounds,
+      bounds: input.checks.bounds,
     });
     flush();
     post({ type: 'runDone', result });
@@ -38,19 +37,7 @@ try {
     if (result.final.stopReason === 'cancelled') break;
   }
   // A cancelled request wants to stop now, not after more checks.
-  const { problem } = input;
-  if (input.bounds && problem.move && !cancelled()) post({ type: 'dataMove', report: dataMoveCheck(problem, runs) });
-  if (input.tensor && problem.kind === 'attention' && !cancelled()) {
-    let result: Extract<WorkerOutput, { type: 'tensor' }>['result'];
-    try {
-      result = tensorCheck(problem);
-    } catch (e) {
-      // 𝖠 over the memory cap (TensorTooLarge) or a rescaled loss that overflows at X0: reported, not fatal.
-      if (!(e instanceof Error)) throw e;
-      result = { error: e.message };
-    }
-    post({ type: 'tensor', result });
-  }
+  if (!cancelled()) post({ type: 'checks', results: checksAfterRuns(input.problem, runs, input.checks) });
 } catch (e) {
   post({ type: 'failed', message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) });
 }

@@ -14,6 +14,7 @@ import { analyze, type Analysis } from '../language/analyze';
 import { WorkerFailure, type SolveScheduler } from '../jobs/scheduler';
 import type { Analyses } from './analyses';
 import type { LastBounds } from './boundsHover';
+import { requestedChecks } from '../solver/checks';
 
 export async function handleSolve(
   params: SolveParams,
@@ -39,10 +40,7 @@ export async function handleSolve(
   const started: SolveStartedParams = { runId: params.runId, uri, problem: summary, runs: specs };
   await connection.sendNotification(Methods.solveStarted, started);
 
-  const checks = {
-    bounds: params.bounds === true || analysis.checks.some((c) => c.kind === 'bounds'),
-    tensor: problem.kind === 'attention' && analysis.checks.some((c) => c.kind === 'tensor'),
-  };
+  const checks = requestedChecks(analysis.checks, problem, params.bounds === true);
   const job = scheduler.submit(problem, specs, checks, {
     onPoints(runIndex, points) {
       const maxSteps = specs.find((s) => s.index === runIndex)?.options.steps ?? 0;

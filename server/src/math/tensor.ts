@@ -7,8 +7,9 @@
 import type { TensorCheckResult, TensorComparison, TensorPoint } from '../../../protocol/results';
 import { hashName, Rng } from '../language/random';
 import type { AttentionProblem, Matrix } from '../problem';
-import { dot, matmul, matmulBT } from './dense';
+import { dot, maxAbs } from './dense';
 import { initialPoint, objectiveFor } from './objective';
+import { dataOf, scores } from './scores';
 
 /** Default cap on the memory of 𝖠 = A1⊗A2. */
 export const TENSOR_LIMIT_BYTES = 256 * 2 ** 20;
@@ -28,8 +29,11 @@ export const TENSOR_TOLERANCE = 1e-10;
 /** Denominator floor for relative differences (avoids 0/0 when both values vanish). */
 const TINY = 1e-300;
 
+/** The check cannot run on this problem; the message says why. */
+export class TensorCheckRefused extends Error {}
+
 /** 𝖠 = A1⊗A2 would exceed the memory cap. The message names both sizes in human units. */
-export class TensorTooLarge extends Error {
+export class TensorTooLarge extends TensorCheckRefused {
   constructor(
     readonly rows: number,
     readonly cols: number,
@@ -229,15 +233,15 @@ function comparePoint(problem: AttentionProblem, K: Matrix, x: Float64Array): Te
   const lMatrix = obj.lossGrad(x, gMatrix);
   if (obj.overflow) {
     const o = obj.overflow;
-    throw new Error(`the rescaled loss overflows: S[${o.row + 1},${o.col + 1}] = ${o.value.toPrecision(6)} exceeds ${o.limit.toFixed(1)}`);
+    throw new TensorCheckRefused(`the rescaled loss overflows: S[${o.row + 1},${o.col + 1}] = ${o.value.toPrecision(6)} exceeds ${o.limit.toFixed(1)}`);
   }
-  const S = matmulBT(matmul(problem.A1, { rows: d, cols: d, data: x }), problem.A2);
+  const S = scores(dataOf(problem), x);
   const pred = new Float64Array(K.rows);
   const gVec = new Float64Array(d * d);
   const lVec = vectorizedLossGrad(problem, K, x, pred, gVec);
   const scales = termScales(problem, K, x);
   return {
-    predictions: compare(S.data, pred, scales.predictions),
+    predictions: compare(S, pred, scales.predictions),
     loss: { ...compare([lMatrix], [lVec], scales.loss), matrix: lMatrix, vectorized: lVec },
     gradient: compare(gMatrix, gVec, scales.gradient),
   };
@@ -252,9 +256,7 @@ export function probePoint(problem: AttentionProblem): { x: Float64Array; scale:
   const rng = new Rng(1, hashName('tensor-probe'));
   const x = new Float64Array(d * d);
   for (let i = 0; i < x.length; i++) x[i] = rng.normal();
-  const S = matmulBT(matmul(problem.A1, { rows: d, cols: d, data: x }), problem.A2);
-  let m = 0;
-  for (let i = 0; i < S.data.length; i++) m = Math.max(m, Math.abs(S.data[i]));
+  const m = maxAbs(scores(dataOf(problem), x));
   const scale = m > 0 && Number.isFinite(m) ? 1 / m : 1;
   for (let i = 0; i < x.length; i++) x[i] *= scale;
   return { x, scale };
@@ -263,8 +265,8 @@ export function probePoint(problem: AttentionProblem): { x: Float64Array; scale:
 /**
  * Builds 𝖠 = A1⊗A2 (only when n²·d²·8 ≤ limitBytes, else TensorTooLarge) and compares, at x = vec(X0): 𝖠x with
  * S = A1·X0·A2ᵀ, the vectorized loss and gradient with `objectiveFor(problem).lossGrad`, and times both gradients.
- * The same comparisons are repeated at a seeded probe point (`probePoint`). Throws a plain Error when the rescaled
- * loss overflows at X0 (both forms would be infinite).
+ * The same comparisons are repeated at a seeded probe point (`probePoint`). Throws TensorCheckRefused when the
+ * rescaled loss overflows at X0 (both forms would be infinite).
  */
 export function tensorCheck(problem: AttentionProblem, limitBytes = TENSOR_LIMIT_BYTES): TensorCheckResult {
   const { n, d } = problem;

@@ -1,0 +1,39 @@
+/**
+ * The checks a solve request runs besides its runs, decided and run the same way by the editor's solver worker and
+ * by the CLI: per-step bounds (`check bounds`, ▶ Check bounds, `check-bounds`), then, after the runs, the data
+ * move's bounds and the tensor-trick check.
+ */
+import type { RunResult, SolveResult } from '../../../protocol/results';
+import { dataMoveCheck } from '../bounds/dataMove';
+import { tensorCheck, TensorCheckRefused } from '../math/tensor';
+import type { Problem } from '../problem';
+
+export interface Checks {
+  /** Bounds on every step and, when the problem declares a data move, the data move. */
+  bounds: boolean;
+  /** The tensor trick (attention problems only). */
+  tensor: boolean;
+}
+
+/** What the file's `check` statements ask for; `bounds` can also be asked for by the request. */
+export function requestedChecks(checks: readonly { kind: 'bounds' | 'tensor' }[], problem: Problem, bounds = false): Checks {
+  return {
+    bounds: bounds || checks.some((c) => c.kind === 'bounds'),
+    tensor: problem.kind === 'attention' && checks.some((c) => c.kind === 'tensor'),
+  };
+}
+
+/** The checks that follow the runs. A tensor check that cannot run (𝖠 too large, overflow at X0) is reported, not thrown. */
+export function checksAfterRuns(problem: Problem, runs: RunResult[], checks: Checks): Pick<SolveResult, 'dataMove' | 'tensor'> {
+  const out: Pick<SolveResult, 'dataMove' | 'tensor'> = {};
+  if (checks.bounds && problem.move) out.dataMove = dataMoveCheck(problem, runs);
+  if (checks.tensor && problem.kind === 'attention') {
+    try {
+      out.tensor = tensorCheck(problem);
+    } catch (e) {
+      if (!(e instanceof TensorCheckRefused)) throw e;
+      out.tensor = { error: e.message };
+    }
+  }
+  return out;
+}
