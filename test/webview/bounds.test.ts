@@ -5,15 +5,14 @@
  * and magnitudes the checker produces (quickstart: R ≈ 4, M ≈ 10^72). Screenshots go to test-artifacts/webview/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { BoundName, BoundStep, BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, RunBounds } from '../../protocol/bounds';
 import type { IterationPoint, RunResult, RunSpec, SolveResult, TensorCheckResult, TensorComparison } from '../../protocol/results';
 import type { ToPanel } from '../../protocol/webview';
 import { ARTIFACTS } from '../paths';
-import { launchChromium } from './browser';
+import { chromiumForTests } from './browser';
 import { countColoredPixels, openPanel, useDarkTheme, type PanelPage } from './panel-page';
 import { BOUND_LABEL, BoundTable } from '../../server/src/bounds/summary';
 
@@ -163,15 +162,10 @@ const color = (page: Page, selector: string) => page.$eval(selector, (e) => getC
 const canvas = (page: Page) => page.$eval('.bounds-chart canvas', (c) => (c as HTMLCanvasElement).toDataURL());
 
 describe('bound checks in the results panel (Chromium)', () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => browser?.close());
+  const browser = chromiumForTests(SHOTS);
 
   test('a table per block: each bound’s worst case, tightness, assumptions and violations', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await finishedRun(p, 'b1');
     const page = p.page;
     assert.deepEqual(await page.$$eval('table.bounds[data-run-index="0"] tr[data-bound]', (rows) => rows.map((r) => (r as HTMLElement).dataset.bound)), ['S1', 'S1norm', 'S3', 'cap', 'paper']);
@@ -210,7 +204,7 @@ describe('bound checks in the results panel (Chromium)', () => {
   });
 
   test('the chart draws the shift and its bounds; the block switch redraws and is remembered', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await finishedRun(p, 'b2');
     const page = p.page;
     assert.equal(await page.getAttribute('.bounds-chart', 'data-run-index'), '0');
@@ -236,7 +230,7 @@ describe('bound checks in the results panel (Chromium)', () => {
     await page.close();
 
     // A reloaded panel charts the remembered block.
-    const q = await openPanel(browser, { state: { metric: 'loss', boundsBlock: 1 } });
+    const q = await openPanel(browser(), { state: { metric: 'loss', boundsBlock: 1 } });
     await finishedRun(q, 'b3');
     assert.equal(await q.page.getAttribute('.bounds-chart', 'data-run-index'), '1');
     assert.equal(await q.page.isChecked('.bounds input[value="1"]'), true);
@@ -244,7 +238,7 @@ describe('bound checks in the results panel (Chromium)', () => {
   });
 
   test('the data move per layer and the closeness of the two shifts', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await finishedRun(p, 'b4');
     const page = p.page;
     const layer = (n: number) => page.$$eval(`table.move tr[data-layer="${n}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
@@ -271,7 +265,7 @@ describe('bound checks in the results panel (Chromium)', () => {
   });
 
   test('the tensor check as a small table, or why it did not run', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await finishedRun(p, 't1', { tensor: tensorCheck() });
     const page = p.page;
     assert.equal(await page.getAttribute('section.tensor', 'data-pass'), 'true');
@@ -284,7 +278,7 @@ describe('bound checks in the results panel (Chromium)', () => {
     await page.locator('section.tensor').screenshot({ path: join(SHOTS, 'bounds-tensor.png') });
     await page.close();
 
-    const q = await openPanel(browser);
+    const q = await openPanel(browser());
     await finishedRun(q, 't2', { tensor: { error: '𝖠 would take 2.1 GB (n = 96, d = 64), above the 256 MB limit' } });
     assert.match((await q.page.textContent('section.tensor')) ?? '', /Not checked: 𝖠 would take 2\.1 GB/);
     assert.equal(await q.page.$('table.tensor'), null);
@@ -292,7 +286,7 @@ describe('bound checks in the results panel (Chromium)', () => {
   });
 
   test('a narrow, dark panel keeps the page width and uses the theme’s colours', async () => {
-    const p = await openPanel(browser, { width: 500 });
+    const p = await openPanel(browser(), { width: 500 });
     await useDarkTheme(p.page);
     await finishedRun(p, 'b5');
     const page = p.page;

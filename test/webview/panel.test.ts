@@ -4,14 +4,12 @@
  * test-artifacts/webview/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import type { IterationPoint, RunResult, RunSpec, SolveResult } from '../../protocol/results';
 import type { ToPanel } from '../../protocol/webview';
 import { ARTIFACTS } from '../paths';
-import { launchChromium } from './browser';
+import { chromiumForTests } from './browser';
 import { countColoredPixels, openPanel } from './panel-page';
 
 const SHOTS = join(ARTIFACTS, 'webview');
@@ -44,15 +42,10 @@ function result(runId: string, stopReason: 'steps' | 'cancelled' = 'steps'): Sol
 const started = (runId: string): ToPanel => ({ type: 'runStarted', runId, title: 'quickstart.regress', source: 'file:///w/quickstart.regress', problem, runs: specs, startedAt: Date.now() });
 
 describe('results panel (Chromium)', () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-  });
-  after(async () => browser?.close());
+  const browser = chromiumForTests(SHOTS);
 
   test('draws streamed trajectories live, then the finished summary', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     assert.equal(await p.page.getAttribute('body', 'data-panel-state'), 'empty');
     await p.send(started('run-1'));
     await p.page.waitForSelector('section.run[data-run-id="run-1"][data-status="running"]');
@@ -85,7 +78,7 @@ describe('results panel (Chromium)', () => {
   });
 
   test('the final result repairs a trajectory whose batches were lost', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send(started('run-2'));
     await p.send({ type: 'points', runId: 'run-2', runIndex: 0, points: trajectory(0).slice(0, 10), maxSteps: 199 });
     await p.page.waitForSelector('tr[data-run-index="0"][data-points="10"]');
@@ -96,7 +89,7 @@ describe('results panel (Chromium)', () => {
   });
 
   test('Cancel posts the run id to the host and the run ends as cancelled', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send(started('run-3'));
     await p.page.click('section[data-run-id="run-3"] button.cancel');
     assert.deepEqual((await p.posted()).filter((m) => m.type === 'cancel'), [{ type: 'cancel', runId: 'run-3' }]);
@@ -109,7 +102,7 @@ describe('results panel (Chromium)', () => {
   });
 
   test('a failed run shows its message; bad stops are flagged', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send({ type: 'runFailed', runId: 'bad', message: 'The problem has 1 error:\n3:5: unknown setting' });
     await p.page.waitForSelector('body[data-panel-state="failed"]');
     assert.match((await p.page.textContent('section[data-run-id="bad"] .error')) ?? '', /3:5: unknown setting/);
@@ -124,7 +117,7 @@ describe('results panel (Chromium)', () => {
   });
 
   test('the metric switch redraws on the chosen quantity and is remembered', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.send(started('m'));
     await p.send({ type: 'points', runId: 'm', runIndex: 0, points: trajectory(0), maxSteps: 199 });
     await p.page.waitForSelector('tr[data-run-index="0"][data-points="200"]');
@@ -140,14 +133,14 @@ describe('results panel (Chromium)', () => {
     await p.page.close();
 
     // A reloaded panel restores the choice from the webview state.
-    const q = await openPanel(browser, { state: { metric: 'stepNorm' } });
+    const q = await openPanel(browser(), { state: { metric: 'stepNorm' } });
     await q.send(started('m2'));
     assert.equal(await q.page.isChecked('input[value="stepNorm"]'), true);
     await q.page.close();
   });
 
   test('the Content-Security-Policy blocks scripts without the nonce', async () => {
-    const p = await openPanel(browser);
+    const p = await openPanel(browser());
     await p.page.evaluate(() => {
       const s = document.createElement('script');
       s.textContent = 'window.__injected = true';

@@ -4,23 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { REPORT_ELEMENT_ID, type ReportPayload } from '../../protocol/webview';
 import { ARTIFACTS, DIST, EXAMPLES } from '../paths';
-import { launchChromium } from './browser';
+import { chromiumForTests } from './browser';
 import { countColoredPixels } from './panel-page';
 
 const OUT = join(ARTIFACTS, 'webview');
-let browser: Browser;
-before(async () => {
-  browser = await launchChromium();
-  mkdirSync(OUT, { recursive: true });
-});
-after(async () => browser?.close());
+const browser = chromiumForTests(OUT);
 
 test('report of compare-methods replays every run offline', async () => {
   const file = join(OUT, 'compare-methods-report.html');
@@ -32,7 +26,7 @@ test('report of compare-methods replays every run offline', async () => {
   const runs = finished.result.runs;
   assert.ok(runs.length >= 2, 'compare-methods has several solve blocks');
 
-  const page = await browser.newPage({ viewport: { width: 1000, height: 1000 } });
+  const page = await browser().newPage({ viewport: { width: 1000, height: 1000 } });
   const requests: string[] = [];
   page.on('request', (r) => {
     if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url());

@@ -12,9 +12,10 @@ import type { Matrix, Problem } from '../problem';
 import { runSolve } from '../solver/run';
 import { paperAssumptions, paperBound, sharpBound } from './paper';
 import { selfAttentionLayer } from './selfAttention';
-import { dataOf, scoreShape, scores, targetOf, type Data } from './scores';
-import { capBound, equivalentTarget, maxAbs, rescaledBounds, type Shift } from './shift';
-import { frobenius, spectralNorm } from './spectral';
+import { maxAbs, norm2 } from '../math/dense';
+import { dataOf, scoreShape, scores, targetOf, type Data } from '../math/scores';
+import { capBound, equivalentTarget, rescaledBounds, type Shift } from './shift';
+import { spectralNorm } from '../math/spectral';
 import { BoundTable } from './summary';
 import { violationMessages } from './weightShift';
 
@@ -24,7 +25,7 @@ export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveRepo
   const [rows, cols] = scoreShape(problem);
   const b = targetOf(problem);
   const x = initialPoint(problem);
-  const xNorm = frobenius(x);
+  const xNorm = norm2(x);
   const table = new BoundTable();
   const steps: DataMoveStep[] = [];
   let data: Data = dataOf(problem);
@@ -42,7 +43,7 @@ export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveRepo
     const entries = rows * cols;
     const bounds: BoundValue[] = [];
     if (problem.variant === 'normalized') {
-      bounds.push(sharpBound('S2', sh.observed, 0.5 * frobenius(dS), entries));
+      bounds.push(sharpBound('S2', sh.observed, 0.5 * norm2(dS), entries));
       bounds.push(sharpBound('S2norm', sh.observed, 0.5 * xNorm * moveNorm, entries));
       bounds.push(capBound(sh, cols));
     } else {

@@ -8,7 +8,6 @@ import type { BoundValue } from '../../../protocol/bounds';
 import { RowKernel } from '../math/rows';
 import type { Variant } from '../../../protocol/results';
 import { sharpBound } from './paper';
-import { rowOutputs } from './scores';
 
 export interface Shift {
   /** Row outputs (softmax or exp) and log α at both ends. */
@@ -85,8 +84,18 @@ export function worstRow(values: BoundValue[]): BoundValue {
   return values.reduce((w, v) => (w.holds !== v.holds ? (v.holds ? w : v) : v.ratio > w.ratio ? v : w));
 }
 
-export function maxAbs(v: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
-  return m;
+/** Row-wise softmax (normalized) or exp (rescaled) of S, and the row sums α = Σ exp(S) as logs (no overflow). */
+export function rowOutputs(S: Float64Array, rows: number, cols: number, normalized: boolean): { out: Float64Array; logAlpha: Float64Array } {
+  const out = new Float64Array(S.length);
+  const logAlpha = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const o = i * cols;
+    let max = -Infinity;
+    for (let j = 0; j < cols; j++) max = Math.max(max, S[o + j]);
+    let sum = 0;
+    for (let j = 0; j < cols; j++) sum += Math.exp(S[o + j] - max);
+    logAlpha[i] = max + Math.log(sum);
+    for (let j = 0; j < cols; j++) out[o + j] = normalized ? Math.exp(S[o + j] - max) / sum : Math.exp(S[o + j]);
+  }
+  return { out, logAlpha };
 }

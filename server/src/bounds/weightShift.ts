@@ -7,9 +7,10 @@
 import type { BoundStep, BoundValue, RunBounds } from '../../../protocol/bounds';
 import type { Problem, SolveSpec } from '../problem';
 import { paperAssumptions, paperBound, sharpBound } from './paper';
-import { dataOf, scoreShape, scores, targetOf } from './scores';
-import { capBound, equivalentTarget, maxAbs, rescaledBounds } from './shift';
-import { frobenius, spectralNorm } from './spectral';
+import { maxAbs, norm2 } from '../math/dense';
+import { dataOf, scoreShape, scores, targetOf } from '../math/scores';
+import { capBound, equivalentTarget, rescaledBounds } from './shift';
+import { spectralNorm } from '../math/spectral';
 import { BoundTable } from './summary';
 
 /** Steps beyond this are not checked (each check costs about three loss evaluations); the run itself goes on. */
@@ -25,6 +26,8 @@ export class WeightShiftCheck {
   private readonly cols: number;
   private readonly gradientStep: boolean;
   private maxExactness = 0;
+  /** The scores at the end of the last step: a run's steps are consecutive, so they start the next one. */
+  private last?: { x: Float64Array; S: Float64Array };
 
   constructor(
     private readonly problem: Problem,
@@ -50,31 +53,33 @@ export class WeightShiftCheck {
     const { rows, cols, problem } = this;
     const b = targetOf(problem);
     const data = dataOf(problem);
-    const S0 = scores(data, xPrev), S1 = scores(data, xNext);
+    const S0 = this.last && this.last.x.every((v, i) => v === xPrev[i]) ? this.last.S : scores(data, xPrev);
+    const S1 = scores(data, xNext);
+    this.last = { x: Float64Array.from(xNext), S: S1 };
     const dx = new Float64Array(xPrev.length);
     for (let i = 0; i < dx.length; i++) dx[i] = xNext[i] - xPrev[i];
     const dS = scores(data, dx); // A1·ΔX·A2ᵀ directly, not S1 − S0, which would cancel
     const sh = equivalentTarget(problem.variant, b, S0, S1, rows, cols);
     this.maxExactness = Math.max(this.maxExactness, sh.exactness);
 
-    const stepNorm = frobenius(dx);
+    const stepNorm = norm2(dx);
     const entries = rows * cols;
     const bounds: BoundValue[] = [];
     if (problem.variant === 'normalized') {
-      bounds.push(sharpBound('S1', sh.observed, 0.5 * frobenius(dS), entries));
+      bounds.push(sharpBound('S1', sh.observed, 0.5 * norm2(dS), entries));
       bounds.push(sharpBound('S1norm', sh.observed, 0.5 * this.normA * stepNorm, entries));
       if (this.gradientStep && stepSize !== undefined) {
         // ‖Δx‖ = η‖∇L‖ ≤ η(½‖A‖‖residual‖ + reg‖x_t‖): every row's softmax Jacobian has norm ≤ ½ (§2.2).
         let r2 = 0;
         for (let j = 0; j < b.length; j++) r2 += (sh.o0.out[j] - b[j]) ** 2;
-        const grad = 0.5 * this.normA * Math.sqrt(r2) + problem.reg * frobenius(xPrev);
+        const grad = 0.5 * this.normA * Math.sqrt(r2) + problem.reg * norm2(xPrev);
         bounds.push(sharpBound('S3', sh.observed, 0.5 * this.normA * stepSize * grad, entries));
       }
       bounds.push(capBound(sh, cols));
     } else {
       bounds.push(...rescaledBounds(sh, b, S0, S1, dS, rows, cols));
     }
-    const R = Math.max(this.normA, frobenius(xPrev), frobenius(xNext));
+    const R = Math.max(this.normA, norm2(xPrev), norm2(xNext));
     const assumptions = paperAssumptions(cols, R, maxAbs(dS), sh.logAlphaMin);
     // The rescaled theorem is per row (§4.8); the normalized one bounds the whole shift.
     bounds.push(paperBound(problem.variant === 'normalized' ? sh.observed : sh.observedRowMax, stepNorm, assumptions));

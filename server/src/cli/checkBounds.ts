@@ -35,12 +35,10 @@ export function boundsJson(p: Problem, r: SolveResult, iterates: Map<number, num
   };
 }
 
-const KIND_TEXT = { sharp: 'sharp', cap: 'cap', paper: 'paper' } as const;
-
 function boundRows(summary: BoundSummary[]): string[][] {
   return summary.map((s) => [
     s.label,
-    KIND_TEXT[s.kind],
+    s.kind,
     num(s.worstObserved),
     `k = ${s.worstK}`,
     num(s.observedAtWorst),

@@ -5,6 +5,7 @@
  */
 import type { MethodName, ProblemKind, Variant } from '../../../protocol/results';
 import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
+import { RESCALED_EXP_LIMIT } from '../math/rows';
 import type { Matrix, Problem, SolveSpec } from '../problem';
 import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
 import { parseDataFile, resolveDataPath, type FileAccess, type LoadResult } from './datafiles';
@@ -15,9 +16,6 @@ import { CHECKS, type CheckName, DATA, type DataInfo, type Dim, GENERATORS, MOVE
 
 /** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
 export const MAX_ENTRIES = 1 << 25;
-
-/** ln(Number.MAX_VALUE)/2: beyond it exp(S)² overflows, so the rescaled loss cannot be represented. */
-export const RESCALED_OVERFLOW = Math.log(Number.MAX_VALUE) / 2;
 
 export interface Analysis {
   tree: SyntaxTree;
@@ -516,9 +514,9 @@ class Analyzer {
     for (const name of [start, hidden]) {
       const v = this.values.get(name);
       const m = worst(v?.matrix);
-      if (v?.stmt && m > RESCALED_OVERFLOW) {
+      if (v?.stmt && m > RESCALED_EXP_LIMIT) {
         const what = this.kind === 'attention' ? `A1·${name}·A2ᵀ` : `A·${name}`;
-        this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and overflows above ${RESCALED_OVERFLOW.toFixed(1)}; scale the data down`, 'warning');
+        this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and overflows above ${RESCALED_EXP_LIMIT.toFixed(1)}; scale the data down`, 'warning');
       }
     }
   }

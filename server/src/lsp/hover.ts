@@ -2,11 +2,11 @@
  * Hover: documentation for keywords, generators, methods, options and checks; shape and norms for data; the last
  * bound results on a `check bounds` line.
  */
-import { Matrix as MlMatrix, SingularValueDecomposition } from 'ml-matrix';
 import type { Hover } from 'vscode-languageserver/node';
 import type { Analysis } from '../language/analyze';
 import type { Span } from '../language/syntax';
 import { CHECKS, DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import { spectralNorm } from '../math/spectral';
 import type { Matrix } from '../problem';
 import { METHODS } from '../solver/methods';
 import { boundsHoverText, type BoundsDigest } from './boundsHover';
@@ -86,12 +86,6 @@ export function describeMatrix(m: Matrix, vector: boolean): string {
   }
   rows.push(`| ${vector ? 'a distribution' : 'rows are distributions'} | ${allSimplex ? 'yes' : 'no'} |`);
   return `| | |\n|---|---|\n${rows.join('\n')}`;
-}
-
-export function spectralNorm(m: Matrix): number {
-  const mm = new MlMatrix(m.rows, m.cols);
-  for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) mm.set(i, j, m.data[i * m.cols + j]);
-  return new SingularValueDecomposition(mm, { computeLeftSingularVectors: false, computeRightSingularVectors: false }).norm2;
 }
 
 function fmt(x: number): string {

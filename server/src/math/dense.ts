@@ -132,6 +132,34 @@ export function rowSoftmax(S: Matrix, P: Matrix = zeros(S.rows, S.cols)): Matrix
   return P;
 }
 
+/** out = A·v. */
+export function mulVec(A: Matrix, v: Float64Array, out: Float64Array = new Float64Array(A.rows)): Float64Array {
+  const { rows, cols, data } = A;
+  for (let i = 0; i < rows; i++) {
+    let s = 0;
+    for (let j = 0; j < cols; j++) s += data[i * cols + j] * v[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** out = Aᵀ·w. */
+export function mulTVec(A: Matrix, w: Float64Array, out: Float64Array): void {
+  const { rows, cols, data } = A;
+  out.fill(0);
+  for (let i = 0; i < rows; i++) {
+    const wi = w[i];
+    for (let j = 0; j < cols; j++) out[j] += data[i * cols + j] * wi;
+  }
+}
+
+/** Largest |entry|. */
+export function maxAbs(v: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, Math.abs(v[i]));
+  return m;
+}
+
 export function norm2(v: Float64Array): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];

@@ -3,7 +3,7 @@
  * The same row kernel as the attention form with a single row; gradient Aᵀ·g and HVP Aᵀ·(∇²_z L·A·v), O(nd).
  */
 import type { Matrix, SoftmaxProblem } from '../problem';
-import { dot } from './dense';
+import { dot, mulTVec, mulVec } from './dense';
 import type { Objective } from './objective';
 import { RowKernel } from './rows';
 
@@ -57,25 +57,5 @@ export class SoftmaxObjective implements Objective {
     this.kernel.hessVec(this.dz, this.m);
     mulTVec(this.A, this.m, out);
     if (this.reg) for (let i = 0; i < out.length; i++) out[i] += this.reg * v[i];
-  }
-}
-
-/** out = A·v. */
-function mulVec(A: Matrix, v: Float64Array, out: Float64Array) {
-  const { rows, cols, data } = A;
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += data[i * cols + j] * v[j];
-    out[i] = s;
-  }
-}
-
-/** out = Aᵀ·w. */
-function mulTVec(A: Matrix, w: Float64Array, out: Float64Array) {
-  const { rows, cols, data } = A;
-  out.fill(0);
-  for (let i = 0; i < rows; i++) {
-    const wi = w[i];
-    for (let j = 0; j < cols; j++) out[j] += data[i * cols + j] * wi;
   }
 }
