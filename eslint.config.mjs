@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'dist-test/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'out/**', 'test-artifacts/**', '*.vsix'] },
+  { ignores: ['dist/**', '.build-*/**', 'dist-test/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'out/**', 'test-artifacts/**', '*.vsix'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

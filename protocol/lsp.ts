@@ -8,6 +8,7 @@
  * `regress/solveProgress` notifications (at most ~20 per second), and answers the request with the full result.
  * Cancelling the request (`$/cancelRequest`) stops the run within one iteration.
  */
+import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings } from './experiment';
 import type { IterationPoint, ProblemSummary, RunSpec, SolveResult, StopReason } from './results';
 
 export const Methods = {
@@ -16,6 +17,9 @@ export const Methods = {
   solveProgress: 'regress/solveProgress',
   runFinished: 'regress/runFinished',
   serverStatus: 'regress/serverStatus',
+  experiment: 'regress/experiment',
+  experimentStarted: 'regress/experimentStarted',
+  experimentProgress: 'regress/experimentProgress',
 } as const;
 
 export interface SolveParams {
@@ -67,6 +71,34 @@ export interface ServerStatusParams {
   message?: string;
 }
 
+/**
+ * Experiment flow (an `experiment icl` file), the same shape as the solve flow: the client picks a runId and sends
+ * `regress/experiment`; the server announces it with `regress/experimentStarted`, streams
+ * `regress/experimentProgress` (each repeat's start, then its checkpoints as they are evaluated) and answers with the
+ * full IclResult. Cancelling the request stops training within one Adam step and keeps what ran.
+ */
+export interface ExperimentParams {
+  textDocument: { uri: string };
+  runId: string;
+}
+export type ExperimentResponse = IclResult;
+
+export interface ExperimentStartedParams {
+  runId: string;
+  uri: string;
+  settings: IclSettings;
+}
+
+export interface ExperimentProgressParams {
+  runId: string;
+  /** 0-based repeat. */
+  repeat: number;
+  /** Set on the repeat's first notification: its seed and gradient-descent baseline. */
+  start?: IclRepeatStart;
+  /** New checkpoints of this repeat since the previous notification, in order. */
+  checkpoints: IclCheckpoint[];
+}
+
 /** Error codes of failed `regress/solve` requests (LSP reserves -32899…-32800 for itself). */
 export const SolveErrorCodes = {
   /** The document has errors; the message lists the first ones with line:col. */
@@ -75,4 +107,6 @@ export const SolveErrorCodes = {
   noSuchSolve: -32002,
   /** The worker thread died (crash or out of memory); the message says how. */
   workerFailed: -32003,
+  /** `regress/solve` on an experiment file or `regress/experiment` on a problem file: the message says which to use. */
+  wrongKind: -32004,
 } as const;

@@ -1,14 +1,19 @@
 /**
  * Messages between the extension host (or the standalone HTML report) and the results panel.
- * Every message about a run carries its runId; the panel keys all state by it.
+ * Every message about a run (a solve or an experiment) carries its runId; the panel keys all state by it;
+ * `runFailed` serves both.
  */
+import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings } from './experiment';
 import type { IterationPoint, ProblemSummary, RunSpec, SolveResult } from './results';
 
 export type ToPanel =
   | { type: 'runStarted'; runId: string; title: string; source: string; problem: ProblemSummary; runs: RunSpec[]; startedAt: number }
   | { type: 'points'; runId: string; runIndex: number; points: IterationPoint[]; maxSteps: number }
   | { type: 'runFinished'; runId: string; result: SolveResult }
-  | { type: 'runFailed'; runId: string; message: string };
+  | { type: 'runFailed'; runId: string; message: string }
+  | { type: 'experimentStarted'; runId: string; title: string; source: string; settings: IclSettings; startedAt: number }
+  | { type: 'experimentProgress'; runId: string; repeat: number; start?: IclRepeatStart; checkpoints: IclCheckpoint[] }
+  | { type: 'experimentFinished'; runId: string; result: IclResult };
 
 export type FromPanel =
   | { type: 'ready' }

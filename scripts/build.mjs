@@ -7,6 +7,8 @@ import { join } from 'node:path';
 
 const production = process.argv.includes('--production');
 const root = new URL('..', import.meta.url).pathname;
+// BUILD_ROOT (default: the repository) holds dist/ and dist-test/, so parallel builds need not overwrite each other.
+const out = process.env.BUILD_ROOT ? join(root, process.env.BUILD_ROOT) : root;
 
 const node = {
   bundle: true,
@@ -27,15 +29,17 @@ const testEntries = readdirSync(join(root, 'test'), { recursive: true })
   .filter((f) => (f.startsWith('vscode/') ? !f.endsWith('.test.ts') : /\.test\.ts$/.test(f) || f === 'bench/bench.ts'))
   .map((f) => join('test', f));
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
-rmSync(join(root, 'dist-test'), { recursive: true, force: true });
+const dist = join(out, 'dist');
+const distTest = join(out, 'dist-test');
+rmSync(dist, { recursive: true, force: true });
+rmSync(distTest, { recursive: true, force: true });
 
 await Promise.all([
-  esbuild.build({ ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: 'dist', external: ['vscode'] }),
+  esbuild.build({ ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: dist, external: ['vscode'] }),
   esbuild.build({
     ...node,
     entryPoints: { server: 'server/src/lsp/main.ts', solverWorker: 'server/src/jobs/worker.ts', cli: 'server/src/cli/main.ts' },
-    outdir: 'dist',
+    outdir: dist,
   }),
   esbuild.build({
     bundle: true,
@@ -47,7 +51,7 @@ await Promise.all([
     logLevel: 'warning',
     absWorkingDir: root,
     entryPoints: { webview: 'webview/src/main.ts' },
-    outdir: 'dist',
+    outdir: dist,
     loader: { '.css': 'css' },
   }),
   testEntries.length
@@ -55,7 +59,7 @@ await Promise.all([
         ...node,
         entryPoints: testEntries,
         outbase: 'test',
-        outdir: 'dist-test',
+        outdir: distTest,
         external: ['vscode', 'playwright-core', 'mocha', 'fast-check', 'esbuild'],
       })
     : Promise.resolve(),

@@ -3,6 +3,7 @@
  * evaluates the data (literals, seeded generators, references, planted targets) and produces the numeric
  * Problem. Every message points at the construct it is about. The Problem is only produced when there are no errors.
  */
+import type { IclSettings } from '../../../protocol/experiment';
 import type { MethodName, ProblemKind, Variant } from '../../../protocol/results';
 import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
 import { RESCALED_EXP_LIMIT } from '../math/rows';
@@ -31,6 +32,8 @@ export interface Analysis {
   /** The valid `check` statements, first of each kind only (0-based line). */
   checks: { kind: CheckName; line: number }[];
   problem?: Problem;
+  /** An `experiment icl` file: its settings with defaults filled in (only when the file has no errors), and its line. */
+  experiment?: { line: number; settings?: IclSettings };
 }
 
 /** `files` gives access to the workspace for load(); without it (untitled buffers) load() is an error. */
