@@ -56,8 +56,8 @@ export interface IclCheckpoint {
   modelDiff: number;
   /** Mean over tasks of cos(∂ŷ_TF/∂a_q, ∂ŷ_GD/∂a_q), with 1e-8 added to the norms ("Model Cos"). */
   modelCos: number;
-  /** Mean training loss over the Adam steps since the previous checkpoint (NaN at step 0). */
-  trainLoss: number;
+  /** Mean training-batch loss over the Adam steps since the previous checkpoint (absent at step 0). */
+  trainLoss?: number;
 }
 
 /** What one repeat fixed before training: its seed and the gradient-descent baseline on its held-out tasks. */

@@ -1,7 +1,15 @@
 /**
- * Runs the in-context-learning experiment (math spec §3.7). Interface fixed first; the implementation follows.
+ * Runs the in-context-learning experiment of paper 1 as reconstructed in math spec §3.7: per repeat, choose the
+ * one-step-GD step size η on training tasks, fix held-out tasks, then train the softmax self-attention layer with Adam
+ * on fresh tasks and compare the two models on the held-out tasks every `every` steps (Loss, Preds Diff, Model Diff,
+ * Model Cos). Deterministic: repeat r draws every random number from seed + r, one stream per purpose.
  */
-import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings } from '../../../protocol/experiment';
+import type { IclCheckpoint, IclRepeat, IclRepeatStart, IclResult, IclSettings, IclStopReason, IclSummaryPoint, MeanStd } from '../../../protocol/experiment';
+import { hashName, Rng } from '../language/random';
+import { Adam } from './adam';
+import { AttentionLayer } from './attentionLayer';
+import { chooseEta, directionScores, etaGrid, gdDirection, gdPrediction } from './oneStepGd';
+import { TaskSampler, type Task } from './tasks';
 
 export interface IclHooks {
   /** A repeat chose its η and measured its baselines; its checkpoints follow. */
@@ -14,6 +22,173 @@ export interface IclHooks {
 
 export type IclRun = Omit<IclResult, 'runId' | 'source'>;
 
+/** Added to the sensitivity norms in Model Cos, as von Oswald et al. do, so a zero sensitivity gives cos 0. */
+const COS_EPS = 1e-8;
+
+class Stop {
+  constructor(
+    readonly reason: IclStopReason,
+    readonly message?: string,
+  ) {}
+}
+
 export function runIclExperiment(settings: IclSettings, hooks: IclHooks): IclRun {
-  throw new Error(`not implemented yet ${JSON.stringify(settings)} ${typeof hooks}`);
+  const started = Date.now();
+  const repeats: IclRepeat[] = [];
+  let stop: Stop | undefined;
+  for (let r = 0; r < settings.repeats && !stop; r++) {
+    try {
+      runRepeat(settings, r, hooks, repeats);
+    } catch (e) {
+      if (!(e instanceof Stop)) throw e;
+      stop = e;
+    }
+  }
+  return { settings, repeats, summary: summarize(repeats), stopReason: stop?.reason ?? 'done', ...(stop?.message ? { message: stop.message } : {}), elapsedMs: Date.now() - started };
+}
+
+/** The held-out tasks with the GD model's predictions and sensitivities on them (fixed for the whole repeat). */
+interface HeldOut {
+  tasks: Task[];
+  gdPrediction: Float64Array;
+  /** tasks × d, row-major. */
+  gdSensitivity: Float64Array;
+}
+
+function runRepeat(s: IclSettings, r: number, hooks: IclHooks, repeats: IclRepeat[]): void {
+  const seed = s.seed + r;
+  const stream = (purpose: string) => new Rng(seed, hashName(`icl.${purpose}`));
+  const checkCancel = () => {
+    if (hooks.cancelled()) throw new Stop('cancelled');
+  };
+
+  // η on its own training tasks (math spec §3.7 step 3), so the held-out comparison is not tuned on itself.
+  const etaSampler = new TaskSampler(s, stream('eta'));
+  const scores: Float64Array[] = [];
+  const targets: number[] = [];
+  for (let t = 0; t < s.etatasks; t++) {
+    const task = etaSampler.next(etaSampler.newTask());
+    scores.push(directionScores(task, gdDirection(task, s.n, s.d)));
+    targets.push(task.target[s.n]);
+    if (t % 256 === 255) checkCancel();
+  }
+  const grid = etaGrid(s.etamin, s.etamax, s.etacount);
+  const { index } = chooseEta(grid, scores, targets);
+  const eta = grid[index];
+  checkCancel();
+
+  const evalSampler = new TaskSampler(s, stream('eval'));
+  const heldOut: HeldOut = { tasks: [], gdPrediction: new Float64Array(s.tasks), gdSensitivity: new Float64Array(s.tasks * s.d) };
+  let gdLoss = 0;
+  let zeroLoss = 0;
+  for (let t = 0; t < s.tasks; t++) {
+    const task = evalSampler.next(evalSampler.newTask());
+    heldOut.tasks.push(task);
+    const direction = gdDirection(task, s.n, s.d);
+    const y = gdPrediction(directionScores(task, direction), eta);
+    heldOut.gdPrediction[t] = y;
+    // ∂ŷ/∂a_q of ŷ = softmax(Z·x₁)_q is ŷ(1 − ŷ)·x₁ with x₁ = η·direction.
+    for (let j = 0; j < s.d; j++) heldOut.gdSensitivity[t * s.d + j] = y * (1 - y) * eta * direction[j];
+    const target = task.target[s.n];
+    gdLoss += 0.5 * (y - target) ** 2;
+    zeroLoss += 0.5 * (1 / (s.n + 1) - target) ** 2;
+  }
+  const start: IclRepeatStart = { repeat: r, seed, eta, etaAtEdge: s.etacount > 1 && (index === 0 || index === grid.length - 1), gdLoss: gdLoss / s.tasks, zeroLoss: zeroLoss / s.tasks };
+  const repeat: IclRepeat = { ...start, checkpoints: [] };
+  repeats.push(repeat);
+  hooks.onRepeatStart(start);
+
+  const layer = new AttentionLayer(s.n, s.d, s.heads, s.k);
+  layer.init(stream('init'));
+  const adam = new Adam(layer.params.length, s.lr, s.beta1, s.beta2);
+  const grad = new Float64Array(layer.params.length);
+  const trainSampler = new TaskSampler(s, stream('train'));
+  const task = trainSampler.newTask();
+  const checkpoint = (step: number, trainLoss?: number) => {
+    const c = evaluate(layer, heldOut, s.d, step, trainLoss);
+    repeat.checkpoints.push(c);
+    hooks.onCheckpoint(r, c);
+  };
+  checkpoint(0);
+  let lossSum = 0;
+  let since = 0;
+  for (let step = 1; step <= s.steps; step++) {
+    checkCancel();
+    grad.fill(0);
+    let batchLoss = 0;
+    for (let b = 0; b < s.batch; b++) {
+      trainSampler.next(task);
+      const residual = layer.forward(task) - task.target[s.n];
+      batchLoss += 0.5 * residual * residual;
+      // d/dŷ of the batch mean of 0.5·(ŷ − y)².
+      layer.addGradient(residual / s.batch, grad);
+    }
+    batchLoss /= s.batch;
+    if (!Number.isFinite(batchLoss)) throw new Stop('nonFinite', `Repeat ${r + 1}, Adam step ${step}: the training loss is ${batchLoss}; lower lr`);
+    adam.step(layer.params, grad);
+    lossSum += batchLoss;
+    since++;
+    if (step % s.every === 0 || step === s.steps) {
+      checkpoint(step, lossSum / since);
+      lossSum = 0;
+      since = 0;
+    }
+  }
+}
+
+function evaluate(layer: AttentionLayer, heldOut: HeldOut, d: number, step: number, trainLoss: number | undefined): IclCheckpoint {
+  const sens = new Float64Array(d);
+  let loss = 0;
+  let predsDiff = 0;
+  let modelDiff = 0;
+  let modelCos = 0;
+  const n = heldOut.tasks.length;
+  heldOut.tasks.forEach((task, t) => {
+    const y = layer.forward(task);
+    layer.sensitivity(sens);
+    loss += 0.5 * (y - task.target[task.target.length - 1]) ** 2;
+    predsDiff += Math.abs(y - heldOut.gdPrediction[t]);
+    let diff = 0;
+    let dotTG = 0;
+    let normT = 0;
+    let normG = 0;
+    for (let j = 0; j < d; j++) {
+      const g = heldOut.gdSensitivity[t * d + j];
+      diff += (sens[j] - g) ** 2;
+      dotTG += sens[j] * g;
+      normT += sens[j] * sens[j];
+      normG += g * g;
+    }
+    modelDiff += Math.sqrt(diff);
+    modelCos += dotTG / ((Math.sqrt(normT) + COS_EPS) * (Math.sqrt(normG) + COS_EPS));
+  });
+  const c: IclCheckpoint = { step, tfLoss: loss / n, predsDiff: predsDiff / n, modelDiff: modelDiff / n, modelCos: modelCos / n };
+  if (trainLoss !== undefined) c.trainLoss = trainLoss;
+  return c;
+}
+
+/** Mean ± population std over the repeats at each checkpoint step (fewer repeats at late steps after a cancel). */
+export function summarize(repeats: IclRepeat[]): IclSummaryPoint[] {
+  const steps = [...new Set(repeats.flatMap((r) => r.checkpoints.map((c) => c.step)))].sort((a, b) => a - b);
+  return steps.map((step) => {
+    const at = repeats.flatMap((r) => {
+      const c = r.checkpoints.find((x) => x.step === step);
+      return c ? [{ r, c }] : [];
+    });
+    const stat = (f: (x: { r: IclRepeat; c: IclCheckpoint }) => number): MeanStd => {
+      const values = at.map(f);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+      return { mean, std: Math.sqrt(variance) };
+    };
+    return {
+      step,
+      count: at.length,
+      tfLoss: stat((x) => x.c.tfLoss),
+      gdLoss: stat((x) => x.r.gdLoss),
+      predsDiff: stat((x) => x.c.predsDiff),
+      modelDiff: stat((x) => x.c.modelDiff),
+      modelCos: stat((x) => x.c.modelCos),
+    };
+  });
 }

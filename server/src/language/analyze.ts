@@ -10,10 +10,12 @@ import { RESCALED_EXP_LIMIT } from '../math/rows';
 import type { Matrix, Problem, SolveSpec } from '../problem';
 import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
 import { parseDataFile, resolveDataPath, type FileAccess, type LoadResult } from './datafiles';
+import { analyzeExperiment } from './experiment';
+import { callParams } from './params';
 import { parse } from './parser';
 import { hashName, Rng } from './random';
 import type { AssignStmt, Call, Diagnostic, Expr, MatrixLit, ProblemStmt, Severity, SolveStmt, Span, SyntaxTree } from './syntax';
-import { CHECKS, type CheckName, DATA, type DataInfo, type Dim, GENERATORS, MOVE_NAMES, PROBLEM_KINDS, SETTINGS, suggest, VARIANTS } from './vocabulary';
+import { CHECKS, type CheckName, DATA, type DataInfo, type Dim, GENERATORS, hint, MOVE_NAMES, PROBLEM_KINDS, SETTINGS, VARIANTS } from './vocabulary';
 
 /** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
 export const MAX_ENTRIES = 1 << 25;
@@ -38,7 +40,8 @@ export interface Analysis {
 
 /** `files` gives access to the workspace for load(); without it (untitled buffers) load() is an error. */
 export function analyze(text: string, files?: FileAccess): Analysis {
-  return new Analyzer(parse(text), files).run();
+  const tree = parse(text);
+  return tree.statements.some((s) => s.type === 'experiment') ? analyzeExperiment(tree) : new Analyzer(tree, files).run();
 }
 
 class Analyzer {
@@ -329,7 +332,7 @@ class Analyzer {
     }
     if (gen.name === 'planted') return this.planted(info, e, rows, cols);
     if (gen.name === 'load') return this.load(info, e, rows, cols);
-    const params = this.params(e, gen.params);
+    const params = callParams(e, gen.params, (span, message) => this.report(span, message));
     if (!params) return undefined;
     const out = zeros(rows, cols);
     const rng = new Rng(this.seed, hashName(info.name));
@@ -419,30 +422,6 @@ class Analyzer {
       return undefined;
     }
     return { rows, cols, data: m.data };
-  }
-
-  /** Named or positional numeric arguments, checked against the generator's parameters. */
-  private params(e: Call, spec: { name: string; default?: number }[]): Record<string, number> | undefined {
-    const out: Record<string, number> = {};
-    for (const p of spec) if (p.default !== undefined) out[p.name] = p.default;
-    let ok = true;
-    e.args.forEach((a, i) => {
-      const p = a.name ? spec.find((s) => s.name === a.name!.name) : spec[i];
-      if (!p) {
-        if (a.name) this.report(a.name.span, `${e.callee.name}() has no parameter '${a.name.name}'${hint(a.name.name, spec.map((s) => s.name), spec.length ? `parameters: ${spec.map((s) => s.name).join(', ')}` : 'it takes none')}`);
-        else this.report(a.span, `${e.callee.name}() takes ${spec.length ? `at most ${spec.length} argument${spec.length > 1 ? 's' : ''}` : 'no arguments'}`);
-        ok = false;
-        return;
-      }
-      if (a.value.type !== 'number') {
-        this.report(a.value.span, `${p.name} must be a number`);
-        ok = false;
-      } else if (!Number.isFinite(a.value.value)) {
-        this.report(a.value.span, `${a.value.text} is not a finite number`);
-        ok = false;
-      } else out[p.name] = a.value.value;
-    });
-    return ok ? out : undefined;
   }
 
   private planted(info: DataInfo, e: Call, rows: number, cols: number): Matrix | undefined {
@@ -633,11 +612,6 @@ function spanOfRow(row: { span: Span }[]): Span {
   return { start: row[0].span.start, end: row[row.length - 1].span.end };
 }
 
-/** " (did you mean 'x'?)" when a candidate is close, else " (fallback)" or nothing. */
-function hint(word: string, candidates: readonly string[], fallback?: string): string {
-  const s = suggest(word, candidates);
-  return s ? ` (did you mean '${s}'?)` : fallback ? ` (${fallback})` : '';
-}
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(4) : String(x);

@@ -4,7 +4,7 @@
  * diagnostic, never a cascade. Never throws; work is linear in the input.
  */
 import { lex, type Token } from './lexer';
-import type { Arg, CheckStmt, Diagnostic, Expr, Ident, MatrixLit, NumberLit, SolveStmt, Span, Statement, SyntaxTree } from './syntax';
+import type { Arg, CheckStmt, Diagnostic, ExperimentStmt, Expr, Ident, MatrixLit, NumberLit, SolveStmt, Span, Statement, SyntaxTree } from './syntax';
 
 export function parse(text: string): SyntaxTree {
   const lexed = lex(text);
@@ -61,12 +61,13 @@ class Parser {
   private statement(): Statement {
     const t = this.tok;
     if (t.kind !== 'ident') {
-      throw new SyntaxError(t.span, `Expected a statement (problem …, NAME = value, solve METHOD … or check WHAT), found ${describe(t)}`);
+      throw new SyntaxError(t.span, `Expected a statement (problem …, experiment …, NAME = value, solve METHOD … or check WHAT), found ${describe(t)}`);
     }
     const after = this.tokens[this.i + 1];
     if (t.text === 'problem' && !(after.kind === 'punct' && after.text === '=')) return this.problem();
     if (t.text === 'solve' && !(after.kind === 'punct' && after.text === '=')) return this.solve();
     if (t.text === 'check' && !(after.kind === 'punct' && after.text === '=')) return this.check();
+    if (t.text === 'experiment' && !(after.kind === 'punct' && after.text === '=')) return this.experiment();
     const name = this.ident();
     if (!this.is('punct', '=')) {
       throw new SyntaxError(this.is('newline') || this.is('eof') ? name.span : this.tok.span, `Expected '=' after '${name.name}' (write ${name.name} = value)`);
@@ -120,6 +121,14 @@ class Parser {
     if (!this.is('ident')) throw new SyntaxError(this.is('newline') || this.is('eof') ? keyword.span : this.tok.span, "Expected what to check after 'check': bounds or tensor");
     const name = this.ident();
     return { type: 'check', keyword, name, span: { start: keyword.span.start, end: name.span.end } };
+  }
+
+  /** `experiment KIND`; whether KIND is known is the analysis' business. */
+  private experiment(): ExperimentStmt {
+    const keyword = this.ident();
+    if (!this.is('ident')) throw new SyntaxError(this.is('newline') || this.is('eof') ? keyword.span : this.tok.span, "Expected the experiment after 'experiment': icl");
+    const kind = this.ident();
+    return { type: 'experiment', keyword, kind, span: { start: keyword.span.start, end: kind.span.end } };
   }
 
   private expr(): Expr {

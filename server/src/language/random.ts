@@ -99,6 +99,26 @@ export class Rng {
       }
     }
   }
+
+  /**
+   * Fills out[start, end) with standard normals, like normal() but with pairs written straight into the array and
+   * Math.log instead of the exactly-rounded logarithm: about 1.9× faster (measured), for the experiment's millions of
+   * draws per training step. V8 computes Math.log with its own fdlibm port, so a seed gives the same numbers wherever
+   * Node runs, but the JS spec does not promise it; the language's generators keep normal().
+   */
+  fillNormal(out: Float64Array, start = 0, end = out.length): void {
+    let i = start;
+    while (i < end) {
+      const u = 2 * this.uniform() - 1;
+      const v = 2 * this.uniform() - 1;
+      const s = u * u + v * v;
+      if (s > 0 && s < 1) {
+        const f = Math.sqrt((-2 * Math.log(s)) / s);
+        out[i++] = u * f;
+        if (i < end) out[i++] = v * f;
+      }
+    }
+  }
 }
 
 function rotl(x: number, k: number): number {

@@ -85,7 +85,14 @@ export interface CheckStmt {
   name: Ident;
   span: Span;
 }
-export type Statement = ProblemStmt | AssignStmt | SolveStmt | CheckStmt;
+/** `experiment icl`: the file describes an experiment (settings only, no problem or solve blocks). */
+export interface ExperimentStmt {
+  type: 'experiment';
+  keyword: Ident;
+  kind: Ident;
+  span: Span;
+}
+export type Statement = ProblemStmt | AssignStmt | SolveStmt | CheckStmt | ExperimentStmt;
 
 export interface SyntaxTree {
   statements: Statement[];

@@ -7,8 +7,10 @@ import type { ProblemKind } from '../../../protocol/results';
 /** A symbolic dimension: n (document length), d (embedding), k (head dimension of the data move), or 1 (vectors). */
 export type Dim = 'n' | 'd' | 'k' | 1;
 
+export type ProblemSettingName = 'n' | 'd' | 'seed' | 'reg' | 'k' | 'layers';
+
 export interface SettingInfo {
-  name: 'n' | 'd' | 'seed' | 'reg' | 'k' | 'layers';
+  name: ProblemSettingName;
   integer: boolean;
   min: number;
   default?: number;
@@ -31,6 +33,60 @@ export const SETTINGS: SettingInfo[] = [
   { name: 'reg', integer: false, min: 0, default: 0, doc: 'Regularization weight λ: adds 0.5·λ·‖x‖² to the loss (0 = none).' },
   { name: 'k', integer: true, min: 1, doc: 'Head dimension of the self-attention data move: WQ, WK, WV are d×k and WP is k×d. Required with them.' },
   { name: 'layers', integer: true, min: 1, default: 1, doc: 'Number of successive context updates A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP of the self-attention data move.' },
+];
+
+/** Settings of an `experiment icl` file beyond n, d, seed and k (math spec §3.7); defaults follow von Oswald et al. */
+export type ExperimentSettingName = 'heads' | 'lr' | 'beta1' | 'beta2' | 'batch' | 'steps' | 'every' | 'tasks' | 'etatasks' | 'etamin' | 'etamax' | 'etacount' | 'repeats';
+export interface ExperimentSettingInfo {
+  name: ExperimentSettingName;
+  integer: boolean;
+  min: number;
+  /** Exclusive minimum (a value must be greater than `min`). */
+  above?: boolean;
+  max?: number;
+  /** Exclusive maximum. */
+  below?: boolean;
+  default: number;
+  doc: string;
+}
+export const EXPERIMENT_SETTINGS: ExperimentSettingInfo[] = [
+  { name: 'heads', integer: true, min: 1, max: 64, default: 1, doc: 'Attention heads of the trained self-attention layer (paper 1 trains one; von Oswald et al. note that softmax attention aligns better with GD from 2).' },
+  { name: 'lr', integer: false, min: 0, above: true, default: 0.001, doc: 'Adam learning rate for training the self-attention layer.' },
+  { name: 'beta1', integer: false, min: 0, max: 1, below: true, default: 0.9, doc: 'Adam β₁ (first-moment decay).' },
+  { name: 'beta2', integer: false, min: 0, max: 1, below: true, default: 0.98, doc: 'Adam β₂ (second-moment decay; 0.98 as in von Oswald et al.).' },
+  { name: 'batch', integer: true, min: 1, default: 2048, doc: 'Fresh random tasks per Adam step (online training: no task is seen twice).' },
+  { name: 'steps', integer: true, min: 0, default: 5000, doc: 'Adam steps per repeat.' },
+  { name: 'every', integer: true, min: 1, default: 100, doc: 'Evaluate the held-out metrics every this many Adam steps (and at step 0 and the last step).' },
+  { name: 'tasks', integer: true, min: 1, default: 1000, doc: 'Held-out tasks the metrics average over (the same tasks at every checkpoint of a repeat).' },
+  { name: 'etatasks', integer: true, min: 1, default: 1000, doc: 'Training tasks on which the step size η of the one-step-GD model is chosen (separate from the held-out tasks).' },
+  { name: 'etamin', integer: false, min: 0, above: true, default: 0.001, doc: 'Smallest step size η on the grid.' },
+  { name: 'etamax', integer: false, min: 0, above: true, default: 10000, doc: 'Largest step size η on the grid (the best η grows like n·d for softmax targets, so the grid reaches far).' },
+  { name: 'etacount', integer: true, min: 1, max: 100000, default: 200, doc: 'Number of η values, evenly spaced in log scale from etamin to etamax.' },
+  { name: 'repeats', integer: true, min: 1, max: 1000, default: 10, doc: 'Independent repetitions (seeds seed, seed + 1, …): every metric is reported as mean ± std over them.' },
+];
+
+/** What the settings shared with problem files mean in an experiment, with the experiment's defaults. */
+export const EXPERIMENT_SHARED_DOCS: Record<'n' | 'd' | 'seed' | 'k', string> = {
+  n: 'Context words per task (the query word is one more). Default 25.',
+  d: 'Embedding size of the words; tokens are (a_i, b_i) ∈ R^{d+1}. Default 20.',
+  seed: 'Seed of the experiment: repeat r draws its tasks and initial weights from seed + r. Default 0.',
+  k: 'Key (and value) size per head of the trained self-attention layer. Default d + 1.',
+};
+
+export type ExperimentKind = 'icl';
+export const EXPERIMENT_KINDS: { name: ExperimentKind; doc: string }[] = [
+  {
+    name: 'icl',
+    doc:
+      'In-context learning vs one step of gradient descent (paper 1, math spec §3.7): a single softmax self-attention layer trained with Adam on random ' +
+      'softmax regression tasks is compared, on held-out tasks, with one GD step on each task’s context (Loss, Preds Diff, Model Diff, Model Cos).',
+  },
+];
+
+/** Distributions of an experiment's random tasks: generators only, drawn afresh for every task. */
+export const EXPERIMENT_DATA: { name: 'words' | 'xstar'; doc: string }[] = [
+  { name: 'words', doc: 'Distribution of every word a_i ∈ R^d of a task and of its query word: `normal(scale, mean)` or `uniform(low, high)`. Default normal(scale = 1/√d), i.e. a_i ~ N(0, I/d).' },
+  { name: 'xstar', doc: 'Distribution of each task’s hidden x* ∈ R^d (targets b = softmax([a_1; …; a_n; a_q]·x*)): `normal(scale, mean)` or `uniform(low, high)`. Default normal(scale = 1).' },
 ];
 
 /** The self-attention data move (math spec §3.5): given together, for both problem kinds; `k` sets their inner size. */
@@ -127,6 +183,8 @@ export const KEYWORDS = {
   problem: 'Declares the problem: `problem attention normalized` (kinds: attention, softmax; variants: normalized, rescaled).',
   solve: 'A solver run: `solve METHOD option = value …`. Several solve blocks are compared in one panel.',
   check: 'An extra check run with every solve of the file: `check bounds` or `check tensor`.',
+  experiment:
+    'Makes the file an experiment instead of a problem: `experiment icl` runs paper 1’s in-context-learning experiment from the settings below it (n, d, seed, k, heads, lr, batch, steps, …). Run it with ▶ Run experiment or `regress-lab experiment FILE`.',
 };
 
 export type CheckName = 'bounds' | 'tensor';
@@ -158,6 +216,12 @@ export function suggest(word: string, candidates: readonly string[]): string | u
     }
   }
   return best;
+}
+
+/** " (did you mean 'x'?)" when a candidate is close, else " (fallback)" or nothing. */
+export function hint(word: string, candidates: readonly string[], fallback?: string): string {
+  const s = suggest(word, candidates);
+  return s ? ` (did you mean '${s}'?)` : fallback ? ` (${fallback})` : '';
 }
 
 function editDistance(a: string, b: string): number {

@@ -1,13 +1,13 @@
 /**
  * Completion from the text before the cursor: statements at a line start, kinds and variants after `problem`,
- * methods and their unused options after `solve`, check names after `check`, generators and references after
+ * methods and their unused options after `solve`, check names after `check`, an experiment's settings, generators and references after
  * `NAME =`, parameters inside a generator's parentheses. Items come from the vocabulary and method tables, with
  * snippets.
  */
 import { CompletionItemKind, InsertTextFormat, type CompletionItem } from 'vscode-languageserver/node';
 import type { MethodName } from '../../../protocol/results';
 import type { Analysis } from '../language/analyze';
-import { CHECKS, DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import { CHECKS, DATA, EXPERIMENT_DATA, EXPERIMENT_KINDS, EXPERIMENT_SETTINGS, EXPERIMENT_SHARED_DOCS, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
 import { METHODS, METHOD_NAMES } from '../solver/methods';
 
 const md = (value: string) => ({ kind: 'markdown' as const, value });
@@ -17,6 +17,7 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
   let m: RegExpMatchArray | null;
   if ((m = before.match(/^\s*problem\s+(\w+)\s+\w*$/))) return VARIANTS.map((v) => ({ label: v.name, kind: CompletionItemKind.EnumMember, documentation: md(v.doc) }));
   if (/^\s*problem\s+\w*$/.test(before)) return PROBLEM_KINDS.map((k) => ({ label: k.name, kind: CompletionItemKind.Enum, documentation: md(k.doc) }));
+  if (/^\s*experiment\s+\w*$/.test(before)) return EXPERIMENT_KINDS.map((k) => ({ label: k.name, kind: CompletionItemKind.Enum, documentation: md(k.doc) }));
   if (/^\s*check\s+\w*$/.test(before)) return CHECKS.map((c) => ({ label: c.name, kind: CompletionItemKind.EnumMember, documentation: md(c.doc) }));
   if (/^\s*solve\s+\w*$/.test(before)) return METHOD_NAMES.map((name) => ({ label: name, kind: CompletionItemKind.Function, detail: METHODS[name].title, documentation: md(METHODS[name].doc) }));
   if ((m = before.match(/^\s*solve\s+(\w+)\s(.*)$/))) {
@@ -45,6 +46,7 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
       .filter((p) => !used.has(p.name))
       .map((p) => ({ label: p.name, kind: CompletionItemKind.Property, documentation: md(p.doc), insertText: `${p.name} = \${1:${p.default}}`, insertTextFormat: InsertTextFormat.Snippet }));
   }
+  if (a.experiment) return experimentCompletions(a, before);
   if ((m = before.match(/^\s*(\w+)\s*=\s*\w*$/))) {
     const target = m[1];
     if (SETTINGS.some((s) => s.name === target)) return [];
@@ -64,8 +66,10 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
   if (/^\s*\w*$/.test(before)) {
     const assigned = new Set(a.tree.statements.flatMap((s) => (s.type === 'assign' ? [s.name.name] : [])));
     const hasProblem = a.tree.statements.some((s) => s.type === 'problem');
+    const experiment = { label: 'experiment', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.experiment), insertText: 'experiment icl\n', insertTextFormat: InsertTextFormat.PlainText };
     const names = [...SETTINGS, ...(a.kind ? DATA[a.kind] : [])].filter((x) => !assigned.has(x.name));
     return [
+      ...(hasProblem ? [] : [experiment]),
       ...(hasProblem ? [] : [{ label: 'problem', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.problem), insertText: 'problem ${1|attention,softmax|} ${2|normalized,rescaled|}', insertTextFormat: InsertTextFormat.Snippet }]),
       { label: 'solve', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.solve), insertText: 'solve ${1|gd,armijo,newton,lbfgs|} ', insertTextFormat: InsertTextFormat.Snippet },
       { label: 'check', kind: CompletionItemKind.Keyword, documentation: md(KEYWORDS.check), insertText: `check \${1|${CHECKS.map((c) => c.name).join(',')}|}`, insertTextFormat: InsertTextFormat.Snippet },
@@ -73,4 +77,34 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
     ];
   }
   return [];
+}
+
+/** In an experiment file: its settings (with defaults as snippets) at a line start, distributions after words/xstar =. */
+function experimentCompletions(a: Analysis, before: string): CompletionItem[] {
+  const m = before.match(/^\s*(\w+)\s*=\s*\w*$/);
+  if (m) {
+    if (!EXPERIMENT_DATA.some((d) => d.name === m[1])) return [];
+    return GENERATORS.filter((g) => g.name === 'normal' || g.name === 'uniform').map((g) => ({
+      label: g.name,
+      kind: CompletionItemKind.Function,
+      documentation: md(g.doc),
+      insertText: g.snippet,
+      insertTextFormat: InsertTextFormat.Snippet,
+    }));
+  }
+  if (!/^\s*\w*$/.test(before)) return [];
+  const assigned = new Set(a.tree.statements.flatMap((s) => (s.type === 'assign' ? [s.name.name] : [])));
+  const shared = (Object.keys(EXPERIMENT_SHARED_DOCS) as (keyof typeof EXPERIMENT_SHARED_DOCS)[]).map((name) => ({ name, doc: EXPERIMENT_SHARED_DOCS[name], value: undefined as number | undefined }));
+  const own = EXPERIMENT_SETTINGS.map((s) => ({ name: s.name, doc: s.doc, value: s.default as number | undefined }));
+  const dists = EXPERIMENT_DATA.map((d) => ({ name: d.name, doc: d.doc, value: undefined }));
+  return [...shared, ...own, ...dists]
+    .filter((x) => !assigned.has(x.name))
+    .map((x) => ({
+      label: x.name,
+      kind: CompletionItemKind.Variable,
+      detail: x.value === undefined ? undefined : `default ${x.value}`,
+      documentation: md(x.doc),
+      insertText: x.value === undefined ? `${x.name} = ` : `${x.name} = \${1:${x.value}}`,
+      insertTextFormat: InsertTextFormat.Snippet,
+    }));
 }

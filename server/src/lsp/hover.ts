@@ -5,7 +5,8 @@
 import type { Hover } from 'vscode-languageserver/node';
 import type { Analysis } from '../language/analyze';
 import type { Span } from '../language/syntax';
-import { CHECKS, DATA, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import type { IclSettings } from '../../../protocol/experiment';
+import { CHECKS, DATA, EXPERIMENT_DATA, EXPERIMENT_KINDS, EXPERIMENT_SETTINGS, EXPERIMENT_SHARED_DOCS, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
 import { spectralNorm } from '../math/spectral';
 import type { Matrix } from '../problem';
 import { METHODS } from '../solver/methods';
@@ -42,8 +43,20 @@ export function hoverAt(a: Analysis, line: number, col: number, bounds?: { diges
       if (!check) return contains(s.keyword.span, line, col) ? md(KEYWORDS.check, s.keyword.span) : null;
       const last = check.name === 'bounds' && bounds ? `\n\n---\n\n${boundsHoverText(bounds.digest, bounds.version)}` : '';
       return md(`**check ${check.name}** — ${check.doc}${last}`, s.span);
+    } else if (s.type === 'experiment') {
+      if (contains(s.keyword.span, line, col)) return md(`${KEYWORDS.experiment}${a.experiment?.settings ? `\n\n${experimentWork(a.experiment.settings)}` : ''}`, s.keyword.span);
+      const kind = EXPERIMENT_KINDS.find((k) => k.name === s.kind.name);
+      if (kind && contains(s.kind.span, line, col)) return md(`**${kind.name}** — ${kind.doc}`, s.kind.span);
     } else {
-      if (contains(s.name.span, line, col)) {
+      if (a.experiment && contains(s.name.span, line, col)) {
+        const name = s.name.name;
+        const doc = name in EXPERIMENT_SHARED_DOCS ? EXPERIMENT_SHARED_DOCS[name as keyof typeof EXPERIMENT_SHARED_DOCS] : undefined;
+        const setting = EXPERIMENT_SETTINGS.find((x) => x.name === name);
+        const dist = EXPERIMENT_DATA.find((x) => x.name === name);
+        const text = doc ?? (setting ? `${setting.doc} Default ${setting.default}.` : dist?.doc);
+        if (text) return md(`**${name}** — ${text}`, s.name.span);
+      }
+      if (!a.experiment && contains(s.name.span, line, col)) {
         const setting = SETTINGS.find((x) => x.name === s.name.name);
         if (setting) return md(`**${setting.name}** — ${setting.doc}`, s.name.span);
         const info = [...DATA.attention, ...DATA.softmax].find((x) => x.name === s.name.name);
@@ -90,4 +103,15 @@ export function describeMatrix(m: Matrix, vector: boolean): string {
 
 function fmt(x: number): string {
   return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4);
+}
+
+/** How much an experiment trains and evaluates, so the user sees the cost before pressing Run. */
+function experimentWork(s: IclSettings): string {
+  const count = (x: number) => x.toLocaleString('en');
+  const checkpoints = Math.floor(s.steps / s.every) + 1 + (s.steps % s.every ? 1 : 0);
+  return [
+    `**This file:** ${count(s.repeats)} repeat${s.repeats === 1 ? '' : 's'} × ${count(s.steps)} Adam steps × ${count(s.batch)} tasks = ${count(s.repeats * s.steps * s.batch)} training tasks`,
+    `of ${s.n} words in R^${s.d}, ${s.heads} head${s.heads === 1 ? '' : 's'} of size ${s.k};`,
+    `${checkpoints} checkpoints on ${count(s.tasks)} held-out tasks; η from ${s.etacount} values in [${s.etamin}, ${s.etamax}] on ${count(s.etatasks)} tasks.`,
+  ].join(' ');
 }

@@ -1,7 +1,7 @@
 /** Document symbols (the outline) and folding ranges (multi-line matrices, comment blocks). */
 import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver/node';
 import type { Analysis } from '../language/analyze';
-import { SETTINGS } from '../language/vocabulary';
+import { EXPERIMENT_SETTINGS, SETTINGS } from '../language/vocabulary';
 import { toRange } from './convert';
 
 export function documentSymbols(a: Analysis): DocumentSymbol[] {
@@ -14,9 +14,10 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
       const label = [s.method?.name ?? '?', ...s.options.map((o) => `${o.name.name}=${o.value.text}`)].join(' ');
       return { name: `solve ${label}`, kind: SymbolKind.Event, range, selectionRange: toRange((s.method ?? s.keyword).span) };
     }
+    if (s.type === 'experiment') return { name: `experiment ${s.kind.name}`, kind: SymbolKind.Namespace, range, selectionRange: toRange(s.keyword.span) };
     if (s.type === 'check') return { name: `check ${s.name.name}`, kind: SymbolKind.Boolean, range, selectionRange: toRange(s.name.span) };
     const v = a.values.get(s.name.name)?.matrix;
-    const setting = SETTINGS.some((x) => x.name === s.name.name);
+    const setting = SETTINGS.some((x) => x.name === s.name.name) || EXPERIMENT_SETTINGS.some((x) => x.name === s.name.name);
     const detail = setting && s.value.type === 'number' ? s.value.text : v ? `${v.rows}×${v.cols}` : undefined;
     return { name: s.name.name, detail, kind: setting ? SymbolKind.Constant : SymbolKind.Variable, range, selectionRange: toRange(s.name.span) };
   });

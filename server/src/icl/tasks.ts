@@ -1,0 +1,50 @@
+/**
+ * Random softmax regression tasks of the in-context-learning experiment (math spec §3.7, step 1): n context words
+ * and a query word a_1, …, a_n, a_q ∈ R^d, a hidden x*, and the document-level target p = softmax([a_1; …; a_q]·x*),
+ * so that b_i = p_i for the context and y = p_q for the query (a realisable target, like von Oswald's y = W·x).
+ */
+import type { Distribution, IclSettings } from '../../../protocol/experiment';
+import { mulVec, rowSoftmax } from '../math/dense';
+import type { Rng } from '../language/random';
+import type { Matrix } from '../problem';
+
+export interface Task {
+  /** (n+1)×d: rows 0…n−1 are the context words, row n the query word. */
+  words: Matrix;
+  /** p ∈ R^{n+1}: b_i = p_i for i < n, y = p_n. */
+  target: Float64Array;
+}
+
+/** Overwrites `out` with independent draws from `dist`. */
+export function fill(rng: Rng, dist: Distribution, out: Float64Array): void {
+  if (dist.kind === 'normal') {
+    rng.fillNormal(out);
+    for (let i = 0; i < out.length; i++) out[i] = dist.mean + dist.scale * out[i];
+  } else for (let i = 0; i < out.length; i++) out[i] = dist.low + (dist.high - dist.low) * rng.uniform();
+}
+
+/** Draws tasks into reusable buffers (training draws millions of them). */
+export class TaskSampler {
+  private readonly xstar: Float64Array;
+
+  constructor(
+    private readonly s: Pick<IclSettings, 'n' | 'd' | 'words' | 'xstar'>,
+    private readonly rng: Rng,
+  ) {
+    this.xstar = new Float64Array(s.d);
+  }
+
+  newTask(): Task {
+    return { words: { rows: this.s.n + 1, cols: this.s.d, data: new Float64Array((this.s.n + 1) * this.s.d) }, target: new Float64Array(this.s.n + 1) };
+  }
+
+  /** Overwrites `into` with a fresh task and returns it. */
+  next(into: Task): Task {
+    fill(this.rng, this.s.words, into.words.data);
+    fill(this.rng, this.s.xstar, this.xstar);
+    mulVec(into.words, this.xstar, into.target);
+    const row = { rows: 1, cols: into.target.length, data: into.target };
+    rowSoftmax(row, row);
+    return into;
+  }
+}
