@@ -8,6 +8,7 @@ import { formatDocument } from '../../server/src/language/format';
 import { EXAMPLES } from '../paths';
 
 const QUICKSTART = readFileSync(join(EXAMPLES, 'quickstart.regress'), 'utf8');
+const ICL = readFileSync(join(EXAMPLES, 'icl-experiment.regress'), 'utf8');
 
 /** Every diagnostic range must lie inside the document (an editor rejects or misplaces others). */
 function assertRangesInside(text: string) {
@@ -23,7 +24,7 @@ function assertRangesInside(text: string) {
   return a;
 }
 
-const tokens = ['problem', 'attention', 'softmax', 'normalized', 'rescaled', 'solve', 'gd', 'lbfgs', 'A1', 'A2', 'B', 'X0', 'Xstar', 'n', 'd', 'seed', '=', '[', ']', '(', ')', ',', ';', '\n', ' ', '#', '1', '-2.5', '1e999', 'normal', 'planted', 'simplex', 'lr', 'steps', '"x.csv"', 'load', 'check', 'bounds', 'tensor', 'k', 'layers', 'WQ', 'WK', 'WV', 'WP'];
+const tokens = ['problem', 'attention', 'softmax', 'normalized', 'rescaled', 'solve', 'gd', 'lbfgs', 'A1', 'A2', 'B', 'X0', 'Xstar', 'n', 'd', 'seed', '=', '[', ']', '(', ')', ',', ';', '\n', ' ', '#', '1', '-2.5', '1e999', 'normal', 'planted', 'simplex', 'lr', 'steps', '"x.csv"', 'load', 'check', 'bounds', 'tensor', 'k', 'layers', 'WQ', 'WK', 'WV', 'WP', 'experiment', 'icl', 'heads', 'batch', 'etamin', 'etamax', 'etacount', 'words', 'xstar', 'uniform'];
 
 test('random token soup never throws and keeps diagnostics inside the document', () => {
   fc.assert(fc.property(fc.array(fc.constantFrom(...tokens), { maxLength: 120 }), (parts) => void assertRangesInside(parts.join(' '))), { numRuns: 2000 });
@@ -33,11 +34,11 @@ test('arbitrary unicode strings never throw', () => {
   fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 300 }), (s) => void assertRangesInside(s)), { numRuns: 1000 });
 });
 
-test('mutations of a valid file (deletions, insertions, swaps) never throw; formatting never loses content', () => {
-  const mutation = fc.record({ at: fc.nat(QUICKSTART.length), del: fc.nat(12), ins: fc.string({ maxLength: 8 }) });
+for (const [name, source] of [['quickstart', QUICKSTART], ['icl-experiment', ICL]] as const) test(`mutations of a valid file (${name}: deletions, insertions, swaps) never throw; formatting never loses content`, () => {
+  const mutation = fc.record({ at: fc.nat(source.length), del: fc.nat(12), ins: fc.string({ maxLength: 8 }) });
   fc.assert(
     fc.property(fc.array(mutation, { maxLength: 6 }), (muts) => {
-      let text = QUICKSTART;
+      let text: string = source;
       for (const m of muts) {
         const at = Math.min(m.at, text.length);
         text = text.slice(0, at) + m.ins + text.slice(at + m.del);
