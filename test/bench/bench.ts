@@ -6,13 +6,17 @@
  *
  * Cases: (1) the attention gradient in matrix form vs the naive Kronecker form 𝖠 = A1⊗A2 (math spec §6.1);
  * (2) loss+gradient and Hessian-vector products of all four problems; (3) full solves with every method;
- * (4) parsing and analysis of a ~6 MB .regress file; (5) dense.ts matmul vs ml-matrix.
+ * (4) parsing and analysis of a ~6 MB .regress file; (5) dense.ts matmul vs ml-matrix; (6) the in-context-learning
+ * experiment: drawing a task, one training task (draw + forward + gradient), one held-out evaluation, and the
+ * projected time of the default experiment.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import type { MethodName, Variant } from '../../protocol/results';
+import { AttentionLayer } from '../../server/src/icl/attentionLayer';
+import { TaskSampler } from '../../server/src/icl/tasks';
 import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
 import { parse } from '../../server/src/language/parser';
 import { Rng } from '../../server/src/language/random';
@@ -295,6 +299,43 @@ function benchMatmul() {
   ratios['ml-matrix/dense matmul 256'] = tM.medianMs / tD.medianMs;
 }
 
+// ---------- 6. the in-context-learning experiment ----------
+
+function benchExperiment() {
+  const settings = analyze('experiment icl\n').experiment!.settings!;
+  const { n, d, heads, k } = settings;
+  const params = { n, d, heads, k };
+  const sampler = new TaskSampler(settings, new Rng(1, 20));
+  const task = sampler.newTask();
+  const layer = new AttentionLayer(n, d, heads, k);
+  layer.init(new Rng(1, 21));
+  const grad = new Float64Array(layer.params.length);
+  const sens = new Float64Array(d);
+  const per = 256;
+  const tDraw = measure(() => {
+    for (let i = 0; i < per; i++) sampler.next(task);
+  });
+  record({ name: 'icl: draw a task', params, medianMs: tDraw.medianMs / per, minMs: tDraw.minMs / per, reps: tDraw.reps * per });
+  const tTrain = measure(() => {
+    for (let i = 0; i < per; i++) {
+      sampler.next(task);
+      layer.addGradient(layer.forward(task) - task.target[n], grad);
+    }
+  });
+  const trainMs = tTrain.medianMs / per;
+  record({ name: 'icl: one training task', params, medianMs: trainMs, minMs: tTrain.minMs / per, reps: tTrain.reps * per });
+  const tEval = measure(() => {
+    for (let i = 0; i < per; i++) {
+      layer.forward(task);
+      layer.sensitivity(sens);
+    }
+  });
+  record({ name: 'icl: one held-out evaluation', params, medianMs: tEval.medianMs / per, minMs: tEval.minMs / per, reps: tEval.reps * per });
+  const tasks = settings.repeats * settings.steps * settings.batch;
+  record({ name: 'icl: default experiment (projected)', params: { ...params, trainingTasks: tasks }, projectedMinutes: (tasks * trainMs) / 60000 });
+  ratios['icl draw/training task'] = tDraw.medianMs / tTrain.medianMs;
+}
+
 // ---------- run, print, write ----------
 
 function fmt(x: number): string {
@@ -334,6 +375,7 @@ function main() {
     ['solves', benchSolves],
     ['language', benchLanguage],
     ['matmul', benchMatmul],
+    ['experiment', benchExperiment],
   ];
   const only = process.argv.slice(2);
   for (const [name, fn] of sections) {
