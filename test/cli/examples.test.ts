@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { DataMoveReport, RunBounds } from '../../protocol/bounds';
+import type { IclResult } from '../../protocol/experiment';
 import type { SolveResult } from '../../protocol/results';
 import { DIST, EXAMPLES } from '../paths';
 
@@ -25,13 +26,41 @@ const FEATURES: Record<string, RegExp> = {
   'check bounds, rescaled': /^problem \w+ rescaled[\s\S]*^check bounds/m,
   'check tensor': /^check tensor/m,
   'self-attention data move': /^WQ = [\s\S]*^layers = |^layers = [\s\S]*^WQ = /m,
+  'in-context-learning experiment': /^experiment icl/m,
 };
+const isExperiment = (file: string) => FEATURES['in-context-learning experiment'].test(source(file));
 
 test('there is an example per feature', () => {
   for (const [feature, pattern] of Object.entries(FEATURES)) assert.ok(examples.some((f) => pattern.test(source(f))), `no example shows ${feature}`);
 });
 
-for (const file of examples) {
+for (const file of examples.filter(isExperiment)) {
+  test(`example ${file}: check is clean, and the experiment trains the layer towards the one-step-GD model`, () => {
+    const check = cli('check', file);
+    assert.equal(check.status, 0, check.stdout + check.stderr);
+    assert.equal(check.stdout, '', 'no warnings either');
+    const run = cli('solve', file, '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as IclResult;
+    assert.equal(result.stopReason, 'done');
+    assert.equal(result.repeats.length, result.settings.repeats);
+    const first = result.summary[0];
+    const last = result.summary[result.summary.length - 1];
+    assert.equal(last.step, result.settings.steps);
+    assert.equal(last.count, result.settings.repeats);
+    // What the example is there to show (docs/experiment.md): training lowers the layer's loss and turns its
+    // sensitivity towards the GD step's; one GD step beats the uniform prediction; η lies inside the grid.
+    assert.ok(last.tfLoss.mean < 0.7 * first.tfLoss.mean, `loss ${first.tfLoss.mean} → ${last.tfLoss.mean}`);
+    assert.ok(last.modelCos.mean > 0.5 && first.modelCos.mean < 0.1, `cos ${first.modelCos.mean} → ${last.modelCos.mean}`);
+    assert.ok(last.predsDiff.mean < first.predsDiff.mean);
+    for (const r of result.repeats) {
+      assert.ok(r.gdLoss < r.zeroLoss, `repeat ${r.repeat}: GD ${r.gdLoss} vs uniform ${r.zeroLoss}`);
+      assert.equal(r.etaAtEdge, false);
+    }
+  });
+}
+
+for (const file of examples.filter((f) => !isExperiment(f))) {
   test(`example ${file}: check is clean and every solve block runs without a numerical failure`, () => {
     const check = cli('check', file);
     assert.equal(check.status, 0, check.stdout + check.stderr);
