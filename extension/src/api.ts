@@ -1,12 +1,13 @@
 /** What the extension exports to other extensions and to its own tests inside the extension host. */
 import type * as vscode from 'vscode';
+import type { IclResult } from '../../protocol/experiment';
 import type { SolveResult } from '../../protocol/results';
 
 export type ClientState = 'starting' | 'running' | 'stopped';
 
 export interface RunStatus {
   status: 'running' | 'finished' | 'failed' | 'cancelled';
-  /** Points received so far across the run's solve blocks. */
+  /** Points received so far across the run's solve blocks, or an experiment's checkpoints across its repeats. */
   points: number;
 }
 
@@ -17,5 +18,7 @@ export interface RegressLabApi {
    * checks the in-context-learning bounds on every step.
    */
   solve(uri: vscode.Uri, solveIndex?: number, options?: { bounds?: boolean }): Promise<SolveResult>;
+  /** Run the experiment of an `experiment icl` document and show it in the panel. */
+  runExperiment(uri: vscode.Uri): Promise<IclResult>;
   panelStatus(runId: string): Promise<RunStatus | undefined>;
 }

@@ -1,7 +1,18 @@
 /** Starts the language server from the bundle and exposes typed wrappers of the custom protocol. */
 import * as vscode from 'vscode';
 import { LanguageClient, NotificationType, RequestType, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { Methods, type RunFinishedParams, type ServerStatusParams, type SolveParams, type SolveProgressParams, type SolveStartedParams } from '../../protocol/lsp';
+import type { IclResult } from '../../protocol/experiment';
+import {
+  Methods,
+  type ExperimentParams,
+  type ExperimentProgressParams,
+  type ExperimentStartedParams,
+  type RunFinishedParams,
+  type ServerStatusParams,
+  type SolveParams,
+  type SolveProgressParams,
+  type SolveStartedParams,
+} from '../../protocol/lsp';
 import type { SolveResult } from '../../protocol/results';
 
 export const solveRequest = new RequestType<SolveParams, SolveResult, void>(Methods.solve);
@@ -9,6 +20,9 @@ export const solveStarted = new NotificationType<SolveStartedParams>(Methods.sol
 export const solveProgress = new NotificationType<SolveProgressParams>(Methods.solveProgress);
 export const runFinished = new NotificationType<RunFinishedParams>(Methods.runFinished);
 export const serverStatus = new NotificationType<ServerStatusParams>(Methods.serverStatus);
+export const experimentRequest = new RequestType<ExperimentParams, IclResult, void>(Methods.experiment);
+export const experimentStarted = new NotificationType<ExperimentStartedParams>(Methods.experimentStarted);
+export const experimentProgress = new NotificationType<ExperimentProgressParams>(Methods.experimentProgress);
 
 export function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');

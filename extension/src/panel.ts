@@ -1,7 +1,7 @@
 /**
- * The results panel (host side): one webview beside the editor that shows every run by runId. Messages are
- * queued until the page says `ready` (a hidden or reloading webview drops messages), and the recent runs are
- * replayed when the panel is reopened after being closed.
+ * The results panel (host side): one webview beside the editor that shows every run, solve or experiment, by runId.
+ * Messages are queued until the page says `ready` (a hidden or reloading webview drops messages), and the recent
+ * runs' messages, of either kind, are replayed when the panel is reopened after being closed.
  */
 import * as vscode from 'vscode';
 import type { FromPanel, ToPanel } from '../../protocol/webview';

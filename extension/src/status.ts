@@ -1,4 +1,7 @@
-/** Status bar item: server state and running solves, shown while a .regress editor is active. Click: show logs. */
+/**
+ * Status bar item: server state and running solves and experiments (the server's message says which), shown while a
+ * .regress editor is active or a run is going. Click: show logs.
+ */
 import * as vscode from 'vscode';
 import type { ServerStatusParams } from '../../protocol/lsp';
 import type { ClientState } from './api';
@@ -33,7 +36,7 @@ export class StatusItem implements vscode.Disposable {
     else if (this.client === 'stopped') {
       i.text = '$(error) Regress: stopped';
       i.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
-    } else if (this.server && !this.server.quiescent) i.text = `$(loading~spin) Regress: ${this.server.message ?? 'solving'}`;
+    } else if (this.server && !this.server.quiescent) i.text = `$(loading~spin) Regress: ${this.server.message ?? 'running'}`;
     else i.text = '$(pulse) Regress';
     const md = new vscode.MarkdownString(
       `**Attention Regression Lab** — server ${this.client}${this.server?.message ? `, ${this.server.message}` : ''}\n\n[Show logs](command:regressLab.showLogs) · [Restart server](command:regressLab.restartServer)`,

@@ -4,6 +4,9 @@
  * command and the exported API. Runs in the folder of examples the runner opens.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { RegressLabApi } from '../../extension/src/api';
 
@@ -39,7 +42,7 @@ describe('Attention Regression Lab in the extension host', () => {
 
   it('registers its commands', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    for (const c of ['regressLab.solve', 'regressLab.checkBounds', 'regressLab.newProblem', 'regressLab.showResults', 'regressLab.showLogs', 'regressLab.restartServer']) assert.ok(all.has(c), c);
+    for (const c of ['regressLab.solve', 'regressLab.checkBounds', 'regressLab.runExperiment', 'regressLab.newProblem', 'regressLab.showResults', 'regressLab.showLogs', 'regressLab.restartServer']) assert.ok(all.has(c), c);
   });
 
   it('the language client reaches the running state', async () => {
@@ -85,5 +88,21 @@ describe('Attention Regression Lab in the extension host', () => {
     assert.deepEqual(r.runs.map((x) => x.index), [2]);
     const bad = await vscode.workspace.openTextDocument({ language: 'regress', content: 'problem attention normalized\nsolve gd lr = 1\n' });
     await assert.rejects(api.solve(bad.uri), /n|d|A1/);
+  });
+
+  it('runs an experiment file through the API, and through Solve: every repeat comes back with its checkpoints', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'regress-host-')), 'tiny-experiment.regress');
+    writeFileSync(file, 'experiment icl\nn = 4\nd = 3\nbatch = 16\nsteps = 20\nevery = 10\ntasks = 20\netatasks = 20\netacount = 10\nrepeats = 2\n');
+    const uri = vscode.Uri.file(file);
+    const r = await api.runExperiment(uri);
+    assert.equal(r.stopReason, 'done');
+    assert.equal(r.repeats.length, 2);
+    assert.deepEqual(r.repeats.map((x) => x.checkpoints.map((c) => c.step)), [[0, 10, 20], [0, 10, 20]]);
+    const status = await until('panel status', () => api.panelStatus(r.runId));
+    assert.equal(status.status, 'finished');
+    assert.equal(status.points, 6, 'every checkpoint streamed to the panel');
+    // Solve (and its key binding) on an experiment file runs the experiment: the same seeds give the same repeats.
+    const viaSolve = (await vscode.commands.executeCommand('regressLab.solve', uri)) as Awaited<ReturnType<RegressLabApi['runExperiment']>>;
+    assert.deepEqual(viaSolve.repeats, r.repeats);
   });
 });

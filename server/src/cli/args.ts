@@ -3,10 +3,16 @@
 export const USAGE = `Usage: regress-lab <command> FILE [options]
 
 Commands:
-  solve FILE [--json] [--run N]   Run the file's solve blocks (or only block N, 1-based) and print a summary
+  solve FILE [--json] [--run N]   Run the file's solve blocks (or only block N, 1-based) and print a summary;
+                                   on an experiment file, run the experiment (as \`experiment\`)
+  experiment FILE [--json] [-o OUT.html] [--quiet]
+                                   Run an \`experiment icl\` file: progress lines on stderr (each repeat's eta and
+                                   GD loss, each checkpoint), then the metrics per step as mean ± std over the
+                                   repeats and each repeat's eta; Ctrl-C stops training and keeps what ran
   check FILE                       Print diagnostics as file:line:col: severity: message; exit 1 on errors
   eval FILE [--json]               Loss and gradient at the initial point, with all the data
-  report FILE -o OUT.html [--run N]  Solve and write a standalone HTML report (the results panel, data embedded)
+  report FILE -o OUT.html [--run N]  Solve (or run the experiment) and write a standalone HTML report (the results
+                                   panel, data embedded)
   check-bounds FILE [--json] [--run N]  Solve with the in-context-learning bound checks on every step; --json adds
                                    the data and every iterate so each number can be recomputed
   tensor FILE [--json]             Check the tensor trick at the initial point: build A1⊗A2 and compare the vectorized
@@ -15,18 +21,24 @@ Commands:
 Options:
   --json         Machine-readable JSON on stdout
   --run N        Only the N-th solve block (1-based)
-  -o, --out F    Output file (report)
+  -o, --out F    Output file (report; optional for experiment)
+  -q, --quiet    No progress on stderr
   -h, --help     This help
   --version      Print the version
 
-Exit codes: 0 success; 1 the file has errors; 2 usage error or unreadable file;
-3 a run stopped on a numerical failure (NaN, Inf or overflow; the summary says where), the tensor check
-found a relative difference above its tolerance, or a bound that must hold failed (check-bounds).`;
+Exit codes: 0 success; 1 the file has errors (or is the wrong kind for the command); 2 usage error or unreadable
+file; 3 a run stopped on a numerical failure (NaN, Inf or overflow; the summary says where) or an error, the tensor
+check found a relative difference above its tolerance, or a bound that must hold failed (check-bounds);
+130 an experiment was interrupted (Ctrl-C) — what ran is still printed and written.`;
+
+export type Command = 'solve' | 'experiment' | 'check' | 'eval' | 'report' | 'tensor' | 'check-bounds';
+const COMMANDS: readonly Command[] = ['solve', 'experiment', 'check', 'eval', 'report', 'tensor', 'check-bounds'];
 
 export interface CliArgs {
-  command: 'solve' | 'check' | 'eval' | 'report' | 'tensor' | 'check-bounds';
+  command: Command;
   file: string;
   json: boolean;
+  quiet: boolean;
   run?: number;
   out?: string;
 }
@@ -38,11 +50,12 @@ export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' {
   if (argv.includes('--version')) return 'version';
   const [command, ...rest] = argv;
   if (!command) throw new UsageError('missing command');
-  if (!['solve', 'check', 'eval', 'report', 'tensor', 'check-bounds'].includes(command)) throw new UsageError(`unknown command '${command}'`);
-  const out: CliArgs = { command: command as CliArgs['command'], file: '', json: false };
+  if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command '${command}'`);
+  const out: CliArgs = { command: command as Command, file: '', json: false, quiet: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') out.json = true;
+    else if (a === '-q' || a === '--quiet') out.quiet = true;
     else if (a === '--run') {
       const v = Number(rest[++i]);
       if (!Number.isInteger(v) || v < 1) throw new UsageError('--run takes a positive whole number');
@@ -56,5 +69,6 @@ export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' {
   }
   if (!out.file) throw new UsageError(`${command} needs a FILE`);
   if (out.command === 'report' && !out.out) throw new UsageError('report needs -o OUT.html');
+  if (out.command === 'experiment' && out.run !== undefined) throw new UsageError('--run selects a solve block; an experiment has none');
   return out;
 }

@@ -1,12 +1,10 @@
 /**
- * regress-lab: the solver without VS Code. The same language analysis and solver as the language server, run
- * in-process (a CLI run has no event loop to keep responsive).
+ * regress-lab: the solver without VS Code. The same language analysis and solver as the language server; solves run
+ * in-process (a CLI run has no event loop to keep responsive), experiments on a worker thread (experiment.ts).
  */
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import type { ToPanel } from '../../../protocol/webview';
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { SolveResult, TensorCheckResult, TensorComparison, TensorPoint } from '../../../protocol/results';
-import { renderPanelHtml, makeNonce } from '../../../webview/page';
 import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
 import { group, humanBytes, tensorCheck, TensorTooLarge } from '../math/tensor';
@@ -14,11 +12,13 @@ import { evaluate, EvaluationError, runSolve } from '../solver/run';
 import { checksAfterRuns, requestedChecks, type Checks } from '../solver/checks';
 import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { boundsFailed, boundsJson, boundsText, problemData } from './checkBounds';
+import { experimentCommand } from './experiment';
 import { formatDiagnostic, num, summaryTable, table } from './format';
+import { solveMessages, writeReport } from './report';
 
 const VERSION = '0.1.0';
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   let args: CliArgs | 'help' | 'version';
   try {
     args = parseArgs(argv);
@@ -53,7 +53,13 @@ function main(argv: string[]): number {
   }
   // Other commands print problems to stderr so stdout stays clean (JSON).
   for (const d of shown) process.stderr.write(`${formatDiagnostic(args.file, d)}\n`);
-  if (hasErrors || !analysis.problem) return 1;
+  if (hasErrors) return 1;
+  if (analysis.experiment) return runExperimentFile(args, analysis);
+  if (args.command === 'experiment') {
+    process.stderr.write(`${args.file}: this is a problem file, not an experiment: solve it with \`regress-lab solve FILE\`\n`);
+    return 1;
+  }
+  if (!analysis.problem) return 1;
   if (args.command === 'eval') return evalCommand(args, analysis);
   if (args.command === 'tensor') return tensorCommand(args, analysis);
   if (args.command === 'check-bounds') return checkBoundsCommand(args, analysis);
@@ -66,11 +72,26 @@ function main(argv: string[]): number {
   if (args.command === 'solve') {
     process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${lines.join('\n')}\n`);
   } else {
-    writeReport(args.out!, result);
+    writeReport(args.out!, result.source, solveMessages(result));
     process.stdout.write(`${lines.join('\n')}\nreport written to ${args.out}\n`);
   }
   const tensorFailed = !!result.tensor && !('error' in result.tensor) && !result.tensor.pass;
   return numericalFailure(result) || boundsFailed(result) || tensorFailed ? 3 : 0;
+}
+
+/** An experiment file: `experiment`, and `solve` / `report` so the generic commands work on any .regress file. */
+function runExperimentFile(args: CliArgs, a: Analysis): number | Promise<number> {
+  const settings = a.experiment?.settings;
+  if (!settings) return 1;
+  if (args.command === 'eval' || args.command === 'tensor' || args.command === 'check-bounds') {
+    process.stderr.write(`${args.file}: ${args.command} applies to problem files; this is an experiment: run it with \`regress-lab experiment FILE\`\n`);
+    return 1;
+  }
+  if (args.run !== undefined) {
+    process.stderr.write(`${args.file}: --run selects a solve block; an experiment file has none\n`);
+    return 2;
+  }
+  return experimentCommand(args, settings);
 }
 
 function evalCommand(args: CliArgs, a: Analysis): number {
@@ -171,7 +192,7 @@ function solve(args: CliArgs, a: Analysis, checks: Checks, iterates?: Map<number
     return undefined;
   }
   const p = a.problem!;
-  const progress = process.stderr.isTTY ? new TtyProgress() : undefined;
+  const progress = process.stderr.isTTY && !args.quiet ? new TtyProgress() : undefined;
   const runs = specs.map((spec) =>
     runSolve(p, spec, {
       onPoint: (pt) => progress?.show(`#${spec.index + 1} ${spec.method} k=${pt.k}/${spec.options.steps} loss=${num(pt.loss)}`),
@@ -182,26 +203,6 @@ function solve(args: CliArgs, a: Analysis, checks: Checks, iterates?: Map<number
   );
   progress?.clear();
   return { runId: `cli-${Date.now().toString(36)}`, source: args.file, problem: { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg }, runs, ...checksAfterRuns(p, runs, checks) };
-}
-
-/** The report replays the same messages the live panel would have received. */
-function writeReport(out: string, r: SolveResult) {
-  const dist = __dirname;
-  const messages: ToPanel[] = [
-    { type: 'runStarted', runId: r.runId, title: r.source, source: r.source, problem: r.problem, runs: r.runs.map((x) => ({ index: x.index, method: x.method, options: x.options, line: 0, label: x.label })), startedAt: Date.now() },
-    ...r.runs.map((x): ToPanel => ({ type: 'points', runId: r.runId, runIndex: x.index, points: x.iterations, maxSteps: x.options.steps ?? x.iterations.length })),
-    { type: 'runFinished', runId: r.runId, result: r },
-  ];
-  const html = renderPanelHtml({
-    title: `Attention Regression Lab — ${r.source}`,
-    cspSource: '',
-    nonce: makeNonce(),
-    script: { inline: readFileSync(join(dist, 'webview.js'), 'utf8') },
-    style: { inline: readFileSync(join(dist, 'webview.css'), 'utf8') },
-    report: { version: 1, generatedAt: new Date().toISOString(), messages },
-  });
-  mkdirSync(dirname(resolve(out)), { recursive: true });
-  writeFileSync(out, html);
 }
 
 /** A single self-overwriting progress line on stderr, at most 10 updates a second. */
@@ -223,4 +224,4 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
   process.exit(process.exitCode ?? 0);
 });
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

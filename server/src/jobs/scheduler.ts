@@ -1,52 +1,69 @@
 /**
- * Queues solve jobs and runs each in a fresh worker thread, at most `maxConcurrent` at a time. A fresh worker per
- * job isolates failures (a crash or out-of-memory ends that job only) and makes hard cancellation possible
- * (terminate) if a run ignores the cooperative flag.
+ * Queues jobs (the solve blocks of a request, or an experiment) and runs each in a fresh worker thread, at most
+ * `maxConcurrent` at a time. A fresh worker per job isolates failures (a crash or out-of-memory ends that job only)
+ * and makes hard cancellation possible (terminate) if a run ignores the cooperative flag.
  */
 import { Worker } from 'node:worker_threads';
+import type { IclSettings } from '../../../protocol/experiment';
 import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
+import type { IclRun } from '../icl/experiment';
 import type { Problem, SolveSpec } from '../problem';
 import type { Checks } from '../solver/checks';
-import type { WorkerInput, WorkerOutput } from './messages';
+import { ExperimentCollector } from './experimentCollector';
+import type { ExperimentProgress, WorkerInput, WorkerOutput, WorkerTask } from './messages';
 
-export interface JobHandlers {
+export interface SolveHandlers {
   onPoints(runIndex: number, points: IterationPoint[]): void;
   onRunDone(result: RunResult): void;
 }
 
-/** What a job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
-export type JobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
+export interface ExperimentHandlers {
+  onProgress(progress: ExperimentProgress): void;
+}
 
-export interface Job {
-  /** Resolves with every finished run (a cancelled job resolves with what ran, the last marked 'cancelled'). */
-  readonly done: Promise<JobResult>;
+/** What a solve job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
+export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
+
+export interface Job<R> {
+  /** Resolves with the result; a cancelled job resolves with what ran (stop reason 'cancelled'). */
+  readonly done: Promise<R>;
   cancel(): void;
 }
 
 export interface SchedulerStatus {
+  /** Jobs running, experiments included. */
   running: number;
+  /** Of the running jobs, how many are experiments. */
+  experiments: number;
   queued: number;
 }
 
 export class WorkerFailure extends Error {}
 
+/** Turns one job's worker messages into its result. */
+interface Collector<R> {
+  /** The worker thread is starting. */
+  started?(): void;
+  onMessage(m: Exclude<WorkerOutput, { type: 'failed' }>): void;
+  /** Everything after a normal exit; what ran so far after a cancel (even one that terminated the worker). */
+  result(): R;
+}
+
 /** How long a cancelled worker may keep running before it is terminated. */
 const HARD_CANCEL_MS = 2000;
 
 interface Pending {
-  problem: Problem;
-  specs: SolveSpec[];
-  checks: Checks;
-  handlers: JobHandlers;
+  task: WorkerTask;
+  collector: Collector<unknown>;
   flag: Int32Array;
-  resolve(r: JobResult): void;
+  resolve(r: unknown): void;
   reject(e: Error): void;
   cancelled: boolean;
 }
 
-export class SolveScheduler {
+export class JobScheduler {
   private readonly queue: Pending[] = [];
-  private running = 0;
+  private readonly running = new Set<Pending>();
 
   constructor(
     private readonly workerPath: string,
@@ -60,11 +77,39 @@ export class SolveScheduler {
     this.pump();
   }
 
-  submit(problem: Problem, specs: SolveSpec[], checks: Checks, handlers: JobHandlers): Job {
+  submitSolve(problem: Problem, specs: SolveSpec[], checks: Checks, handlers: SolveHandlers): Job<SolveJobResult> {
+    const result: SolveJobResult = { runs: [] };
+    return this.submit({ kind: 'solve', problem, specs, checks }, {
+      onMessage(m) {
+        if (m.type === 'points') handlers.onPoints(m.runIndex, m.points);
+        else if (m.type === 'runDone') {
+          result.runs.push(m.result);
+          handlers.onRunDone(m.result);
+        } else if (m.type === 'checks') Object.assign(result, m.results);
+      },
+      result: () => result,
+    });
+  }
+
+  submitExperiment(settings: IclSettings, handlers: ExperimentHandlers): Job<IclRun> {
+    const collector = new ExperimentCollector(settings);
+    return this.submit({ kind: 'experiment', settings }, {
+      started: () => collector.started(),
+      onMessage(m) {
+        if (m.type === 'experimentProgress') {
+          collector.progress(m.progress);
+          handlers.onProgress(m.progress);
+        } else if (m.type === 'experimentDone') collector.done(m.run);
+      },
+      result: () => collector.result(),
+    });
+  }
+
+  private submit<R>(task: WorkerTask, collector: Collector<R>): Job<R> {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     let pending!: Pending;
-    const done = new Promise<JobResult>((resolve, reject) => {
-      pending = { problem, specs, checks, handlers, flag, resolve, reject, cancelled: false };
+    const done = new Promise<R>((resolve, reject) => {
+      pending = { task, collector, flag, resolve: resolve as (r: unknown) => void, reject, cancelled: false };
     });
     this.queue.push(pending);
     this.pump();
@@ -77,7 +122,7 @@ export class SolveScheduler {
         if (i >= 0) {
           // Never started: nothing ran.
           this.queue.splice(i, 1);
-          pending.resolve({ runs: [] });
+          pending.resolve(collector.result());
           this.status();
         }
       },
@@ -85,20 +130,22 @@ export class SolveScheduler {
   }
 
   private status() {
-    this.onStatus({ running: this.running, queued: this.queue.length });
+    const experiments = [...this.running].filter((j) => j.task.kind === 'experiment').length;
+    this.onStatus({ running: this.running.size, experiments, queued: this.queue.length });
   }
 
   private pump() {
-    while (this.running < this.maxConcurrent && this.queue.length) this.start(this.queue.shift()!);
+    while (this.running.size < this.maxConcurrent && this.queue.length) this.start(this.queue.shift()!);
     this.status();
   }
 
   private start(job: Pending) {
-    this.running++;
-    const results: JobResult = { runs: [] };
+    this.running.add(job);
+    job.collector.started?.();
     let settled = false;
     let failure: string | undefined;
-    const input: WorkerInput = { problem: job.problem, specs: job.specs, cancelFlag: job.flag, throttleMs: this.throttleMs, checks: job.checks };
+    const input: WorkerInput = { task: job.task, cancelFlag: job.flag, throttleMs: this.throttleMs };
+    const what = job.task.kind === 'solve' ? 'solver' : 'experiment';
     // A generous heap cap turns a runaway allocation into a worker error instead of a server crash.
     const worker = new Worker(this.workerPath, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     let killTimer: NodeJS.Timeout | undefined;
@@ -106,27 +153,23 @@ export class SolveScheduler {
       if (job.cancelled && !killTimer) killTimer = setTimeout(() => void worker.terminate(), HARD_CANCEL_MS);
     }, 50);
     worker.on('message', (m: WorkerOutput) => {
-      if (m.type === 'points') job.handlers.onPoints(m.runIndex, m.points);
-      else if (m.type === 'runDone') {
-        results.runs.push(m.result);
-        job.handlers.onRunDone(m.result);
-      } else if (m.type === 'checks') Object.assign(results, m.results);
-      else failure = m.message;
+      if (m.type === 'failed') failure = m.message;
+      else job.collector.onMessage(m);
     });
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
       clearInterval(poll);
       if (killTimer) clearTimeout(killTimer);
-      this.running--;
+      this.running.delete(job);
       if (error && !job.cancelled) job.reject(error);
-      else job.resolve(results);
+      else job.resolve(job.collector.result());
       this.pump();
     };
-    worker.on('error', (e) => finish(new WorkerFailure(`solver worker failed: ${e.message}`)));
+    worker.on('error', (e) => finish(new WorkerFailure(`${what} worker failed: ${e.message}`)));
     worker.on('exit', (code) => {
-      if (failure) finish(new WorkerFailure(`solver error: ${failure}`));
-      else if (code !== 0 && !job.cancelled) finish(new WorkerFailure(`solver worker exited with code ${code}`));
+      if (failure) finish(new WorkerFailure(`${what} error: ${failure}`));
+      else if (code !== 0 && !job.cancelled) finish(new WorkerFailure(`${what} worker exited with code ${code}`));
       else finish();
     });
   }

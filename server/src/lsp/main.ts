@@ -1,13 +1,14 @@
 /**
- * The .regress language server: diagnostics while typing, hover, CodeLens, and solver runs on worker threads.
+ * The .regress language server: diagnostics while typing, hover, CodeLens, and solver and experiment runs on worker
+ * threads.
  * Started by the extension (IPC) or by any LSP client with --stdio.
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Methods, type ServerStatusParams, type SolveParams } from '../../../protocol/lsp';
-import { SolveScheduler } from '../jobs/scheduler';
+import { Methods, type ExperimentParams, type ServerStatusParams, type SolveParams } from '../../../protocol/lsp';
+import { JobScheduler, type SchedulerStatus } from '../jobs/scheduler';
 import { Analyses } from './analyses';
 import { formatDocument } from '../language/format';
 import { codeLenses } from './codelens';
@@ -15,6 +16,7 @@ import { completions } from './completion';
 import { toLspDiagnostic } from './convert';
 import { LastBounds } from './boundsHover';
 import { hoverAt } from './hover';
+import { handleExperiment } from './experiment';
 import { documentSymbols, foldingRanges } from './outline';
 import { handleSolve } from './solve';
 
@@ -27,7 +29,7 @@ interface InitOptions {
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 let analyses!: Analyses;
-let scheduler!: SolveScheduler;
+let scheduler!: JobScheduler;
 let roots: string[] = [];
 const lastBounds = new LastBounds();
 
@@ -36,14 +38,16 @@ function setRoots(folders: WorkspaceFolder[] | null | undefined, rootUri?: strin
   roots = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
 }
 
-function sendStatus(running: number, queued: number) {
+function sendStatus({ running, experiments, queued }: SchedulerStatus) {
   const quiescent = running === 0 && queued === 0;
+  const count = (k: number, noun: string) => (k ? [`${k} ${noun}${k === 1 ? '' : 's'}`] : []);
+  const jobs = [...count(running - experiments, 'solve'), ...count(experiments, 'experiment')].join(' and ');
   const status: ServerStatusParams = {
     health: 'ok',
     quiescent,
     running,
     queued,
-    message: quiescent ? 'Idle' : `${running} solve${running === 1 ? '' : 's'} running${queued ? `, ${queued} queued` : ''}`,
+    message: quiescent ? 'Idle' : `${jobs || 'nothing'} running${queued ? `, ${queued} queued` : ''}`,
   };
   void connection.sendNotification(Methods.serverStatus, status);
 }
@@ -56,7 +60,7 @@ connection.onInitialize((params) => {
     opts.diagnosticsDelayMs ?? 200,
     () => roots,
   );
-  scheduler = new SolveScheduler(join(__dirname, 'solverWorker.js'), opts.maxConcurrentRuns ?? 1, (s) => sendStatus(s.running, s.queued));
+  scheduler = new JobScheduler(join(__dirname, 'solverWorker.js'), opts.maxConcurrentRuns ?? 1, sendStatus);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -73,7 +77,7 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
-  sendStatus(0, 0);
+  sendStatus({ running: 0, experiments: 0, queued: 0 });
   connection.workspace.onDidChangeWorkspaceFolders(async () => setRoots(await connection.workspace.getWorkspaceFolders()));
 });
 
@@ -123,6 +127,7 @@ connection.onCodeLens((p) => {
 });
 
 connection.onRequest(Methods.solve, (params: SolveParams, token) => handleSolve(params, token, { connection, documents, analyses, scheduler, lastBounds }));
+connection.onRequest(Methods.experiment, (params: ExperimentParams, token) => handleExperiment(params, token, { connection, documents, analyses, scheduler }));
 
 connection.onDidChangeConfiguration((change) => {
   const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: number } } } | undefined)?.regressLab?.solver?.maxConcurrentRuns;

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { IclRepeat, IclResult } from '../../protocol/experiment';
+import { Methods, SolveErrorCodes, type ExperimentProgressParams, type ExperimentStartedParams, type ServerStatusParams } from '../../protocol/lsp';
+import { EXAMPLES } from '../paths';
+import { TestClient, type PublishedDiagnostics } from './lsp-client';
+
+/** Tiny settings: two repeats of 20 Adam steps, checkpoints at 0, 10, 20 — a fraction of a second. */
+const TINY = `experiment icl
+n = 4
+d = 3
+seed = 0
+batch = 16
+steps = 20
+every = 10
+tasks = 20
+etatasks = 20
+etacount = 10
+repeats = 2
+`;
+/** Runs for many minutes unless cancelled. */
+const LONG = TINY.replace('steps = 20', 'steps = 100000000').replace('every = 10', 'every = 1000');
+
+let client: TestClient;
+before(async () => {
+  client = new TestClient();
+  await client.initialize({ diagnosticsDelayMs: 20 });
+});
+after(() => client.close());
+
+const progressOf = (runId: string) => client.of<ExperimentProgressParams>(Methods.experimentProgress).filter((p) => p.runId === runId);
+
+/** The repeats as the notifications told them, checking that each repeat's start comes once, before its checkpoints. */
+function streamedRepeats(runId: string): IclRepeat[] {
+  const repeats: IclRepeat[] = [];
+  for (const p of progressOf(runId)) {
+    if (p.start) {
+      assert.equal(p.start.repeat, p.repeat);
+      assert.equal(repeats.length, p.repeat, `repeat ${p.repeat} starts once, after the repeats before it`);
+      repeats.push({ ...p.start, checkpoints: [] });
+    }
+    assert.ok(repeats[p.repeat], `checkpoints of repeat ${p.repeat} after its start`);
+    assert.equal(p.repeat, repeats.length - 1, 'progress belongs to the latest repeat');
+    repeats[p.repeat].checkpoints.push(...p.checkpoints);
+  }
+  return repeats;
+}
+
+test('experiment: announces the settings, streams each repeat after its start, and answers with what was streamed', async () => {
+  const uri = client.open('tiny.regress', TINY);
+  const runId = 'exp-tiny';
+  const result = (await client.connection.sendRequest(Methods.experiment, { textDocument: { uri }, runId })) as IclResult;
+  assert.equal(result.runId, runId);
+  assert.equal(result.source, uri);
+  assert.equal(result.stopReason, 'done');
+
+  const started = client.of<ExperimentStartedParams>(Methods.experimentStarted).filter((p) => p.runId === runId);
+  assert.equal(started.length, 1);
+  assert.equal(started[0].uri, uri);
+  const s = started[0].settings;
+  assert.deepEqual([s.n, s.d, s.seed, s.batch, s.steps, s.every, s.tasks, s.etatasks, s.etacount, s.repeats], [4, 3, 0, 16, 20, 10, 20, 20, 10, 2]);
+  assert.deepEqual(result.settings, s);
+
+  const streamed = streamedRepeats(runId);
+  assert.equal(streamed.length, 2);
+  for (const r of streamed) assert.deepEqual(r.checkpoints.map((c) => c.step), [0, 10, 20]);
+  assert.deepEqual(streamed, result.repeats);
+  assert.deepEqual(result.repeats.map((r) => r.seed), [0, 1]);
+});
+
+test('cancel: a long experiment stops, returns the checkpoints so far, and counted as a running job meanwhile', async () => {
+  const uri = client.open('long.regress', LONG);
+  const runId = 'exp-long';
+  const cts = client.newToken();
+  const pending = client.connection.sendRequest(Methods.experiment, { textDocument: { uri }, runId }, cts.token) as Promise<IclResult>;
+  await client.waitFor(() => progressOf(runId).some((p) => p.checkpoints.some((c) => c.step > 0)), 'a checkpoint after training began');
+  const busy = client.of<ServerStatusParams>(Methods.serverStatus).at(-1)!;
+  assert.equal(busy.running, 1);
+  assert.equal(busy.quiescent, false);
+  assert.match(busy.message ?? '', /^1 experiment running$/);
+  cts.cancel();
+  const result = await pending;
+  assert.equal(result.stopReason, 'cancelled');
+  assert.equal(result.repeats.length, 1, 'the first repeat was still training');
+  const steps = result.repeats[0].checkpoints.map((c) => c.step);
+  assert.ok(steps.length >= 2 && steps.at(-1)! < 100000000, `checkpoints at ${steps.join(', ')}`);
+  assert.deepEqual(streamedRepeats(runId), result.repeats);
+  assert.deepEqual(result.summary.map((p) => p.step), steps);
+  await client.waitFor(() => client.of<ServerStatusParams>(Methods.serverStatus).at(-1)?.quiescent === true, 'quiescent status');
+});
+
+test('wrong kind: solve on an experiment file and experiment on a problem file are refused, naming the right command', async () => {
+  const experiment = client.open('kind-experiment.regress', TINY);
+  await assert.rejects(client.connection.sendRequest(Methods.solve, { textDocument: { uri: experiment }, runId: 'k1' }), (e: { code: number; message: string }) => {
+    assert.equal(e.code, SolveErrorCodes.wrongKind);
+    assert.match(e.message, /experiment file: run it with .*Run Experiment/);
+    return true;
+  });
+  const problem = client.open('kind-problem.regress', readFileSync(join(EXAMPLES, 'quickstart.regress'), 'utf8'));
+  await assert.rejects(client.connection.sendRequest(Methods.experiment, { textDocument: { uri: problem }, runId: 'k2' }), (e: { code: number; message: string }) => {
+    assert.equal(e.code, SolveErrorCodes.wrongKind);
+    assert.match(e.message, /problem file, not an experiment: solve it with .*Solve/);
+    return true;
+  });
+  assert.equal(client.of<ExperimentStartedParams>(Methods.experimentStarted).some((p) => p.runId === 'k2'), false);
+});
+
+test('experiment errors: a file with errors is refused with each error at its line:col, as published', async () => {
+  const text = TINY.replace('batch = 16', 'batch = 0');
+  const uri = client.open('bad-experiment.regress', text);
+  const published: PublishedDiagnostics = await client.diagnosticsFor(uri, 1);
+  const errors = published.diagnostics.filter((d) => d.severity === 1);
+  assert.equal(errors.length, 1, JSON.stringify(errors));
+  const batchLine = text.split('\n').findIndex((l) => l.startsWith('batch'));
+  assert.equal(errors[0].range.start.line, batchLine);
+  await assert.rejects(client.connection.sendRequest(Methods.experiment, { textDocument: { uri }, runId: 'bad' }), (e: { code: number; message: string }) => {
+    assert.equal(e.code, SolveErrorCodes.invalidDocument);
+    const { line, character } = errors[0].range.start;
+    assert.equal(e.message, `The experiment has 1 error:\n${line + 1}:${character + 1}: ${errors[0].message}`);
+    return true;
+  });
+});
+
+test('CodeLens: ▶ Run experiment on the experiment line, running regressLab.runExperiment on the document', async () => {
+  const text = `# a comment first\n${TINY}`;
+  const uri = client.open('lens-experiment.regress', text);
+  const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
+  assert.deepEqual(
+    lenses.map((l) => [l.range.start.line, l.command.title, l.command.command, l.command.arguments]),
+    [[1, '▶ Run experiment', 'regressLab.runExperiment', [uri]]],
+  );
+});
