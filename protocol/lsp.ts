@@ -64,7 +64,7 @@ export interface RunFinishedParams {
 export type Health = 'ok' | 'warning' | 'error';
 export interface ServerStatusParams {
   health: Health;
-  /** True when no solve is running or queued. */
+  /** True when no solve or experiment is running or queued. */
   quiescent: boolean;
   running: number;
   queued: number;
