@@ -2,6 +2,7 @@
 export const NEW_PROBLEM_TEMPLATE = `# A new attention regression problem (see docs/regress-language.md).
 # Loss: 0.5·‖rowsoftmax(A1·X·A2ᵀ) − B‖_F² — change 'normalized' to 'rescaled' for the rescaled loss,
 # or 'attention' to 'softmax' for the vector form (names A, b, x0, xstar).
+# For paper 1's in-context-learning experiment instead, a file starts with 'experiment icl' (docs/experiment.md).
 problem attention normalized
 
 n = 8          # document length (rows of A1, A2)

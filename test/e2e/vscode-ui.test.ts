@@ -99,3 +99,27 @@ test('▶ Check bounds above a solve block shows the bound table: every sharp bo
   for (const b of bounds.filter((x) => x.kind !== 'paper')) assert.equal(b.holds, 'true', `${b.name} holds`);
   await page.screenshot({ path: join(runDir, 'bounds.png') });
 });
+
+test('▶ Run experiment above the experiment line streams the experiment card to its end; the summary matches the repeats', { timeout: 180_000 }, async () => {
+  await openFile(page, 'icl-experiment.regress');
+  await page.locator('.codelens-decoration a', { hasText: 'Run experiment' }).first().click();
+  const toast = page.locator('.notification-toast', { hasText: 'Running experiment icl-experiment.regress' });
+  await toast.waitFor();
+  const panel = await findPanelFrame(page);
+  // Live: the progress line names a repeat and a step while training runs.
+  await panel.waitForFunction(() => /repeat \d\/3 · step \d+\/1000/.test(document.querySelector('section.run.experiment .progress')?.textContent ?? ''));
+  const card = panel.locator('section.run.experiment[data-status="finished"]');
+  await card.waitFor({ timeout: 120_000 });
+  assert.equal(await card.getAttribute('data-stop-reason'), 'done');
+  const rows = card.locator('table.icl-repeats tr[data-repeat]');
+  assert.equal(await rows.count(), 3);
+  for (let i = 0; i < 3; i++) assert.equal(await rows.nth(i).getAttribute('data-step'), '1000');
+  const summary = card.locator('tr.icl-summary');
+  assert.equal(await summary.getAttribute('data-step'), '1000');
+  assert.equal(await summary.getAttribute('data-count'), '3');
+  // The trained layer turned towards the GD step (docs/experiment.md): Model Cos well above 0 on average.
+  const cos = Number(await summary.locator('td[data-quantity="modelCos"]').getAttribute('data-mean'));
+  assert.ok(cos > 0.5, `Model Cos ${cos}`);
+  await toast.waitFor({ state: 'detached' });
+  await (await panel.frameElement()).screenshot({ path: join(runDir, 'experiment.png') });
+});

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { FromPanel, ToPanel } from '../../protocol/webview';
+import type { FromPanel, ReportPayload, ToPanel } from '../../protocol/webview';
 import { makeNonce, renderPanelHtml } from '../../webview/page';
 import { DIST } from '../paths';
 
@@ -42,18 +42,7 @@ export async function openPanel(browser: Browser, opts: { state?: unknown; width
       };
     };
   }, opts.state);
-  const html = renderPanelHtml({
-    title: 'Regression Results',
-    cspSource: '',
-    nonce: makeNonce(),
-    script: { inline: readFileSync(join(DIST, 'webview.js'), 'utf8') },
-    style: { inline: readFileSync(join(DIST, 'webview.css'), 'utf8') },
-  });
-  // Served from a routed URL (nothing reaches the network) so the init script runs in the panel's document,
-  // as it would not with setContent on the already-created blank page.
-  const url = 'http://regress-panel.test/index.html';
-  await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
-  await page.goto(url);
+  await serve(page, panelHtml());
   await page.waitForFunction(() => window.__posted.some((m) => m.type === 'ready'));
   return {
     page,
@@ -62,6 +51,41 @@ export async function openPanel(browser: Browser, opts: { state?: unknown; width
     posted: () => page.evaluate(() => window.__posted),
     cspViolations: () => page.evaluate(() => window.__csp),
   };
+}
+
+/**
+ * The standalone report's page for `messages`, as the CLI writes it (no VS Code API: the panel replays the embedded
+ * messages instead of listening). CSP violations are collected as in openPanel.
+ */
+export async function openReport(browser: Browser, messages: ToPanel[], opts: { width?: number } = {}): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: opts.width ?? 900, height: 900 } });
+  await page.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
+  });
+  await serve(page, panelHtml({ version: 1, generatedAt: new Date().toISOString(), messages }));
+  return page;
+}
+
+function panelHtml(report?: ReportPayload): string {
+  return renderPanelHtml({
+    title: 'Regression Results',
+    cspSource: '',
+    nonce: makeNonce(),
+    script: { inline: readFileSync(join(DIST, 'webview.js'), 'utf8') },
+    style: { inline: readFileSync(join(DIST, 'webview.css'), 'utf8') },
+    report,
+  });
+}
+
+/**
+ * Served from a routed URL (nothing reaches the network) so the init script runs in the panel's document,
+ * as it would not with setContent on the already-created blank page.
+ */
+async function serve(page: Page, html: string): Promise<void> {
+  const url = 'http://regress-panel.test/index.html';
+  await page.route(url, (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: html }));
+  await page.goto(url);
 }
 
 /** Counts canvas pixels close to an RGB colour inside `selector` (antialiased lines: a tolerance per channel). */

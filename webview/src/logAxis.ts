@@ -44,3 +44,50 @@ function decadeSplits(min: number, max: number): number[] {
   for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) out.push(Number(`1e${e}`));
   return out;
 }
+
+/**
+ * A log scale snapped to 1-2-5 steps around the data, for quantities that stay within a decade or two (an
+ * experiment's losses: whole decades would squeeze the comparison into a third of the plot).
+ */
+export function stepLogScale(): uPlot.Scale {
+  return { distr: 3, log: 10, range: (_u, min, max) => stepRange(min, max) };
+}
+
+/** The y axis of `stepLogScale`: ticks at 1, 2 and 5 per decade over up to two decades, else at decades. */
+export function stepLogAxis(theme: ChartTheme, label: string): uPlot.Axis {
+  return {
+    ...logAxis(theme, label),
+    splits: (_u, _i, min, max) => (Math.log10(max / min) <= 2 ? stepSplits(min, max) : decadeSplits(min, max)),
+    values: (_u, vals) => vals.map(stepLabel),
+  };
+}
+
+const STEPS = [1, 2, 5];
+
+/** The 1-2-5 values at or below `min` and at or above `max` (a step apart at least). */
+function stepRange(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !(min > 0) || !(max > 0)) return [0.1, 10];
+  const values = stepValues(Math.floor(Math.log10(min)) - 1, Math.ceil(Math.log10(max)) + 1);
+  const bottom = values.filter((v) => v <= min * (1 + 1e-9)).length - 1;
+  const top = values.findIndex((v) => v >= max * (1 - 1e-9));
+  return [values[bottom], values[Math.max(top, bottom + 1)]];
+}
+
+function stepSplits(min: number, max: number): number[] {
+  return stepValues(Math.floor(Math.log10(min)), Math.ceil(Math.log10(max))).filter((v) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9));
+}
+
+/** 1, 2, 5 × 10^e for e from `from` to `to`, built from decimal strings so 2e-4 is exactly the double of "2e-4". */
+function stepValues(from: number, to: number): number[] {
+  const out: number[] = [];
+  for (let e = from; e <= to; e++) for (const m of STEPS) out.push(Number(`${m}e${e}`));
+  return out;
+}
+
+/** 0.002 … 5000 in plain digits, other values as 5e−4. */
+function stepLabel(v: number): string {
+  const e = Math.floor(Math.log10(v) + 1e-9);
+  if (e >= -3 && e <= 3) return String(Number(v.toPrecision(1)));
+  const m = Math.round(v / 10 ** e);
+  return `${m}e${e < 0 ? '−' : ''}${Math.abs(e)}`;
+}

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './panel.css';
 import { REPORT_ELEMENT_ID, type ReportPayload, type ToPanel } from '../../protocol/webview';
 import { el } from './dom';
+import { ExperimentCard } from './experimentCard';
 import { connectHost } from './host';
 import { METRICS, PanelModel, type Metric } from './model';
 import { RunCard } from './runCard';
@@ -19,7 +20,7 @@ interface SavedState {
 
 const host = connectHost();
 const model = new PanelModel();
-const cards = new Map<string, RunCard>();
+const cards = new Map<string, RunCard | ExperimentCard>();
 const saved = host.getState<SavedState>();
 let metric: Metric = saved?.metric ?? 'loss';
 if (!METRICS.includes(metric)) metric = 'loss';
@@ -30,7 +31,7 @@ function save() {
 }
 
 const app = document.getElementById('app')!;
-const empty = el('p', { className: 'empty' }, host.live ? ['No runs yet. Open a ', el('code', { text: '.regress' }), ' file and run ', el('strong', { text: 'Attention Regression: Solve' }), ' (Ctrl+Shift+Enter) or click ▶ Solve above a solve block.'] : ['This report contains no runs.']);
+const empty = el('p', { className: 'empty' }, host.live ? ['No runs yet. Open a ', el('code', { text: '.regress' }), ' file and run ', el('strong', { text: 'Attention Regression: Solve' }), ' (Ctrl+Shift+Enter) or click ▶ Solve above a solve block; in an experiment file, click ▶ Run experiment.'] : ['This report contains no runs.']);
 const list = el('div', { className: 'runs' });
 app.append(empty, list);
 
@@ -38,14 +39,16 @@ function apply(m: ToPanel) {
   const run = model.apply(m);
   if (!run) return;
   let card = cards.get(run.runId);
-  if (m.type === 'runStarted' || !card) {
+  // A (re)started run is a new object in the model: it gets a new card, of its kind.
+  if (card?.run !== run) {
     card?.destroy();
-    card = new RunCard(run, {
+    const onCancel = (runId: string) => host.post({ type: 'cancel', runId });
+    card = run.kind === 'experiment' ? new ExperimentCard(run, { live: host.live, onCancel }) : new RunCard(run, {
       live: host.live,
       metric,
       // Read when the bounds arrive: the choice may change on another card while this run is going.
       boundsBlock: () => boundsBlock,
-      onCancel: (runId) => host.post({ type: 'cancel', runId }),
+      onCancel,
       onMetric: (m) => {
         metric = m;
         save();

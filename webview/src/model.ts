@@ -1,10 +1,12 @@
 /**
- * The panel's state, rebuilt only from ToPanel messages (live or replayed from a report), keyed by runId.
+ * The panel's state, rebuilt only from ToPanel messages (live or replayed from a report), keyed by runId: solve
+ * runs and experiment runs (experimentModel.ts) share one map, so they share its arrival order and MAX_RUNS cap.
  * Holding trajectories as plain column arrays lets the chart read them without copying per point.
  */
 import type { ToPanel } from '../../protocol/webview';
 import type { DataMoveReport } from '../../protocol/bounds';
 import type { IterationPoint, ProblemSummary, RunResult, RunSpec, SolveResult, StopReason } from '../../protocol/results';
+import { applyExperimentProgress, finishExperiment, startExperiment, type ExperimentState } from './experimentModel';
 
 export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
 export type PanelState = 'empty' | RunStatus;
@@ -26,6 +28,7 @@ export interface BlockState {
 }
 
 export interface RunState {
+  kind: 'solve';
   runId: string;
   title: string;
   source: string;
@@ -43,6 +46,8 @@ export interface RunState {
   cancelRequested?: boolean;
 }
 
+export type PanelRun = RunState | ExperimentState;
+
 /** Runs kept in the panel, oldest dropped first (the host replays at most as many). */
 export const MAX_RUNS = 20;
 
@@ -51,13 +56,16 @@ export type Metric = (typeof METRICS)[number];
 
 export class PanelModel {
   /** In arrival order, oldest first. */
-  readonly runs = new Map<string, RunState>();
+  readonly runs = new Map<string, PanelRun>();
 
-  /** Applies one message; returns the run it changed, or undefined if the message referred to an unknown run. */
-  apply(m: ToPanel): RunState | undefined {
+  /**
+   * Applies one message; returns the run it changed, or undefined if the message referred to an unknown run (or
+   * one of the other kind). A started run replaces any run of the same id with a new object.
+   */
+  apply(m: ToPanel): PanelRun | undefined {
     if (m.type === 'runStarted') {
-      this.runs.delete(m.runId);
-      const run: RunState = {
+      return this.add({
+        kind: 'solve',
         runId: m.runId,
         title: m.title,
         source: m.source,
@@ -65,11 +73,9 @@ export class PanelModel {
         startedAt: m.startedAt,
         blocks: m.runs.map((spec) => ({ spec, maxSteps: spec.options.steps ?? 0, trajectory: { k: [], loss: [], gradNorm: [], stepNorm: [] } })),
         status: 'running',
-      };
-      this.runs.set(m.runId, run);
-      while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
-      return run;
+      });
     }
+    if (m.type === 'experimentStarted') return this.add(startExperiment(m));
     if (m.type === 'runFailed') {
       // A run can fail before it started (invalid document): show it anyway so the user sees why.
       const run = this.runs.get(m.runId) ?? this.placeholder(m.runId);
@@ -79,6 +85,12 @@ export class PanelModel {
     }
     const run = this.runs.get(m.runId);
     if (!run) return undefined;
+    if (run.kind === 'experiment') {
+      if (m.type === 'experimentProgress') applyExperimentProgress(run, m);
+      else if (m.type === 'experimentFinished') finishExperiment(run, m.result);
+      else return undefined;
+      return run;
+    }
     if (m.type === 'points') {
       const block = run.blocks.find((b) => b.spec.index === m.runIndex);
       if (!block) return undefined;
@@ -86,6 +98,7 @@ export class PanelModel {
       appendPoints(block.trajectory, m.points);
       return run;
     }
+    if (m.type !== 'runFinished') return undefined;
     // runFinished: the result holds every iteration, so it also repairs any batch the panel missed.
     for (const r of m.result.runs) {
       const block = run.blocks.find((b) => b.spec.index === r.index);
@@ -111,10 +124,16 @@ export class PanelModel {
     return all[all.length - 1].status;
   }
 
-  private placeholder(runId: string): RunState {
-    const run: RunState = { runId, title: 'Solve', source: '', problem: { kind: 'attention', variant: 'normalized', n: 0, d: 0, reg: 0 }, startedAt: Date.now(), blocks: [], status: 'failed' };
-    this.runs.set(runId, run);
+  private add<R extends PanelRun>(run: R): R {
+    this.runs.delete(run.runId);
+    this.runs.set(run.runId, run);
+    while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
     return run;
+  }
+
+  /** A run that failed before it started: `runFailed` does not say its kind, so the title names neither. */
+  private placeholder(runId: string): RunState {
+    return this.add({ kind: 'solve', runId, title: 'Run', source: '', problem: { kind: 'attention', variant: 'normalized', n: 0, d: 0, reg: 0 }, startedAt: Date.now(), blocks: [], status: 'failed' });
   }
 }
 

@@ -22,7 +22,7 @@ export class RunCard {
   private checks?: Checks;
 
   constructor(
-    private readonly run: RunState,
+    readonly run: RunState,
     private readonly opts: { live: boolean; metric: Metric; boundsBlock(): number | undefined; onCancel(runId: string): void; onMetric(metric: Metric): void; onBoundsBlock(index: number): void },
   ) {
     const p = run.problem;

@@ -22,7 +22,7 @@ export function seriesColor(theme: ChartTheme, index: number): string {
 }
 
 /** Any CSS colour at reduced opacity, via color-mix (Chromium ≥ 111, which every supported VS Code ships). */
-function withAlpha(color: string, alpha: number): string {
+export function withAlpha(color: string, alpha: number): string {
   return `color-mix(in srgb, ${color} ${Math.round(alpha * 100)}%, transparent)`;
 }
 

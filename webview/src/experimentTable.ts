@@ -1,0 +1,124 @@
+/**
+ * The per-repeat table of an experiment: what each repeat fixed (seed, η, the two baselines) and its latest
+ * checkpoint; below, mean ± std over the repeats at the last step all of them reached.
+ *
+ * DOM hooks for tests and tools: table.icl-repeats with rows tr[data-repeat] (1-based) carrying data-step (latest
+ * checkpoint) and data-eta-at-edge; the footer row tr.icl-summary[data-step][data-count] (hidden until the repeats
+ * share a step), whose cells td[data-quantity] hold data-mean and data-std at full precision.
+ */
+import type { MeanStd } from '../../protocol/experiment';
+import { el } from './dom';
+import type { ExperimentState, RepeatState } from './experimentModel';
+import { num } from './format';
+import { commonStep, meanStd, startStats, summarize } from './iclStats';
+
+const COLUMNS: [string, string][] = [
+  ['#', 'Repeat'],
+  ['seed', 'The repeat’s seed: its tasks and initial weights'],
+  ['η', 'Step size of the one-step GD baseline, chosen on the repeat’s own η-tasks from the grid'],
+  ['zero loss', 'Held-out loss of the uniform prediction (η = 0): what learning nothing scores'],
+  ['GD loss', 'Held-out loss after one gradient-descent step with η'],
+  ['step', 'Adam steps at the latest checkpoint'],
+  ['TF loss', 'Held-out loss of the trained layer'],
+  ['Preds Diff', 'Mean over held-out tasks of |ŷ_TF − ŷ_GD|'],
+  ['Model Diff', 'Mean over held-out tasks of ‖∂ŷ_TF/∂a_q − ∂ŷ_GD/∂a_q‖₂'],
+  ['Model Cos', 'Mean over held-out tasks of cos(∂ŷ_TF/∂a_q, ∂ŷ_GD/∂a_q)'],
+  ['train loss', 'Mean training loss over the Adam steps since the previous checkpoint'],
+];
+
+export class RepeatTable {
+  readonly root: HTMLElement;
+  private readonly body = el('tbody');
+  private readonly summary = el('tr', { className: 'icl-summary' }, [el('td', { className: 'text', attrs: { colspan: '2' } }), ...COLUMNS.slice(2).map(() => el('td'))]);
+  private readonly rows = new Map<number, HTMLTableRowElement>();
+
+  constructor(private readonly run: ExperimentState) {
+    const head = el('tr', {}, COLUMNS.map(([h, title]) => el('th', { text: h, title })));
+    this.root = el('div', { className: 'table-scroll' }, [el('table', { className: 'numbers icl-repeats' }, [el('thead', {}, [head]), this.body, el('tfoot', {}, [this.summary])])]);
+    this.update();
+  }
+
+  update() {
+    let added = false;
+    for (const r of this.run.repeats) {
+      let row = this.rows.get(r.repeat);
+      if (!row) {
+        row = el('tr', { data: { repeat: String(r.repeat + 1) } }, COLUMNS.map(() => el('td')));
+        this.rows.set(r.repeat, row);
+        added = true;
+      }
+      this.fillRow(row, r);
+    }
+    if (added) this.body.replaceChildren(...this.run.repeats.map((r) => this.rows.get(r.repeat)!));
+    this.fillSummary();
+  }
+
+  private fillRow(row: HTMLTableRowElement, r: RepeatState) {
+    const s = r.start;
+    const c = r.checkpoints.at(-1);
+    const cells = row.cells;
+    cells[0].textContent = String(r.repeat + 1);
+    cells[1].textContent = s ? String(s.seed) : '—';
+    this.fillEta(cells[2], r);
+    cells[3].textContent = num(s?.zeroLoss);
+    cells[4].textContent = num(s?.gdLoss);
+    cells[5].textContent = c ? `${c.step} / ${this.run.settings.steps}` : '—';
+    cells[6].textContent = num(c?.tfLoss);
+    cells[7].textContent = num(c?.predsDiff);
+    cells[8].textContent = num(c?.modelDiff);
+    cells[9].textContent = num(c?.modelCos);
+    cells[10].textContent = num(c?.trainLoss);
+    row.dataset.step = c ? String(c.step) : '';
+    row.dataset.etaAtEdge = String(!!s?.etaAtEdge);
+  }
+
+  /** η, flagged when it is the first or last value of the grid: the best step size may lie outside. */
+  private fillEta(cell: HTMLTableCellElement, r: RepeatState) {
+    const s = r.start;
+    cell.replaceChildren(num(s?.eta));
+    cell.className = s?.etaAtEdge ? 'warn' : '';
+    cell.title = '';
+    if (!s?.etaAtEdge) return;
+    const { etamin, etamax } = this.run.settings;
+    // Which end: the nearer one in log scale, as the grid is spaced.
+    const low = Math.abs(Math.log(s.eta / etamin)) <= Math.abs(Math.log(s.eta / etamax));
+    cell.title = `η = ${num(s.eta)} is the ${low ? 'smallest' : 'largest'} value of the grid ${num(etamin)}…${num(etamax)}: the best step size may lie ${low ? 'below' : 'above'} it, so the GD baseline may be weaker than one step of GD can be. Widen the grid (${low ? 'etamin' : 'etamax'}).`;
+    cell.append(' ', el('span', { className: 'edge-flag', text: '⚠ edge' }));
+  }
+
+  private fillSummary() {
+    const row = this.summary;
+    const common = commonStep(this.run.repeats);
+    row.hidden = !common;
+    if (!common) return;
+    const { step, repeats } = common;
+    const point = summarize(repeats).find((p) => p.step === step)!;
+    // No training loss before the first Adam step: the checkpoints at step 0 have none.
+    const trainLoss = repeats.flatMap((r) => r.checkpoints.find((c) => c.step === step)?.trainLoss ?? []);
+    const repeatsText = `${point.count} repeat${point.count === 1 ? '' : 's'}`;
+    row.dataset.step = String(step);
+    row.dataset.count = String(point.count);
+    row.title = `Mean ± standard deviation (population) over the ${repeatsText} at step ${step}, the last step all of them reached`;
+    // The label spans the repeat and seed columns: one cell fewer than the header.
+    const [label, eta, zero, gd, at, tf, preds, model, cos, train] = row.cells;
+    label.replaceChildren('mean ± std', ' ', el('span', { className: 'std', text: repeatsText }));
+    fillMeanStd(eta, 'eta', startStats(repeats, 'eta'));
+    fillMeanStd(zero, 'zeroLoss', startStats(repeats, 'zeroLoss'));
+    fillMeanStd(gd, 'gdLoss', point.gdLoss);
+    at.textContent = `${step} / ${this.run.settings.steps}`;
+    fillMeanStd(tf, 'tfLoss', point.tfLoss);
+    fillMeanStd(preds, 'predsDiff', point.predsDiff);
+    fillMeanStd(model, 'modelDiff', point.modelDiff);
+    fillMeanStd(cos, 'modelCos', point.modelCos);
+    if (trainLoss.length) fillMeanStd(train, 'trainLoss', meanStd(trainLoss));
+    else train.replaceChildren('—');
+  }
+}
+
+/** "mean ± std", the std on a line of its own so the table stays as narrow as its number columns. */
+function fillMeanStd(cell: HTMLTableCellElement, quantity: string, v: MeanStd) {
+  cell.dataset.quantity = quantity;
+  cell.dataset.mean = String(v.mean);
+  cell.dataset.std = String(v.std);
+  cell.replaceChildren(num(v.mean), ' ', el('span', { className: 'std', text: `± ${num(v.std, 2)}` }));
+}
