@@ -30,18 +30,23 @@ const FEATURES: Record<string, RegExp> = {
 };
 const isExperiment = (file: string) => FEATURES['in-context-learning experiment'].test(source(file));
 
+/** `check` prints nothing (no warnings either) and `solve --json` succeeds: its parsed output. */
+function checkedAndSolved<T>(file: string): T {
+  const check = cli('check', file);
+  assert.equal(check.status, 0, check.stdout + check.stderr);
+  assert.equal(check.stdout, '', 'no warnings either');
+  const solve = cli('solve', file, '--json');
+  assert.equal(solve.status, 0, solve.stderr);
+  return JSON.parse(solve.stdout) as T;
+}
+
 test('there is an example per feature', () => {
   for (const [feature, pattern] of Object.entries(FEATURES)) assert.ok(examples.some((f) => pattern.test(source(f))), `no example shows ${feature}`);
 });
 
 for (const file of examples.filter(isExperiment)) {
   test(`example ${file}: check is clean, and the experiment trains the layer towards the one-step-GD model`, () => {
-    const check = cli('check', file);
-    assert.equal(check.status, 0, check.stdout + check.stderr);
-    assert.equal(check.stdout, '', 'no warnings either');
-    const run = cli('solve', file, '--json');
-    assert.equal(run.status, 0, run.stderr);
-    const result = JSON.parse(run.stdout) as IclResult;
+    const result = checkedAndSolved<IclResult>(file);
     assert.equal(result.stopReason, 'done');
     assert.equal(result.repeats.length, result.settings.repeats);
     const first = result.summary[0];
@@ -62,12 +67,7 @@ for (const file of examples.filter(isExperiment)) {
 
 for (const file of examples.filter((f) => !isExperiment(f))) {
   test(`example ${file}: check is clean and every solve block runs without a numerical failure`, () => {
-    const check = cli('check', file);
-    assert.equal(check.status, 0, check.stdout + check.stderr);
-    assert.equal(check.stdout, '', 'no warnings either');
-    const solve = cli('solve', file, '--json');
-    assert.equal(solve.status, 0, solve.stderr);
-    const result = JSON.parse(solve.stdout) as SolveResult;
+    const result = checkedAndSolved<SolveResult>(file);
     assert.ok(result.runs.length >= 1);
     for (const run of result.runs) {
       assert.ok(['steps', 'gradTol', 'lossTol'].includes(run.final.stopReason), `${run.label}: ${run.final.stopReason} ${run.final.message ?? ''}`);

@@ -7,25 +7,13 @@ import { test } from 'node:test';
 import type { IclCheckpoint, IclRepeat, IclResult } from '../../protocol/experiment';
 import { REPORT_ELEMENT_ID, type ReportPayload, type ToPanel } from '../../protocol/webview';
 import { DIST, EXAMPLES } from '../paths';
+import { TINY_EXPERIMENT } from '../tinyExperiment';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(DIST, 'cli.js'), ...args], { encoding: 'utf8' });
 const tmp = mkdtempSync(join(tmpdir(), 'regress-cli-experiment-'));
 
-/** Two repeats of 20 Adam steps, checkpoints at 0, 10, 20: well under a second. */
-const TINY_TEXT = `experiment icl
-n = 4
-d = 3
-seed = 0
-batch = 16
-steps = 20
-every = 10
-tasks = 20
-etatasks = 20
-etacount = 10
-repeats = 2
-`;
 const TINY = join(tmp, 'tiny.regress');
-writeFileSync(TINY, TINY_TEXT);
+writeFileSync(TINY, TINY_EXPERIMENT);
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
@@ -129,7 +117,7 @@ test('solve and report on an experiment file run the experiment; check validates
 
 test('errors: an invalid experiment exits 1 with FILE:line:col; the wrong kind of file or option is refused', () => {
   const bad = join(tmp, 'bad.regress');
-  writeFileSync(bad, TINY_TEXT.replace('batch = 16', 'batch = 0'));
+  writeFileSync(bad, TINY_EXPERIMENT.replace('batch = 16', 'batch = 0'));
   for (const command of ['experiment', 'solve', 'check']) {
     const r = cli(command, bad);
     assert.equal(r.status, 1, command);
@@ -147,7 +135,7 @@ test('errors: an invalid experiment exits 1 with FILE:line:col; the wrong kind o
 
 test('Ctrl-C stops training and still prints what ran, exiting 130', async () => {
   const long = join(tmp, 'long.regress');
-  writeFileSync(long, TINY_TEXT.replace('steps = 20', 'steps = 100000000').replace('every = 10', 'every = 1000'));
+  writeFileSync(long, TINY_EXPERIMENT.replace('steps = 20', 'steps = 100000000').replace('every = 10', 'every = 1000'));
   const child = spawn(process.execPath, [join(DIST, 'cli.js'), 'experiment', long, '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';

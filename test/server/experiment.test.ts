@@ -6,22 +6,10 @@ import type { IclRepeat, IclResult } from '../../protocol/experiment';
 import { Methods, SolveErrorCodes, type ExperimentProgressParams, type ExperimentStartedParams, type ServerStatusParams } from '../../protocol/lsp';
 import { EXAMPLES } from '../paths';
 import { TestClient, type PublishedDiagnostics } from './lsp-client';
+import { TINY_EXPERIMENT } from '../tinyExperiment';
 
-/** Tiny settings: two repeats of 20 Adam steps, checkpoints at 0, 10, 20 — a fraction of a second. */
-const TINY = `experiment icl
-n = 4
-d = 3
-seed = 0
-batch = 16
-steps = 20
-every = 10
-tasks = 20
-etatasks = 20
-etacount = 10
-repeats = 2
-`;
 /** Runs for many minutes unless cancelled. */
-const LONG = TINY.replace('steps = 20', 'steps = 100000000').replace('every = 10', 'every = 1000');
+const LONG = TINY_EXPERIMENT.replace('steps = 20', 'steps = 100000000').replace('every = 10', 'every = 1000');
 
 let client: TestClient;
 before(async () => {
@@ -49,7 +37,7 @@ function streamedRepeats(runId: string): IclRepeat[] {
 }
 
 test('experiment: announces the settings, streams each repeat after its start, and answers with what was streamed', async () => {
-  const uri = client.open('tiny.regress', TINY);
+  const uri = client.open('tiny.regress', TINY_EXPERIMENT);
   const runId = 'exp-tiny';
   const result = (await client.connection.sendRequest(Methods.experiment, { textDocument: { uri }, runId })) as IclResult;
   assert.equal(result.runId, runId);
@@ -92,7 +80,7 @@ test('cancel: a long experiment stops, returns the checkpoints so far, and count
 });
 
 test('wrong kind: solve on an experiment file and experiment on a problem file are refused, naming the right command', async () => {
-  const experiment = client.open('kind-experiment.regress', TINY);
+  const experiment = client.open('kind-experiment.regress', TINY_EXPERIMENT);
   await assert.rejects(client.connection.sendRequest(Methods.solve, { textDocument: { uri: experiment }, runId: 'k1' }), (e: { code: number; message: string }) => {
     assert.equal(e.code, SolveErrorCodes.wrongKind);
     assert.match(e.message, /experiment file: run it with .*Run Experiment/);
@@ -108,7 +96,7 @@ test('wrong kind: solve on an experiment file and experiment on a problem file a
 });
 
 test('experiment errors: a file with errors is refused with each error at its line:col, as published', async () => {
-  const text = TINY.replace('batch = 16', 'batch = 0');
+  const text = TINY_EXPERIMENT.replace('batch = 16', 'batch = 0');
   const uri = client.open('bad-experiment.regress', text);
   const published: PublishedDiagnostics = await client.diagnosticsFor(uri, 1);
   const errors = published.diagnostics.filter((d) => d.severity === 1);
@@ -124,7 +112,7 @@ test('experiment errors: a file with errors is refused with each error at its li
 });
 
 test('CodeLens: ▶ Run experiment on the experiment line, running regressLab.runExperiment on the document', async () => {
-  const text = `# a comment first\n${TINY}`;
+  const text = `# a comment first\n${TINY_EXPERIMENT}`;
   const uri = client.open('lens-experiment.regress', text);
   const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
   assert.deepEqual(
