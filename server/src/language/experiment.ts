@@ -6,7 +6,7 @@ import type { Distribution, IclSettings } from '../../../protocol/experiment';
 import type { Analysis } from './analyze';
 import { callParams } from './params';
 import type { AssignStmt, Diagnostic, ExperimentStmt, Severity, Span, SyntaxTree } from './syntax';
-import { EXPERIMENT_DATA, EXPERIMENT_KINDS, EXPERIMENT_SETTINGS, GENERATORS, hint, SETTINGS } from './vocabulary';
+import { EXPERIMENT_DATA, EXPERIMENT_KINDS, EXPERIMENT_SETTINGS, type ExperimentSettingInfo, GENERATORS, hint, SETTINGS } from './vocabulary';
 
 /** The settings an experiment shares with problem files, with the experiment's defaults (math spec §3.7). */
 const SHARED = { n: 25, d: 20, seed: 0 } as const;
@@ -44,41 +44,29 @@ export function analyzeExperiment(tree: SyntaxTree): Analysis {
   }
 
   const numbers: Record<string, number> = {};
-  const number = (name: string, check: (v: number) => string | undefined): number | undefined => {
-    const s = assigns.get(name);
-    if (!s) return undefined;
+  let failed = false;
+  /** Reads a setting into `numbers`: its value when valid, else the fallback (a bad value is reported and fails). */
+  const read = (info: Range, fallback: number) => {
+    numbers[info.name] = fallback;
+    const s = assigns.get(info.name);
+    if (!s) return;
     if (s.value.type !== 'number') {
-      if (s.value.type !== 'invalid') report(s.value.span, `${name} must be a number`);
-      return undefined;
+      if (s.value.type !== 'invalid') report(s.value.span, `${info.name} must be a number`);
+      failed = true;
+      return;
     }
     const v = s.value.value;
-    const problem = !Number.isFinite(v) ? `${s.value.text} is not a finite number` : check(v);
+    const problem = !Number.isFinite(v) ? `${s.value.text} is not a finite number` : outOfRange(info, v);
     if (problem) {
       report(s.value.span, problem);
-      return undefined;
-    }
-    return v;
+      failed = true;
+    } else numbers[info.name] = v;
   };
-  const whole = (name: string, min: number, max: number) => (v: number) =>
-    !Number.isInteger(v) ? `${name} must be a whole number, not ${v}` : v < min ? `${name} must be at least ${min}, not ${v}` : v > max ? `${name} must be at most ${max}, not ${v}` : undefined;
-  let failed = false;
-  const take = (name: string, value: number | undefined, fallback: number) => {
-    if (value === undefined && assigns.has(name)) failed = true;
-    numbers[name] = value ?? fallback;
-  };
-  take('n', number('n', whole('n', 1, MAX_N)), SHARED.n);
-  take('d', number('d', whole('d', 1, MAX_D)), SHARED.d);
-  take('seed', number('seed', whole('seed', 0, Number.MAX_SAFE_INTEGER)), SHARED.seed);
-  take('k', number('k', whole('k', 1, MAX_D + 1)), numbers.d + 1);
-  for (const info of EXPERIMENT_SETTINGS) {
-    const check = (v: number): string | undefined => {
-      if (info.integer && !Number.isInteger(v)) return `${info.name} must be a whole number, not ${v}`;
-      if (info.above ? v <= info.min : v < info.min) return `${info.name} must be ${info.above ? 'greater than' : 'at least'} ${info.min}, not ${v}`;
-      if (info.max !== undefined && (info.below ? v >= info.max : v > info.max)) return `${info.name} must be ${info.below ? 'less than' : 'at most'} ${info.max}, not ${v}`;
-      return undefined;
-    };
-    take(info.name, number(info.name, check), info.default);
-  }
+  read({ name: 'n', integer: true, min: 1, max: MAX_N }, SHARED.n);
+  read({ name: 'd', integer: true, min: 1, max: MAX_D }, SHARED.d);
+  read({ name: 'seed', integer: true, min: 0, max: Number.MAX_SAFE_INTEGER }, SHARED.seed);
+  read({ name: 'k', integer: true, min: 1, max: MAX_D + 1 }, numbers.d + 1);
+  for (const info of EXPERIMENT_SETTINGS) read(info, info.default);
   if (numbers.etacount > 1 && !(numbers.etamin < numbers.etamax)) {
     report((assigns.get('etamax') ?? assigns.get('etamin') ?? first).span, `The η grid needs etamin < etamax (got ${numbers.etamin} and ${numbers.etamax}); use etacount = 1 for a single η`);
     failed = true;
@@ -142,4 +130,14 @@ export function analyzeExperiment(tree: SyntaxTree): Analysis {
     checks: [],
     experiment: { line: first.span.start.line, settings },
   };
+}
+
+/** A numeric setting's allowed values: whole or not, and its bounds (exclusive with `above` / `below`). */
+type Range = Pick<ExperimentSettingInfo, 'integer' | 'min' | 'above' | 'max' | 'below'> & { name: string };
+
+function outOfRange(info: Range, v: number): string | undefined {
+  if (info.integer && !Number.isInteger(v)) return `${info.name} must be a whole number, not ${v}`;
+  if (info.above ? v <= info.min : v < info.min) return `${info.name} must be ${info.above ? 'greater than' : 'at least'} ${info.min}, not ${v}`;
+  if (info.max !== undefined && (info.below ? v >= info.max : v > info.max)) return `${info.name} must be ${info.below ? 'less than' : 'at most'} ${info.max}, not ${v}`;
+  return undefined;
 }
