@@ -19,9 +19,16 @@ class SyntaxError extends Error {
   }
 }
 
+/**
+ * Deepest nesting of values (generator calls inside calls). The parser and every walk over the tree (analysis,
+ * hover, outline) recurse per level, so a bound here keeps them all far from the stack limit.
+ */
+export const MAX_NESTING = 32;
+
 class Parser {
   readonly diagnostics: Diagnostic[] = [];
   private i = 0;
+  private depth = 0;
   /** Bracket depth while skipping, so recovery does not stop at a newline inside a literal matrix. */
   constructor(private readonly tokens: Token[]) {}
 
@@ -132,6 +139,16 @@ class Parser {
   }
 
   private expr(): Expr {
+    if (this.depth >= MAX_NESTING) throw new SyntaxError(this.tok.span, `Values nested too deeply: at most ${MAX_NESTING} levels of calls inside calls`);
+    this.depth++;
+    try {
+      return this.value();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private value(): Expr {
     const t = this.tok;
     if (t.kind === 'number') return this.number();
     if (t.kind === 'string') {
