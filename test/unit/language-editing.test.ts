@@ -70,8 +70,65 @@ test('csv: separators, header line, comments; errors give the line and column', 
   assert.equal(word.message, "line 2, column 3: 'abc' is not a number");
   const ragged = parseCsv('1 2 3\n4 5\n');
   assert.ok(!ragged.ok && ragged.message === 'line 2: 2 values but the first row has 3');
-  const inf = parseCsv('1 Infinity\n');
+  const inf = parseCsv('1 1e999\n');
   assert.ok(!inf.ok && /not a finite number/.test(inf.message));
+});
+
+test('csv: only decimal floats are numbers (no hexadecimal, binary, octal, Infinity, digit separators or empty cells)', () => {
+  for (const cell of ['0x10', '0b1', '0o7', 'Infinity', '-Infinity', '1_000', '1e', '.', '+', '--1', '0x1p3']) {
+    const r = parseCsv(`1,2\n3,${cell}\n`);
+    assert.ok(!r.ok, cell);
+    assert.equal(r.message, `line 2, column 3: '${cell}' is not a number`);
+  }
+  const empty = parseCsv('1,2\n3,,4\n');
+  assert.ok(!empty.ok && /^line 2, column \d+: '' is not a number$/.test(empty.message), empty.ok ? '' : empty.message);
+  const ok = parseCsv('+1.5 -.5 3. 1E3 -2e-2 007\n');
+  assert.ok(ok.ok);
+  assert.deepEqual(Array.from(ok.value.data), [1.5, -0.5, 3, 1000, -0.02, 7]);
+});
+
+/** A .npy file with the given header text (padded as NumPy does) and little-endian float64 values. */
+function npyWithHeader(header: string, values: number[]): Uint8Array {
+  const padded = header + ' '.repeat(64 - ((10 + header.length + 1) % 64)) + '\n';
+  const out = new Uint8Array(10 + padded.length + values.length * 8);
+  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
+  new DataView(out.buffer).setUint16(8, padded.length, true);
+  out.set(new TextEncoder().encode(padded), 10);
+  values.forEach((x, i) => new DataView(out.buffer, 10 + padded.length).setFloat64(i * 8, x, true));
+  return out;
+}
+
+test('npy: an empty array (zero rows or columns) is refused with a message', () => {
+  for (const shape of [[0, 3], [3, 0], [0]]) {
+    const r = parseNpy(npy(shape, []));
+    assert.ok(!r.ok && /the array is empty/.test(r.message), JSON.stringify(shape));
+  }
+});
+
+test('npy: the header dictionary is parsed, not matched: crafted headers are refused with what was wrong', () => {
+  const cases: [string, RegExp][] = [
+    // A regex would find the keys inside another value or a comment-like tail.
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'x': 'shape': (9,) }", /unknown key 'x'/],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2,), 'shape': (1,), }", /duplicate key 'shape'/],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2,), } junk", /unexpected 'junk' at character/],
+    ["{'note': \"'descr': '<f8', 'fortran_order': False, 'shape': (2,)\"}", /unknown key 'note'/],
+    ["{'descr': '<f8', 'shape': (2,), }", /missing fortran_order/],
+    ["{'descr': '<f8', 'fortran_order': Maybe, 'shape': (2,), }", /fortran_order must be True or False/],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2, -1), }", /expected a whole number/],
+    ["{'descr': '<f8', 'fortran_order': False, 'shape': (2.5,), }", /expected ',' or '\)' in the shape/],
+    ["{'descr': '<c16', 'fortran_order': False, 'shape': (2,), }", /unsupported dtype '<c16'/],
+    ["{'descr': '|f8', 'fortran_order': False, 'shape': (2,), }", /unsupported dtype '\|f8'/],
+    ["{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (2,), }", /expected a quoted string/],
+  ];
+  for (const [header, want] of cases) {
+    const r = parseNpy(npyWithHeader(header, [1, 2]));
+    assert.ok(!r.ok, header);
+    assert.match(r.message, want);
+    assert.match(r.message, /^\.npy: /);
+  }
+  // The order of keys and spacing are free, as in Python.
+  const ok = parseNpy(npyWithHeader('{"shape":(1,2),"fortran_order":False,"descr":"<f8"}', [1, 2]));
+  assert.ok(ok.ok && ok.value.rows === 1 && ok.value.cols === 2);
 });
 
 test('load(): reads workspace files relative to the problem, checks shapes, refuses paths outside', () => {

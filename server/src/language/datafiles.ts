@@ -56,6 +56,9 @@ export function parseDataFile(name: string, bytes: Uint8Array): LoadResult {
   return { ok: false, message: `${name}: unsupported data file type (use .csv, .tsv, .txt or .npy)` };
 }
 
+/** Decimal floats only: JavaScript's Number() would also take 0x10, 0b1, 0o7, Infinity, '' and ' '. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 export function parseCsv(text: string): LoadResult {
   const rows: number[][] = [];
   const lines = text.split(/\r\n|\r|\n/);
@@ -64,7 +67,7 @@ export function parseCsv(text: string): LoadResult {
     const line = lines[i].trim();
     if (line === '' || line.startsWith('#')) continue;
     const cells = line.split(/\s*[,;\t]\s*|\s+/);
-    const values = cells.map(Number);
+    const values = cells.map((c) => (DECIMAL.test(c) ? Number(c) : NaN));
     const bad = cells.findIndex((c, j) => c === '' || Number.isNaN(values[j]));
     if (bad >= 0) {
       if (headerAllowed && values.every((v, j) => Number.isNaN(v) && cells[j] !== '')) {
@@ -103,19 +106,20 @@ export function parseNpy(bytes: Uint8Array): LoadResult {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const major = bytes[6];
   if (major < 1 || major > 3) return fail(`unsupported format version ${major}`);
-  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const headerStart = major === 1 ? 10 : 12;
+  if (bytes.length < headerStart) return fail('truncated header');
+  const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   if (headerStart + headerLen > bytes.length) return fail('truncated header');
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(headerStart, headerStart + headerLen));
-  const descr = header.match(/'descr'\s*:\s*'([<>|=])([a-z])(\d+)'/);
-  const fortran = header.match(/'fortran_order'\s*:\s*(True|False)/);
-  const shapeText = header.match(/'shape'\s*:\s*\(([^)]*)\)/);
-  if (!descr || !fortran || !shapeText) return fail('cannot read the header dictionary');
-  const dtype = DTYPES[`${descr[2]}${descr[3]}`];
-  if (!dtype) return fail(`unsupported dtype '${descr[1]}${descr[2]}${descr[3]}' (use float64, float32 or integers)`);
-  const littleEndian = descr[1] !== '>';
-  const shape = shapeText[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
-  if (shape.length === 0 || shape.length > 2 || shape.some((s) => !Number.isInteger(s) || s < 0)) return fail(`shape (${shapeText[1]}) is not a vector or a matrix`);
+  const parsed = parseNpyHeader(header);
+  if (typeof parsed === 'string') return fail(`header: ${parsed}`);
+  const { descr, fortran, shape } = parsed;
+  const dt = /^([<>|=])([fiu])(\d+)$/.exec(descr);
+  const dtype = dt ? DTYPES[`${dt[2]}${dt[3]}`] : undefined;
+  if (!dt || !dtype || (dt[1] === '|' && dtype.size !== 1)) return fail(`unsupported dtype '${descr}' (use float64, float32 or integers)`);
+  const littleEndian = dt[1] !== '>';
+  if (shape.length === 0 || shape.length > 2) return fail(`shape (${shape.join(', ')}) is not a vector or a matrix`);
+  if (shape.includes(0)) return fail(`the array is empty (shape (${shape.join(', ')})): a problem needs at least one row and one column`);
   const [rows, cols] = shape.length === 1 ? [shape[0], 1] : shape;
   const count = rows * cols;
   const offset = headerStart + headerLen;
@@ -125,10 +129,87 @@ export function parseNpy(bytes: Uint8Array): LoadResult {
     const v = dtype.get(view, offset + k * dtype.size, littleEndian);
     if (!Number.isFinite(v)) return fail(`value ${k} is not finite (${v})`);
     // Fortran order stores columns first: entry k is (k mod rows, k div rows).
-    const idx = fortran[1] === 'True' && shape.length === 2 ? (k % rows) * cols + Math.floor(k / rows) : k;
+    const idx = fortran && shape.length === 2 ? (k % rows) * cols + Math.floor(k / rows) : k;
     data[idx] = v;
   }
   return { ok: true, value: { rows, cols, data, vector: shape.length === 1 } };
+}
+
+/**
+ * The header is a Python dict literal with exactly the keys descr (a string), fortran_order (True or False) and
+ * shape (a tuple of whole numbers), then spaces and a newline. Anything else is refused with what was found where.
+ */
+export function parseNpyHeader(text: string): { descr: string; fortran: boolean; shape: number[] } | string {
+  let i = 0;
+  const ws = () => {
+    while (i < text.length && /\s/.test(text[i])) i++;
+  };
+  const at = () => (i < text.length ? `'${text.slice(i, i + 12).trimEnd()}' at character ${i + 1}` : 'the end of the header');
+  const expect = (ch: string) => {
+    ws();
+    if (text[i] !== ch) throw new Error(`expected '${ch}', found ${at()}`);
+    i++;
+  };
+  const str = (): string => {
+    ws();
+    const q = text[i];
+    if (q !== "'" && q !== '"') throw new Error(`expected a quoted string, found ${at()}`);
+    const end = text.indexOf(q, i + 1);
+    if (end < 0) throw new Error('unterminated string');
+    const s = text.slice(i + 1, end);
+    i = end + 1;
+    return s;
+  };
+  const int = (): number => {
+    ws();
+    const m = /^\d+/.exec(text.slice(i, i + 20));
+    if (!m || !Number.isSafeInteger(Number(m[0]))) throw new Error(`expected a whole number, found ${at()}`);
+    i += m[0].length;
+    return Number(m[0]);
+  };
+  try {
+    const fields: { descr?: string; fortran?: boolean; shape?: number[] } = {};
+    expect('{');
+    for (;;) {
+      ws();
+      if (text[i] === '}') break;
+      const key = str();
+      expect(':');
+      ws();
+      if (key === 'descr' && fields.descr === undefined) fields.descr = str();
+      else if (key === 'fortran_order' && fields.fortran === undefined) {
+        const word = /^(True|False)/.exec(text.slice(i, i + 5));
+        if (!word) throw new Error(`fortran_order must be True or False, found ${at()}`);
+        fields.fortran = word[0] === 'True';
+        i += word[0].length;
+      } else if (key === 'shape' && fields.shape === undefined) {
+        expect('(');
+        const shape: number[] = [];
+        for (;;) {
+          ws();
+          if (text[i] === ')') break;
+          shape.push(int());
+          ws();
+          if (text[i] === ',') i++;
+          else if (text[i] !== ')') throw new Error(`expected ',' or ')' in the shape, found ${at()}`);
+        }
+        i++;
+        fields.shape = shape;
+      } else throw new Error(fields[key === 'fortran_order' ? 'fortran' : (key as 'descr' | 'shape')] !== undefined ? `duplicate key '${key}'` : `unknown key '${key}'`);
+      ws();
+      if (text[i] === ',') i++;
+      else if (text[i] !== '}') throw new Error(`expected ',' or '}', found ${at()}`);
+    }
+    i++;
+    ws();
+    if (i !== text.length) throw new Error(`unexpected ${at()} after the dictionary`);
+    if (fields.descr === undefined || fields.fortran === undefined || fields.shape === undefined) {
+      throw new Error(`missing ${['descr', 'fortran_order', 'shape'].filter((_, j) => [fields.descr, fields.fortran, fields.shape][j] === undefined).join(', ')}`);
+    }
+    return { descr: fields.descr, fortran: fields.fortran, shape: fields.shape };
+  } catch (e) {
+    return (e as Error).message;
+  }
 }
 
 /** A reader that re-reads a file only when its size or modification time changed (analysis runs per keystroke). */
