@@ -93,3 +93,30 @@ test('usage errors exit 2 with the usage text; a missing file is reported, not t
   assert.match(missing.stderr, /cannot read .*nope\.regress: ENOENT/);
   assert.equal(cli('report', QUICKSTART).status, 2);
 });
+
+test('an output that cannot be written exits 2 with a message before any work, for every command that writes one', () => {
+  const notAFile = join(tmp, 'a-file.txt');
+  writeFileSync(notAFile, 'x');
+  for (const [args, out] of [
+    [['report', QUICKSTART], tmp],
+    [['report', QUICKSTART], join(notAFile, 'r.html')],
+    [['experiment', join(EXAMPLES, 'icl-experiment.regress')], tmp],
+  ] as const) {
+    const r = cli(...args, '-o', out);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`^regress-lab: cannot write ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (it is a directory|ENOTDIR)`));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(r.stdout, '', 'nothing was solved');
+  }
+});
+
+test('a deeply nested value is a diagnostic with its place, not a stack trace', () => {
+  const file = join(tmp, 'deep.regress');
+  writeFileSync(file, `problem softmax normalized\nA = ${'normal('.repeat(5000)}${')'.repeat(5000)}\nb = simplex\n`);
+  for (const command of ['check', 'solve']) {
+    const r = cli(command, file);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout + r.stderr, /deep\.regress:2:\d+: error: Values nested too deeply/);
+    assert.doesNotMatch(r.stderr, /RangeError|\n\s+at /);
+  }
+});

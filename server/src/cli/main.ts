@@ -14,7 +14,7 @@ import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
 import { boundsFailed, boundsJson, boundsText, problemData } from './checkBounds';
 import { experimentCommand } from './experiment';
 import { formatDiagnostic, num, summaryTable, table } from './format';
-import { solveMessages, writeReport } from './report';
+import { OutputError, outputProblem, solveMessages, writeReport } from './report';
 
 const VERSION = '0.1.0';
 
@@ -34,6 +34,12 @@ async function main(argv: string[]): Promise<number> {
   if (args === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  // Refuse an unwritable output before solving, not after.
+  const outProblem = args.out === undefined ? undefined : outputProblem(args.out);
+  if (outProblem) {
+    process.stderr.write(`regress-lab: ${outProblem}\n`);
+    return 2;
   }
   let text: string;
   try {
@@ -224,4 +230,11 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
   process.exit(process.exitCode ?? 0);
 });
-void main(process.argv.slice(2)).then((code) => (process.exitCode = code));
+void main(process.argv.slice(2))
+  .catch((e: unknown) => {
+    // The output went away or became unwritable while solving.
+    if (!(e instanceof OutputError)) throw e;
+    process.stderr.write(`regress-lab: ${e.message}\n`);
+    return 2;
+  })
+  .then((code) => (process.exitCode = code));
