@@ -13,7 +13,8 @@ export type MethodName = 'gd' | 'armijo' | 'newton' | 'lbfgs';
  * Why a run ended. `stalled`: the line search found no decrease along a descent direction (the loss is at its
  * floating-point floor). `nonFinite` / `overflow` / `error` carry a message naming the iteration and the quantity.
  */
-export type StopReason = 'steps' | 'gradTol' | 'lossTol' | 'stalled' | 'cancelled' | 'nonFinite' | 'overflow' | 'error';
+/** `diverged`: the gradient vanished at a loss above the lowest the run had reached (an overshoot, not convergence). */
+export type StopReason = 'steps' | 'gradTol' | 'lossTol' | 'stalled' | 'cancelled' | 'nonFinite' | 'overflow' | 'error' | 'diverged';
 
 export interface ProblemSummary {
   kind: ProblemKind;

@@ -47,7 +47,7 @@ export class Solves {
       finished: (runId, run, result) => {
         run.status.status = result.runs.some((r) => r.final.stopReason === 'cancelled') || run.cts.token.isCancellationRequested ? 'cancelled' : 'finished';
         this.panel.post({ type: 'runFinished', runId, result });
-        const bad = result.runs.find((r) => ['nonFinite', 'overflow', 'error'].includes(r.final.stopReason));
+        const bad = result.runs.find((r) => ['nonFinite', 'overflow', 'error', 'diverged'].includes(r.final.stopReason));
         if (bad) void vscode.window.showWarningMessage(`Solve block ${bad.index + 1} (${bad.label}) stopped: ${bad.final.message ?? bad.final.stopReason}`);
       },
     });

@@ -166,10 +166,12 @@ export function stopReasonText(reason: StopReason): string {
       return 'exp overflow';
     case 'error':
       return 'error';
+    case 'diverged':
+      return 'diverged (loss rose)';
   }
 }
 
 /** A stop the user must look at (the run did not end normally). */
 export function isBadStop(reason: StopReason): boolean {
-  return reason === 'nonFinite' || reason === 'overflow' || reason === 'error';
+  return reason === 'nonFinite' || reason === 'overflow' || reason === 'error' || reason === 'diverged';
 }

@@ -187,7 +187,7 @@ function checkBoundsCommand(args: CliArgs, a: Analysis): number {
 }
 
 function numericalFailure(r: SolveResult): boolean {
-  return r.runs.some((x) => x.final.stopReason === 'nonFinite' || x.final.stopReason === 'overflow' || x.final.stopReason === 'error');
+  return r.runs.some((x) => x.final.stopReason === 'nonFinite' || x.final.stopReason === 'overflow' || x.final.stopReason === 'error' || x.final.stopReason === 'diverged');
 }
 
 /** The runs and then the checks after them, as the editor's solver worker does (server/src/solver/checks.ts). */

@@ -160,10 +160,20 @@ export function maxAbs(v: ArrayLike<number>): number {
   return m;
 }
 
-export function norm2(v: Float64Array): number {
+/**
+ * ‖v‖₂ without overflow or underflow: the plain sum of squares overflows once ‖v‖ > 1e154 and loses all digits
+ * below 1e-154, so outside that range the sum is redone on v/max|v| (a second pass, rarely taken).
+ */
+export function norm2(v: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < v.length; i++) s += v[i] * v[i];
-  return Math.sqrt(s);
+  if (s < Infinity && s > 1e-290) return Math.sqrt(s);
+  if (Number.isNaN(s)) return NaN;
+  const m = maxAbs(v);
+  if (m === 0 || m === Infinity) return m;
+  s = 0;
+  for (let i = 0; i < v.length; i++) s += (v[i] / m) ** 2;
+  return m * Math.sqrt(s);
 }
 
 export function toRows(M: Matrix): number[][] {

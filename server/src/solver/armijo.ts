@@ -7,12 +7,8 @@ export const armijo: StepperFactory = (obj, o) => {
   const trial = new Float64Array(obj.dim);
   return {
     step(it) {
-      let gg = 0;
-      for (let i = 0; i < p.length; i++) {
-        p[i] = -it.grad[i];
-        gg += it.grad[i] * it.grad[i];
-      }
-      return backtrack(obj, it, p, -gg, { t0: o.lr, shrink: o.shrink, c1: o.c1 }, trial);
+      for (let i = 0; i < p.length; i++) p[i] = -it.grad[i];
+      return backtrack(obj, it, p, { t0: o.lr, shrink: o.shrink, c1: o.c1 }, trial);
     },
   };
 };

@@ -4,8 +4,8 @@
  * positive definite on these non-convex losses; if the direction is still not a descent direction the memory is
  * dropped and the step falls back to −∇L.
  */
-import { axpy, dot } from '../math/dense';
-import { backtrack } from './lineSearch';
+import { axpy, dot, norm2 } from '../math/dense';
+import { backtrack, unitSlope } from './lineSearch';
 import type { StepperFactory } from './stepper';
 
 export const lbfgs: StepperFactory = (obj, o) => {
@@ -32,18 +32,16 @@ export const lbfgs: StepperFactory = (obj, o) => {
   return {
     step(it) {
       direction(it.grad);
-      let slope = dot(it.grad, p);
-      if (!(slope < 0)) {
+      if (!(unitSlope(it.grad, p) < 0)) {
         S.length = Y.length = rho.length = 0;
         direction(it.grad);
-        slope = dot(it.grad, p);
       }
       xPrev.set(it.x);
       gPrev.set(it.grad);
-      // Without curvature information the first trial step has length at most 1.
-      const t0 = first ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+      // Without curvature information (p = −∇L) the first trial step has length at most 1.
+      const t0 = first ? Math.min(1, 1 / norm2(p)) : 1;
       first = false;
-      const out = backtrack(obj, it, p, slope, { t0, shrink: 0.5, c1: 1e-4 }, trial);
+      const out = backtrack(obj, it, p, { t0, shrink: 0.5, c1: 1e-4 }, trial);
       if (out.kind !== 'moved') return out;
       const s = new Float64Array(n), y = new Float64Array(n);
       for (let i = 0; i < n; i++) {

@@ -9,7 +9,7 @@
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { axpy, dot, norm2 } from '../math/dense';
 import { hessian, type Objective } from '../math/objective';
-import { backtrack } from './lineSearch';
+import { backtrack, unitSlope } from './lineSearch';
 import type { StepperFactory } from './stepper';
 
 export const newton: StepperFactory = (obj, o) => {
@@ -21,12 +21,8 @@ export const newton: StepperFactory = (obj, o) => {
     step(it) {
       if (useDense) denseDirection(obj, it.x, it.grad, o.damping, p);
       else cgDirection(obj, it.x, it.grad, o.damping, o.cgiters, p, cg);
-      let slope = dot(it.grad, p);
-      if (!(slope < 0)) {
-        for (let i = 0; i < n; i++) p[i] = -it.grad[i];
-        slope = -dot(it.grad, it.grad);
-      }
-      return backtrack(obj, it, p, slope, { t0: 1, shrink: 0.5, c1: 1e-4 }, trial);
+      if (!(unitSlope(it.grad, p) < 0)) for (let i = 0; i < n; i++) p[i] = -it.grad[i];
+      return backtrack(obj, it, p, { t0: 1, shrink: 0.5, c1: 1e-4 }, trial);
     },
   };
 };

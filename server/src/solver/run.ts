@@ -39,16 +39,18 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   const points: IterationPoint[] = [];
   const last = { x: new Float64Array(obj.dim), loss: NaN };
   const emit = (p: IterationPoint) => {
+    if (!best || p.loss < best.loss) best = p;
     points.push(p);
     hooks.onPoint(p);
   };
 
   let k = 0;
+  let best: IterationPoint | undefined;
   let stop: { reason: StopReason; message?: string } | undefined = failure(problem, obj, it, 0);
   if (!stop) {
     emit({ k: 0, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: 0 });
     hooks.onIterate?.(0, it.x);
-    stop = converged(points[0], options);
+    stop = converged(points[0], options, points[0]);
   }
   while (!stop) {
     if (k >= options.steps) {
@@ -79,7 +81,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
     if (out.stepSize !== undefined) p.stepSize = out.stepSize;
     emit(p);
     hooks.onIterate?.(k, it.x);
-    stop = converged(p, options);
+    stop = converged(p, options, best);
   }
 
   const final: RunFinal = {
@@ -96,8 +98,17 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   return result;
 }
 
-function converged(p: IterationPoint, o: Record<string, number>): { reason: StopReason } | undefined {
-  if (p.gradNorm <= o.gradtol) return { reason: 'gradTol' };
+/**
+ * A vanishing gradient means convergence only where the loss is not above the lowest the run has seen (allowing
+ * rounding): a fixed step that overshoots into a flat region (huge lr saturating the softmax) also has ‖∇L‖ = 0.
+ */
+function converged(p: IterationPoint, o: Record<string, number>, best: IterationPoint | undefined): { reason: StopReason; message?: string } | undefined {
+  if (p.gradNorm <= o.gradtol) {
+    if (best && p.loss > best.loss + 4 * Number.EPSILON * Math.abs(best.loss)) {
+      return { reason: 'diverged', message: `iteration ${p.k}: ‖∇L‖ = ${p.gradNorm.toPrecision(3)} ≤ gradtol, but the loss ${p.loss.toPrecision(6)} is above ${best.loss.toPrecision(6)} reached at k = ${best.k}: the steps overshot into a flat region, not a minimum; lower the step size (lr)` };
+    }
+    return { reason: 'gradTol' };
+  }
   if (o.losstol > 0 && p.loss <= o.losstol) return { reason: 'lossTol' };
   return undefined;
 }
