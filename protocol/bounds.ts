@@ -28,6 +28,8 @@ export interface BoundValue {
   log10?: number;
   /** observed / bound; for `paper` computed in log space, 10^(log10 observed − log10 bound). */
   ratio: number;
+  /** log10(observed / bound), which stays finite where `ratio` underflows to 0 (below 5e-324); −Infinity when observed = 0. */
+  log10Ratio?: number;
   /** observed ≤ bound (with a rounding allowance of 1e-12 relative). */
   holds: boolean;
   /** Whether the bound's assumptions hold at this step; null for bounds that need none. */
@@ -50,6 +52,11 @@ export interface PaperAssumptions {
   alphaOk: boolean;
   /** log10 M = 1.5·log10 n + 10R²/ln 10. */
   log10M: number;
+  /** log10(log10 M): finite where log10 M itself exceeds the largest double (R > about 4e153). */
+  log10Log10M?: number;
+  /** The largest ‖b_j‖ over the rows of the target, and whether ‖b_j‖ ≤ R (an assumption, math spec §4.7). */
+  bNorm?: number;
+  bOk?: boolean;
 }
 
 export interface BoundStep {
@@ -85,6 +92,8 @@ export interface BoundSummary {
   boundLog10?: number;
   /** Largest observed/bound over the steps (the tightness: 1 = attained). */
   tightness: number;
+  /** log10 of the tightness, finite where `tightness` underflows to 0. */
+  tightnessLog10?: number;
   /** Step (k) of the largest ratio. */
   worstK: number;
   /** Steps where the bound failed. */

@@ -196,8 +196,8 @@ function boundCell(v: BoundValue | undefined): HTMLTableCellElement {
   return el('td', { className: cls, text: `${value} ${v.holds ? '✓' : '✗'}`, title: `observed ${num(v.observed)}, observed / bound = ${num(v.ratio)}` });
 }
 
-/** "met (R = 4.1)" or which of R ≥ 4, ‖A·Δ‖∞ < 0.01, α ≥ β failed. */
+/** "met (R = 4.1)" or which of R ≥ 4, ‖A·Δ‖∞ < 0.01, α ≥ β, ‖b‖ ≤ R failed. */
 function assumptionsText(a: PaperAssumptions): string {
-  const failed = [a.rAtLeast4 ? '' : `R = ${num(a.R, 3)} < 4`, a.stepInfOk ? '' : `‖ΔS‖∞ = ${num(a.stepInf, 3)} ≥ 0.01`, a.alphaOk ? '' : 'α < β'].filter(Boolean);
+  const failed = [a.rAtLeast4 ? '' : `R = ${num(a.R, 3)} < 4`, a.stepInfOk ? '' : `‖ΔS‖∞ = ${num(a.stepInf, 3)} ≥ 0.01`, a.alphaOk ? '' : 'α < β', a.bOk === false ? `‖b‖ = ${num(a.bNorm ?? NaN, 3)} > R` : ''].filter(Boolean);
   return failed.length ? `not met: ${failed.join(', ')}` : `met (R = ${num(a.R, 3)})`;
 }

@@ -17,7 +17,7 @@ import { dataOf, scoreShape, scores, targetOf, type Data } from '../math/scores'
 import { capBound, equivalentTarget, rescaledBounds, type Shift } from './shift';
 import { spectralNorm } from '../math/spectral';
 import { BoundTable } from './summary';
-import { violationMessages } from './weightShift';
+import { rowNormMax, violationMessages } from './weightShift';
 
 export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveReport {
   const move = problem.move;
@@ -51,7 +51,7 @@ export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveRepo
     }
     const dataNorm = (n: number[]) => (n.length === 2 ? n[0] * n[1] : n[0]);
     const R = Math.max(dataNorm(norms), dataNorm(normsNext), xNorm);
-    const assumptions = paperAssumptions(cols, R, maxAbs(dS), sh.logAlphaMin);
+    const assumptions = paperAssumptions(cols, R, maxAbs(dS), sh.logAlphaMin, rowNormMax(b, rows, cols));
     bounds.push(paperBound(problem.variant === 'normalized' ? sh.observed : sh.observedRowMax, moveNorm, assumptions));
     const step: DataMoveStep = { layer, moveNorm, observedShift: sh.observed, observedRowMax: sh.observedRowMax, exactnessError: sh.exactness, bounds, assumptions };
     if (data.length === 2) {

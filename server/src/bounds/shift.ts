@@ -8,12 +8,15 @@ import type { BoundValue } from '../../../protocol/bounds';
 import { RowKernel } from '../math/rows';
 import type { Variant } from '../../../protocol/results';
 import { sharpBound } from './paper';
+import { norm2 } from '../math/dense';
 
 export interface Shift {
   /** Row outputs (softmax or exp) and log α at both ends. */
   o0: ReturnType<typeof rowOutputs>;
   o1: ReturnType<typeof rowOutputs>;
   bt: Float64Array;
+  /** Rescaled only: (u_j(S1) − u_j(S0))/α_j(S0) per entry, formed as exp(S − log α_j(S0)) so that rows whose exp underflows stay exact. */
+  du?: Float64Array;
   rowShift: Float64Array;
   /** ‖b̃ − b‖ (Frobenius). */
   observed: number;
@@ -28,22 +31,27 @@ export function equivalentTarget(variant: Variant, b: Float64Array, S0: Float64A
   const normalized = variant === 'normalized';
   const o0 = rowOutputs(S0, rows, cols, normalized), o1 = rowOutputs(S1, rows, cols, normalized);
   const bt = new Float64Array(b.length);
+  const du = normalized ? undefined : new Float64Array(b.length);
   const rowShift = new Float64Array(rows);
+  const diff = new Float64Array(cols);
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
-    const a0 = Math.exp(o0.logAlpha[i]), a1 = Math.exp(o1.logAlpha[i]);
-    let s = 0;
+    // Rescaled, divided through by α_j(S0) in log space: b̃ = e^{S0 − log α0} − e^{S1 − log α0} + e^{log α1 − log α0}·b.
+    const la0 = o0.logAlpha[i], ratio = Math.exp(o1.logAlpha[i] - la0);
     for (let j = 0; j < cols; j++) {
-      bt[o + j] = normalized ? b[o + j] + (o0.out[o + j] - o1.out[o + j]) : (o0.out[o + j] - o1.out[o + j] + a1 * b[o + j]) / a0;
-      s += (bt[o + j] - b[o + j]) ** 2;
+      if (du) {
+        du[o + j] = Math.exp(S1[o + j] - la0) - Math.exp(S0[o + j] - la0);
+        bt[o + j] = ratio * b[o + j] - du[o + j];
+      } else bt[o + j] = b[o + j] + (o0.out[o + j] - o1.out[o + j]);
+      diff[j] = bt[o + j] - b[o + j];
     }
-    rowShift[i] = Math.sqrt(s);
+    rowShift[i] = norm2(diff);
   }
   const lossPrev = new RowKernel(variant, rows, cols, bt).value(S0);
   const lossNext = new RowKernel(variant, rows, cols, b).value(S1);
   return {
-    o0, o1, bt, rowShift,
-    observed: Math.sqrt(rowShift.reduce((s, v) => s + v * v, 0)),
+    o0, o1, bt, du, rowShift,
+    observed: norm2(rowShift),
     observedRowMax: Math.max(...rowShift),
     exactness: Math.abs(lossPrev - lossNext),
     lossNext,
@@ -61,20 +69,21 @@ export function capBound(sh: Shift, cols: number): BoundValue {
  * ‖b̃_j − b_j‖ ≤ (1 + √n‖b_j‖)‖Δu_j‖/α_j(S0) ≤ (1 + √n‖b_j‖)e^{ρ_j}‖ΔS_j‖/α_j(S0), ρ_j the largest score of row j
  * over the segment (at an end: S moves linearly, or is compared only at the ends for a data move).
  */
-export function rescaledBounds(sh: Shift, b: Float64Array, S0: Float64Array, S1: Float64Array, dS: Float64Array, rows: number, cols: number): BoundValue[] {
+export function rescaledBounds(sh: Shift, b: Float64Array, S0: Float64Array, S1: Float64Array, dS: Float64Array, rows: number, cols: number, scoreError?: Float64Array): BoundValue[] {
   const beta: BoundValue[] = [], lip: BoundValue[] = [];
+  const du = sh.du!;
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
-    let bn = 0, du = 0, ds = 0, rho = -Infinity;
-    for (let j = 0; j < cols; j++) {
-      bn += b[o + j] ** 2;
-      du += (sh.o1.out[o + j] - sh.o0.out[o + j]) ** 2;
-      ds += dS[o + j] ** 2;
-      rho = Math.max(rho, S0[o + j], S1[o + j]);
-    }
-    const c = (1 + Math.sqrt(cols * bn)) / Math.exp(sh.o0.logAlpha[i]);
-    beta.push(sharpBound('beta', sh.rowShift[i], c * Math.sqrt(du), cols, i));
-    lip.push(sharpBound('betaLip', sh.rowShift[i], c * Math.exp(rho) * Math.sqrt(ds), cols, i));
+    let rho = -Infinity;
+    for (let j = 0; j < cols; j++) rho = Math.max(rho, S0[o + j], S1[o + j]);
+    const c = 1 + Math.sqrt(cols) * norm2(b.subarray(o, o + cols));
+    // e^ρ/α_j(S0) as one exponential: each factor alone under- or overflows for rows of very negative or large scores.
+    const lipFactor = c * Math.exp(rho - sh.o0.logAlpha[i]);
+    beta.push(sharpBound('beta', sh.rowShift[i], c * norm2(du.subarray(o, o + cols)), cols, i));
+    // The observed Δu comes from the rounded scores, the bound from ΔS = A·Δx: the scores' rounding moves u by
+    // at most e^ρ·|δS| per entry, which the Lipschitz form must allow (bounds.md, "Rounding").
+    const slack = scoreError ? lipFactor * norm2(scoreError.subarray(o, o + cols)) : 0;
+    lip.push(sharpBound('betaLip', sh.rowShift[i], lipFactor * norm2(dS.subarray(o, o + cols)), cols, i, slack));
   }
   return [worstRow(beta), worstRow(lip)];
 }

@@ -22,7 +22,7 @@ export class BoundTable {
     for (const v of values) {
       let s = this.rows.get(v.name);
       if (!s) {
-        s = { name: v.name, kind: KIND[v.name], label: BOUND_LABEL[v.name], worstObserved: 0, observedAtWorst: 0, tightness: -1, worstK: k, violations: 0, violationsWithAssumptions: 0, assumptionsMetSteps: v.assumptionsMet === null ? null : 0, stepsChecked: 0 };
+        s = { name: v.name, kind: KIND[v.name], label: BOUND_LABEL[v.name], worstObserved: 0, observedAtWorst: 0, tightness: -1, tightnessLog10: -Infinity, worstK: k, violations: 0, violationsWithAssumptions: 0, assumptionsMetSteps: v.assumptionsMet === null ? null : 0, stepsChecked: 0 };
         this.rows.set(v.name, s);
       }
       s.stepsChecked++;
@@ -32,8 +32,11 @@ export class BoundTable {
         s.violations++;
         if (v.assumptionsMet !== false) s.violationsWithAssumptions++;
       }
-      if (v.ratio > s.tightness) {
+      // Compared in log10, which keeps its order where the ratio itself underflows to 0.
+      const log10Ratio = v.log10Ratio ?? Math.log10(v.ratio);
+      if (log10Ratio > s.tightnessLog10! || (s.tightness < 0 && log10Ratio === -Infinity)) {
         s.tightness = v.ratio;
+        s.tightnessLog10 = log10Ratio;
         s.worstK = k;
         s.observedAtWorst = v.observed;
         if (v.value !== undefined) s.bound = v.value;

@@ -5,7 +5,7 @@
  * the papers' bound with its assumptions.
  */
 import type { BoundStep, BoundValue, RunBounds } from '../../../protocol/bounds';
-import type { Problem, SolveSpec } from '../problem';
+import type { Matrix, Problem, SolveSpec } from '../problem';
 import { paperAssumptions, paperBound, sharpBound } from './paper';
 import { maxAbs, norm2 } from '../math/dense';
 import { dataOf, scoreShape, scores, targetOf } from '../math/scores';
@@ -26,6 +26,9 @@ export class WeightShiftCheck {
   private readonly cols: number;
   private readonly gradientStep: boolean;
   private maxExactness = 0;
+  /** |A| (|A1|, |A2|) entrywise and the γ of the score products: they bound the rounding of the scores. */
+  private readonly absData: Matrix[];
+  private readonly gamma: number;
   /** The scores at the end of the last step: a run's steps are consecutive, so they start the next one. */
   private last?: { x: Float64Array; S: Float64Array };
 
@@ -35,6 +38,11 @@ export class WeightShiftCheck {
     private readonly limit = BOUND_STEP_LIMIT,
   ) {
     [this.rows, this.cols] = scoreShape(problem);
+    this.absData = dataOf(problem).map((M) => ({ rows: M.rows, cols: M.cols, data: M.data.map(Math.abs) }));
+    // S = A·x sums d products; S = (A1·X)·A2ᵀ two such sums: |fl(S) − S| ≤ γ_m·(|A||x|) with m = d or 2d, and one
+    // more rounding for Δx = fl(x_{t+1} − x_t) (Higham, Accuracy and Stability, §3.5).
+    const m = (problem.kind === 'attention' ? 2 : 1) * problem.d + 1;
+    this.gamma = (m * Number.EPSILON) / (1 - m * Number.EPSILON);
     // x_{t+1} = x_t − η∇L(x_t) only for gd and armijo; Newton and L-BFGS steps take other directions.
     this.gradientStep = spec.method === 'gd' || spec.method === 'armijo';
     if (problem.kind === 'attention') {
@@ -61,26 +69,28 @@ export class WeightShiftCheck {
     const dS = scores(data, dx); // A1·ΔX·A2ᵀ directly, not S1 − S0, which would cancel
     const sh = equivalentTarget(problem.variant, b, S0, S1, rows, cols);
     this.maxExactness = Math.max(this.maxExactness, sh.exactness);
+    const scoreError = this.scoreError(xPrev, xNext, dx);
+    // The normalized bounds are ½·Lipschitz in the scores: rounding of S0, S1 and ΔS moves the observed shift
+    // against the bound by at most ½‖δS0‖ + ½‖δS1‖ + ½‖δΔS‖ ≤ ½‖scoreError‖ (bounds.md, "Rounding").
+    const slack = 0.5 * norm2(scoreError);
 
     const stepNorm = norm2(dx);
     const entries = rows * cols;
     const bounds: BoundValue[] = [];
     if (problem.variant === 'normalized') {
-      bounds.push(sharpBound('S1', sh.observed, 0.5 * norm2(dS), entries));
-      bounds.push(sharpBound('S1norm', sh.observed, 0.5 * this.normA * stepNorm, entries));
+      bounds.push(sharpBound('S1', sh.observed, 0.5 * norm2(dS), entries, undefined, slack));
+      bounds.push(sharpBound('S1norm', sh.observed, 0.5 * this.normA * stepNorm, entries, undefined, slack));
       if (this.gradientStep && stepSize !== undefined) {
         // ‖Δx‖ = η‖∇L‖ ≤ η(½‖A‖‖residual‖ + reg‖x_t‖): every row's softmax Jacobian has norm ≤ ½ (§2.2).
-        let r2 = 0;
-        for (let j = 0; j < b.length; j++) r2 += (sh.o0.out[j] - b[j]) ** 2;
-        const grad = 0.5 * this.normA * Math.sqrt(r2) + problem.reg * norm2(xPrev);
-        bounds.push(sharpBound('S3', sh.observed, 0.5 * this.normA * stepSize * grad, entries));
+        const grad = 0.5 * this.normA * norm2(sh.o0.out.map((v, j) => v - b[j])) + problem.reg * norm2(xPrev);
+        bounds.push(sharpBound('S3', sh.observed, 0.5 * this.normA * stepSize * grad, entries, undefined, slack));
       }
       bounds.push(capBound(sh, cols));
     } else {
-      bounds.push(...rescaledBounds(sh, b, S0, S1, dS, rows, cols));
+      bounds.push(...rescaledBounds(sh, b, S0, S1, dS, rows, cols, scoreError));
     }
     const R = Math.max(this.normA, norm2(xPrev), norm2(xNext));
-    const assumptions = paperAssumptions(cols, R, maxAbs(dS), sh.logAlphaMin);
+    const assumptions = paperAssumptions(cols, R, maxAbs(dS), sh.logAlphaMin, rowNormMax(b, rows, cols));
     // The rescaled theorem is per row (§4.8); the normalized one bounds the whole shift.
     bounds.push(paperBound(problem.variant === 'normalized' ? sh.observed : sh.observedRowMax, stepNorm, assumptions));
 
@@ -90,12 +100,26 @@ export class WeightShiftCheck {
     this.table.add(k, bounds);
   }
 
+  /** Entrywise bound on the rounding of S0 + S1 + ΔS together: γ·|A|(|x_t| + |x_{t+1}| + |Δx|). */
+  private scoreError(x0: Float64Array, x1: Float64Array, dx: Float64Array): Float64Array {
+    const e = scores(this.absData, x0.map((v, i) => Math.abs(v) + Math.abs(x1[i]) + Math.abs(dx[i])));
+    for (let i = 0; i < e.length; i++) e[i] *= this.gamma;
+    return e;
+  }
+
   result(): RunBounds {
     const summary = this.table.summary();
     const messages = violationMessages(summary);
     if (this.limit && this.steps.length >= this.limit) messages.push(`Only the first ${this.limit} steps were checked.`);
     return { norms: this.norms, steps: this.steps, summary, maxExactnessError: this.maxExactness, sharpViolations: sharpViolations(summary), messages, stepLimit: this.limit };
   }
+}
+
+/** The largest ‖b_j‖ over the rows of the target (the vector form has one row). */
+export function rowNormMax(b: Float64Array, rows: number, cols: number): number {
+  let m = 0;
+  for (let i = 0; i < rows; i++) m = Math.max(m, norm2(b.subarray(i * cols, (i + 1) * cols)));
+  return m;
 }
 
 export function sharpViolations(summary: RunBounds['summary']): number {
@@ -113,7 +137,7 @@ export function violationMessages(summary: RunBounds['summary']): string[] {
       out.push(
         s.violationsWithAssumptions
           ? `The papers’ bound failed on ${s.violationsWithAssumptions} steps where its assumptions held: a bug, or the reconstructed constant M is wrong.`
-          : `The papers’ bound failed on ${s.violations} steps, all where its assumptions do not hold (R ≥ 4, ‖A·Δx‖_∞ < 0.01, α ≥ β): allowed by the theorem.`,
+          : `The papers’ bound failed on ${s.violations} steps, all where its assumptions do not hold (R ≥ 4, ‖A·Δx‖_∞ < 0.01, α ≥ β, ‖b‖ ≤ R): allowed by the theorem.`,
       );
     }
   }

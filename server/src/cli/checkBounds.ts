@@ -43,7 +43,8 @@ function boundRows(summary: BoundSummary[]): string[][] {
     `k = ${s.worstK}`,
     num(s.observedAtWorst),
     s.bound !== undefined ? num(s.bound) : s.boundLog10 !== undefined ? `10^${s.boundLog10.toFixed(1)}` : '-',
-    s.kind === 'paper' ? `10^${Math.log10(s.tightness || Number.MIN_VALUE).toFixed(1)}` : num(s.tightness),
+    // In log10 below the smallest double, where the ratio itself underflows to 0.
+    s.kind === 'paper' || (s.tightness < 1e-300 && s.tightnessLog10 !== undefined && s.tightnessLog10 > -Infinity) ? `10^${(s.tightnessLog10 ?? Math.log10(s.tightness)).toFixed(1)}` : num(s.tightness),
     s.assumptionsMetSteps === null ? '-' : `${s.assumptionsMetSteps}/${s.stepsChecked}`,
     s.violations ? `FAILED ${s.violations}` : 'holds',
   ]);

@@ -488,8 +488,9 @@ class Analyzer {
     const worst = (x: Matrix | undefined): number => {
       if (!x) return 0;
       const S = this.kind === 'attention' ? matmulBT(matmul(get('A1'), x), get('A2')) : matmul(get('A'), x);
+      // Only large positive scores overflow exp; very negative ones underflow to 0, which the checks handle.
       let m = 0;
-      for (const v of S.data) m = Math.max(m, Math.abs(v));
+      for (const v of S.data) m = Math.max(m, v);
       return m;
     };
     const [start, hidden] = this.kind === 'attention' ? ['X0', 'Xstar'] : ['x0', 'xstar'];
