@@ -142,3 +142,17 @@ test('the analysis never throws on hostile input and keeps every range inside th
   }
   assert.match(errors('problem attention normalized\nn = 99999999\nd = 4\n')[0].message, /Problem too large/);
 });
+
+test('the size limit counts what each problem kind really builds: softmax never forms an n×n matrix', () => {
+  // n = 10,000 (n² = 1e8, above the limit) with d = 3 builds only A (30,000 entries): accepted.
+  const ok = analyze('problem softmax normalized\nn = 10000\nd = 3\nA = normal(1)\nb = simplex\n');
+  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  assert.equal(ok.problem?.kind === 'softmax' && ok.problem.A.data.length, 30000);
+  // n·d above 2^25 is refused, citing A and its size in memory.
+  const big = errors('problem softmax normalized\nn = 20000000\nd = 2\nA = normal(1)\nb = simplex\n');
+  assert.equal(big.length, 1);
+  assert.equal(big[0].message, 'Problem too large: the 20000000×2 matrix A would have 40,000,000 entries (305 MiB; limit 33,554,432 entries, 256 MiB)');
+  // Attention builds B and S (n×n): n = 6000 is refused for them, whatever d.
+  const att = errors('problem attention normalized\nn = 6000\nd = 2\n');
+  assert.match(att[0].message, /^Problem too large: the 6000×6000 matrices B and S = A1·X·A2ᵀ would have 36,000,000 entries/);
+});

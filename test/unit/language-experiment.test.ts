@@ -116,3 +116,16 @@ test('the TextMate grammar colours every experiment setting and the experiment k
   assert.match(grammar, /\(experiment\)/);
   assert.ok(EXPERIMENT_DATA.every((d) => !settings.includes(d.name)), 'distributions are data, coloured like data names');
 });
+
+test('an experiment too large for memory is refused at check time with its estimate (n = 100,000, d = 4,096)', () => {
+  const e = errors('experiment icl\nn = 100000\nd = 4096\n');
+  assert.equal(e.length, 1);
+  // Held-out tasks alone: 1000 × 100,001 × 4,097 doubles ≈ 3.05 TiB.
+  const want = (8 * 1001 * 100001 * 4097) / 2 ** 30;
+  const got = Number(/about ([\d.,]+) GiB per run/.exec(e[0].message)?.[1].replace(/,/g, ''));
+  assert.ok(Math.abs(got - want) / want < 0.01, e[0].message);
+  assert.match(e[0].message, /lower n, d or tasks$/);
+  assert.equal(analyze('experiment icl\nn = 100000\nd = 4096\n').experiment?.settings, undefined);
+  // The examples' sizes pass.
+  assert.deepEqual(errors('experiment icl\nn = 200\nd = 20\n'), []);
+});

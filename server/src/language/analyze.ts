@@ -38,6 +38,19 @@ export interface Analysis {
   experiment?: { line: number; settings?: IclSettings };
 }
 
+/**
+ * The largest matrix a problem of this kind builds: attention holds B and the scores S (n×n), A1, A2 (n×d) and X
+ * (d×d); the vector form only A (n×d) and vectors (its Newton Hessian is d×d only up to `dense` ≤ 400 parameters).
+ */
+export function largestMatrix(kind: ProblemKind, n: number, d: number): { entries: number; what: string } {
+  const candidates = kind === 'attention'
+    ? [{ entries: n * n, what: `the ${n}×${n} matrices B and S = A1·X·A2ᵀ` }, { entries: n * d, what: `the ${n}×${d} matrices A1 and A2` }, { entries: d * d, what: `the ${d}×${d} matrix X` }]
+    : [{ entries: n * d, what: `the ${n}×${d} matrix A` }];
+  return candidates.reduce((a, b) => (b.entries > a.entries ? b : a));
+}
+
+const mib = (entries: number) => `${((entries * 8) / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 0 })} MiB`;
+
 /** `files` gives access to the workspace for load(); without it (untitled buffers) load() is an error. */
 export function analyze(text: string, files?: FileAccess): Analysis {
   const tree = parse(text);
@@ -215,9 +228,9 @@ class Analyzer {
       }
     }
     if (this.n !== undefined && this.d !== undefined) {
-      const largest = Math.max(this.n * this.n, this.n * this.d, this.d * this.d);
-      if (largest > MAX_ENTRIES) {
-        this.report(this.anchor(), `Problem too large: a ${this.n}×${this.n} or ${this.d}×${this.d} matrix has ${largest.toLocaleString('en')} entries (limit ${MAX_ENTRIES.toLocaleString('en')})`);
+      const largest = largestMatrix(this.kind ?? 'softmax', this.n, this.d);
+      if (largest.entries > MAX_ENTRIES) {
+        this.report(this.anchor(), `Problem too large: ${largest.what} would have ${largest.entries.toLocaleString('en')} entries (${mib(largest.entries)}; limit ${MAX_ENTRIES.toLocaleString('en')} entries, ${mib(MAX_ENTRIES)})`);
         this.n = this.d = undefined;
       } else if (this.k !== undefined && Math.max(this.n, this.d) * this.k > MAX_ENTRIES) {
         // The data move builds A·WQ (n×k) and WQ itself (d×k).

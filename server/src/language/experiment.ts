@@ -93,6 +93,11 @@ export function analyzeExperiment(tree: SyntaxTree): Analysis {
     }
     return { kind: 'uniform', low: p.low, high: p.high };
   };
+  const bytes = experimentBytes(numbers);
+  if (!failed && bytes > EXPERIMENT_MAX_BYTES) {
+    report((assigns.get('tasks') ?? assigns.get('n') ?? assigns.get('d') ?? first).span, `Experiment too large: about ${gib(bytes)} per run (the ${numbers.tasks} held-out tasks are kept, each (n+1)×d = ${(numbers.n + 1).toLocaleString('en')}×${numbers.d.toLocaleString('en')} doubles), above the limit ${gib(EXPERIMENT_MAX_BYTES)}; lower n, d or tasks`);
+    failed = true;
+  }
   const words = dist('words', { kind: 'normal', scale: 1 / Math.sqrt(numbers.d), mean: 0 });
   const xstar = dist('xstar', { kind: 'normal', scale: 1, mean: 0 });
 
@@ -131,6 +136,21 @@ export function analyzeExperiment(tree: SyntaxTree): Analysis {
     experiment: { line: first.span.start.line, settings },
   };
 }
+
+/** Memory one run may take (a worker per run); beyond it a run would exhaust the worker's heap. */
+export const EXPERIMENT_MAX_BYTES = 2 ** 30;
+
+/**
+ * Doubles an experiment keeps at once, × 8 bytes: the held-out tasks (words and targets, kept for every checkpoint),
+ * the GD sensitivities, a training task buffer, the η-selection scores, and the layer with Adam's two moments.
+ */
+export function experimentBytes(s: Record<string, number>): number {
+  const task = (s.n + 1) * (s.d + 1);
+  const layer = 4 * s.heads * s.k * (s.d + 1);
+  return 8 * ((s.tasks + 1) * task + s.tasks * s.d + s.etatasks * (s.etacount + 1) + 3 * layer);
+}
+
+const gib = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toLocaleString('en', { maximumFractionDigits: 1 })} GiB` : `${(bytes / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 0 })} MiB`);
 
 /** A numeric setting's allowed values: whole or not, and its bounds (exclusive with `above` / `below`). */
 type Range = Pick<ExperimentSettingInfo, 'integer' | 'min' | 'above' | 'max' | 'below'> & { name: string };
