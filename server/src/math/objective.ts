@@ -53,13 +53,13 @@ export function initialPoint(p: Problem): Float64Array {
 
 /**
  * The full Hessian, column by column from Hessian-vector products (dim products of O(n²d + nd²) each), then
- * symmetrized to remove rounding asymmetry. Only for small dim (Newton's dense path, tests).
+ * symmetrized to remove rounding asymmetry. Only for small dim (Newton's dense path, tests). Newton passes its own
+ * buffers (H: dim², work: 2·dim) so an iteration allocates nothing.
  */
-export function hessian(obj: Objective, x: Float64Array): Float64Array {
+export function hessian(obj: Objective, x: Float64Array, H: Float64Array = new Float64Array(obj.dim ** 2), work: Float64Array = new Float64Array(2 * obj.dim)): Float64Array {
   const n = obj.dim;
-  const H = new Float64Array(n * n);
-  const e = new Float64Array(n);
-  const col = new Float64Array(n);
+  const e = work.subarray(0, n).fill(0);
+  const col = work.subarray(n, 2 * n);
   for (let j = 0; j < n; j++) {
     e[j] = 1;
     obj.hessVec(x, e, col);
