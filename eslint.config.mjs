@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/**', '.build-*/**', 'dist-test/**', 'node_modules/**', '.vscode-test/**', '.cache/**', 'out/**', 'test-artifacts/**', '*.vsix'] },
+  // AssemblyScript (compiled to WebAssembly by scripts/build.mjs): its own builtins and decorators, not TypeScript.
+  { ignores: ['server/src/math/wasm/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,8 @@
 // Bundles every entry point with esbuild: node/cjs for the extension, language server, solver worker and CLI;
 // browser/iife for the panel; node/cjs for the tests (run from dist-test/ by node's test runner).
 // `--production` minifies and drops source maps (used for packaging).
+// The WebAssembly kernels are compiled first from their AssemblyScript source and embedded in the server bundles.
+import asc from 'assemblyscript/asc';
 import * as esbuild from 'esbuild';
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +11,26 @@ const production = process.argv.includes('--production');
 const root = new URL('..', import.meta.url).pathname;
 // BUILD_ROOT (default: the repository) holds dist/ and dist-test/, so parallel builds need not overwrite each other.
 const out = process.env.BUILD_ROOT ? join(root, process.env.BUILD_ROOT) : root;
+
+/** Compiles server/src/math/wasm/assembly/kernels.ts to a WebAssembly module (f64x2 SIMD), in memory. */
+async function compileKernels() {
+  let bytes;
+  const { error, stderr } = await asc.main(
+    ['server/src/math/wasm/assembly/kernels.ts', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--outFile', 'kernels.wasm'],
+    { writeFile: (name, contents) => { if (name === 'kernels.wasm') bytes = contents; }, baseDir: root },
+  );
+  if (error) throw new Error(`AssemblyScript kernels: ${error.message}\n${stderr.toString()}`);
+  return bytes;
+}
+const kernels = await compileKernels();
+// `import bytes from './kernels.wasm'` resolves to the module just compiled (a Uint8Array).
+const kernelsPlugin = {
+  name: 'wasm-kernels',
+  setup(build) {
+    build.onResolve({ filter: /\/kernels\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-kernels' }));
+    build.onLoad({ filter: /.*/, namespace: 'wasm-kernels' }, () => ({ contents: kernels, loader: 'binary' }));
+  },
+};
 
 const node = {
   bundle: true,
@@ -19,6 +41,7 @@ const node = {
   minify: production,
   logLevel: 'warning',
   absWorkingDir: root,
+  plugins: [kernelsPlugin],
 };
 
 const testEntries = readdirSync(join(root, 'test'), { recursive: true })

@@ -8,10 +8,13 @@
  * (2) loss+gradient and Hessian-vector products of all four problems; (3) full solves with every method;
  * (4) parsing and analysis of a ~6 MB .regress file; (5) dense.ts matmul vs ml-matrix; (6) the in-context-learning
  * experiment: drawing a task, one training task (draw + forward + gradient), one held-out evaluation, and the
- * projected time of the default experiment.
+ * projected time of the default experiment; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
+ * kernels at the issue's shapes, and, when python3 with NumPy is present, the same computation in NumPy on one and on
+ * two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into docs/performance.md.
  */
-import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import type { MethodName, Variant } from '../../protocol/results';
@@ -21,7 +24,7 @@ import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
 import { parse } from '../../server/src/language/parser';
 import { Rng } from '../../server/src/language/random';
 import { matmul, matmulBT, rowSoftmax } from '../../server/src/math/dense';
-import { objectiveFor } from '../../server/src/math/objective';
+import { objectiveFor, type Kernels } from '../../server/src/math/objective';
 import type { AttentionProblem, Matrix, SoftmaxProblem, SolveSpec } from '../../server/src/problem';
 import { runSolve } from '../../server/src/solver/run';
 
@@ -336,6 +339,149 @@ function benchExperiment() {
   ratios['icl draw/training task'] = tDraw.medianMs / tTrain.medianMs;
 }
 
+// ---------- 7. kernels: JavaScript vs WebAssembly SIMD vs NumPy ----------
+
+interface KernelCase {
+  key: string;
+  kind: 'attention' | 'softmax';
+  n: number;
+  d: number;
+  shape: string;
+  flop: number;
+  ms: Partial<Record<'js' | 'wasm' | 'numpy1' | 'numpy2', number>>;
+}
+
+const KERNEL_SHAPES: [string, 'attention' | 'softmax', number, number][] = [
+  ['n = d = 16', 'attention', 16, 16],
+  ['n = d = 64', 'attention', 64, 64],
+  ['n = d = 128', 'attention', 128, 128],
+  ['n = d = 256', 'attention', 256, 256],
+  ['n = d = 512', 'attention', 512, 512],
+  ['1024 × 64', 'attention', 1024, 64],
+  ['2048 × 32', 'attention', 2048, 32],
+  ['4096 × 64', 'attention', 4096, 64],
+  ['vector, 4096 × 64', 'softmax', 4096, 64],
+];
+
+/** NumPy on `threads` BLAS threads over the cases in `dir`, or undefined (with the reason on stderr) if it fails. */
+function runNumpy(dir: string, threads: number): { numpy: string; cases: { key: string; medianMs: number; loss: number }[] } | undefined {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  // Tuning overrides some machines export would skew OpenBLAS's own kernel choice; dropped for this command only.
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = spawnSync('python3', [join(__dirname, '..', '..', 'test', 'bench', 'numpy_lossgrad.py'), dir], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) {
+    process.stderr.write(`bench: NumPy (${threads} thread) failed: ${r.stderr || r.error}\n`);
+    return undefined;
+  }
+  return JSON.parse(r.stdout);
+}
+
+function numpyPresent(): boolean {
+  return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+}
+
+function benchKernels() {
+  const withNumpy = numpyPresent();
+  const dir = mkdtempSync(join(tmpdir(), 'regress-bench-'));
+  const list: KernelCase[] = [];
+  const losses: Record<string, number> = {};
+  try {
+    for (const [shape, kind, n, d] of KERNEL_SHAPES) {
+      const key = `${kind}-${n}x${d}`;
+      const p = kind === 'attention' ? attentionProblem('normalized', n, d) : softmaxProblem('normalized', n, d);
+      const flop = kind === 'attention' ? 4 * n * n * d + 4 * n * d * d : 4 * n * d;
+      const c: KernelCase = { key, kind, n, d, shape, flop, ms: {} };
+      const x = Float64Array.from(p.kind === 'attention' ? p.X0.data : p.x0);
+      const grads: Partial<Record<Kernels, Float64Array>> = {};
+      for (const kernels of ['js', 'wasm'] as const) {
+        const obj = objectiveFor(p, kernels);
+        const g = (grads[kernels] = new Float64Array(obj.dim));
+        let loss = NaN;
+        const t = measure(() => (loss = obj.lossGrad(x, g)), n * n * d > 1e8 ? 1 : 3);
+        c.ms[kernels] = t.medianMs;
+        losses[`${key}-${kernels}`] = loss;
+        record({ name: `loss+gradient ${kind} normalized, ${kernels}`, params: { n, d }, ...t, loss, gflops: flop / (t.medianMs * 1e6) });
+      }
+      let diff = 0, scale = 0;
+      for (let i = 0; i < x.length; i++) {
+        diff = Math.max(diff, Math.abs(grads.js![i] - grads.wasm![i]));
+        scale = Math.max(scale, Math.abs(grads.js![i]));
+      }
+      if (!(diff <= 1e-10 * scale)) throw new Error(`${key}: the JS and WASM gradients differ by ${diff} (scale ${scale})`);
+      ratios[`js/wasm loss+gradient ${shape}`] = c.ms.js! / c.ms.wasm!;
+      if (withNumpy) {
+        const data: Record<string, Float64Array> =
+          p.kind === 'attention' ? { A1: p.A1.data, A2: p.A2.data, B: p.B.data, X: x } : { A: p.A.data, b: p.b, x };
+        for (const [name, a] of Object.entries(data)) writeFileSync(join(dir, `${key}-${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+      }
+      list.push(c);
+    }
+    if (!withNumpy) {
+      process.stderr.write('bench: python3 with NumPy not found; the NumPy comparison is skipped\n');
+      return;
+    }
+    writeFileSync(join(dir, 'cases.json'), JSON.stringify(list.map(({ key, kind, n, d }) => ({ key, kind, n, d }))));
+    let version = '';
+    for (const threads of [1, 2]) {
+      const r = runNumpy(dir, threads);
+      if (!r) return;
+      version = r.numpy;
+      for (const q of r.cases) {
+        const c = list.find((k) => k.key === q.key)!;
+        c.ms[threads === 1 ? 'numpy1' : 'numpy2'] = q.medianMs;
+        const ours = losses[`${q.key}-wasm`];
+        if (!(Math.abs(q.loss - ours) <= 1e-10 * Math.abs(ours))) throw new Error(`${q.key}: NumPy's loss ${q.loss} is not the project's ${ours}`);
+        record({ name: `loss+gradient ${c.kind} normalized, NumPy ${threads} thread`, params: { n: c.n, d: c.d }, medianMs: q.medianMs, gflops: c.flop / (q.medianMs * 1e6) });
+      }
+    }
+    for (const c of list) ratios[`wasm/numpy1 loss+gradient ${c.shape}`] = c.ms.wasm! / c.ms.numpy1!;
+    writePerformanceDoc(list, version);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const DOC_START = '<!-- bench:kernels:start -->';
+const DOC_END = '<!-- bench:kernels:end -->';
+
+/** Replaces the generated table in docs/performance.md (between its markers) with this run's. */
+function writePerformanceDoc(list: KernelCase[], numpy: string) {
+  const file = join(process.cwd(), 'docs', 'performance.md');
+  if (!existsSync(file)) return;
+  const ms = (x: number | undefined) => (x === undefined ? '–' : x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${x.toFixed(4)} ms`);
+  const gf = (flop: number, x: number | undefined) => (x === undefined ? '–' : (flop / (x * 1e6)).toFixed(1));
+  const rows = list.map((c) =>
+    [
+      c.shape,
+      ms(c.ms.js),
+      ms(c.ms.wasm),
+      ms(c.ms.numpy1),
+      ms(c.ms.numpy2),
+      `${(c.ms.wasm! / c.ms.numpy1!).toFixed(2)}×`,
+      `${(c.ms.js! / c.ms.wasm!).toFixed(1)}×`,
+      gf(c.flop, c.ms.wasm),
+      gf(c.flop, c.ms.numpy1),
+    ].join(' | '),
+  );
+  const cpu = cpus();
+  const table = [
+    DOC_START,
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ` +
+      `${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}, NumPy ${numpy}. Medians of one run; the machine was shared, so compare ratios.`,
+    '',
+    '| one loss+gradient, attention normalized, f64 | JS kernels | WASM SIMD kernels | NumPy 1 thread | NumPy 2 threads | WASM / NumPy 1 thread | JS / WASM | GFLOP/s WASM | GFLOP/s NumPy 1 thread |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r} |`),
+    DOC_END,
+  ].join('\n');
+  const text = readFileSync(file, 'utf8');
+  const a = text.indexOf(DOC_START), b = text.indexOf(DOC_END);
+  if (a < 0 || b < a) return;
+  writeFileSync(file, text.slice(0, a) + table + text.slice(b + DOC_END.length));
+  console.log(`wrote the kernel comparison into ${file}`);
+}
+
 // ---------- run, print, write ----------
 
 function fmt(x: number): string {
@@ -376,6 +522,7 @@ function main() {
     ['language', benchLanguage],
     ['matmul', benchMatmul],
     ['experiment', benchExperiment],
+    ['kernels', benchKernels],
   ];
   const only = process.argv.slice(2);
   for (const [name, fn] of sections) {

@@ -21,6 +21,18 @@ export interface ExpOverflow {
   col: number;
 }
 
+/**
+ * The largest rescaled exponent that keeps the loss, gradient and Hessian finite for target B (rows×cols).
+ * The rescaled residual is at most n·e^m·(1 + max|B|) per entry for m = max S, and the loss sums rows·n squares,
+ * so e^{2m}·n²(1 + max|B|)²·rows·n must stay below MAX_VALUE; a margin of e^8 leaves room for the products with
+ * A1 and A2 in the gradient. Refusing before exp keeps every run free of Inf arithmetic.
+ */
+export function rescaledLimit(B: Float64Array, rows: number, cols: number): number {
+  let maxB = 0;
+  for (let i = 0; i < B.length; i++) maxB = Math.max(maxB, Math.abs(B[i]));
+  return RESCALED_EXP_LIMIT - Math.log(cols) - 0.5 * Math.log(rows * cols) - Math.log1p(maxB) - 4;
+}
+
 export class RowKernel {
   /** P (normalized) or U = exp(S) (rescaled). */
   readonly P: Float64Array;
@@ -28,7 +40,7 @@ export class RowKernel {
   readonly R: Float64Array;
   /** Per-row rowsum(P∘R) or rowsum(Q∘B). */
   private readonly t: Float64Array;
-  /** Largest rescaled exponent that keeps the loss, gradient and Hessian finite for this B (see `limitFor`). */
+  /** Largest rescaled exponent that keeps the loss, gradient and Hessian finite for this B (`rescaledLimit`). */
   private readonly limit: number;
   /** Set when the last `value` refused to exponentiate. */
   overflow: ExpOverflow | undefined;
@@ -42,18 +54,7 @@ export class RowKernel {
     this.P = new Float64Array(rows * cols);
     this.R = new Float64Array(rows * cols);
     this.t = new Float64Array(rows);
-    this.limit = RowKernel.limitFor(B, rows, cols);
-  }
-
-  /**
-   * The rescaled residual is at most n·e^m·(1 + max|B|) per entry for m = max S, and the loss sums rows·n squares,
-   * so e^{2m}·n²(1 + max|B|)²·rows·n must stay below MAX_VALUE; a margin of e^8 leaves room for the products with
-   * A1 and A2 in the gradient. Refusing before exp keeps every run free of Inf arithmetic.
-   */
-  private static limitFor(B: Float64Array, rows: number, cols: number): number {
-    let maxB = 0;
-    for (let i = 0; i < B.length; i++) maxB = Math.max(maxB, Math.abs(B[i]));
-    return RESCALED_EXP_LIMIT - Math.log(cols) - 0.5 * Math.log(rows * cols) - Math.log1p(maxB) - 4;
+    this.limit = rescaledLimit(B, rows, cols);
   }
 
   /** 0.5‖residual‖² for scores S (rows×cols). Returns +Infinity, with `overflow` set, when exp(S) would overflow. */

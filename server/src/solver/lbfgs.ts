@@ -10,30 +10,40 @@ import type { StepperFactory } from './stepper';
 
 export const lbfgs: StepperFactory = (obj, o) => {
   const m = o.memory, n = obj.dim;
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
+  // The last m pairs (s, y) in a ring, oldest at `head`; a candidate pair is built in (sNew, yNew) and swapped in
+  // when accepted, so no step allocates.
+  const S = Array.from({ length: m }, () => new Float64Array(n));
+  const Y = Array.from({ length: m }, () => new Float64Array(n));
+  const rho = new Float64Array(m), alpha = new Float64Array(m);
+  let sNew = new Float64Array(n), yNew = new Float64Array(n);
+  let head = 0, count = 0;
+  const slot = (k: number) => (head + k) % m;
   const p = new Float64Array(n), trial = new Float64Array(n), xPrev = new Float64Array(n), gPrev = new Float64Array(n);
-  const alpha = new Float64Array(m);
   let first = true;
 
   function direction(g: Float64Array) {
     for (let i = 0; i < n; i++) p[i] = -g[i];
-    for (let k = S.length - 1; k >= 0; k--) {
-      alpha[k] = rho[k] * dot(S[k], p);
-      axpy(-alpha[k], Y[k], p);
+    for (let k = count - 1; k >= 0; k--) {
+      const j = slot(k);
+      alpha[j] = rho[j] * dot(S[j], p);
+      axpy(-alpha[j], Y[j], p);
     }
-    if (S.length) {
-      const last = S.length - 1;
+    if (count) {
+      const last = slot(count - 1);
       const gamma = dot(S[last], Y[last]) / dot(Y[last], Y[last]);
       for (let i = 0; i < n; i++) p[i] *= gamma;
     }
-    for (let k = 0; k < S.length; k++) axpy(alpha[k] - rho[k] * dot(Y[k], p), S[k], p);
+    for (let k = 0; k < count; k++) {
+      const j = slot(k);
+      axpy(alpha[j] - rho[j] * dot(Y[j], p), S[j], p);
+    }
   }
 
   return {
     step(it) {
       direction(it.grad);
       if (!(unitSlope(it.grad, p) < 0)) {
-        S.length = Y.length = rho.length = 0;
+        head = count = 0;
         direction(it.grad);
       }
       xPrev.set(it.x);
@@ -43,21 +53,21 @@ export const lbfgs: StepperFactory = (obj, o) => {
       first = false;
       const out = backtrack(obj, it, p, { t0, shrink: 0.5, c1: 1e-4 }, trial);
       if (out.kind !== 'moved') return out;
-      const s = new Float64Array(n), y = new Float64Array(n);
       for (let i = 0; i < n; i++) {
-        s[i] = it.x[i] - xPrev[i];
-        y[i] = it.grad[i] - gPrev[i];
+        sNew[i] = it.x[i] - xPrev[i];
+        yNew[i] = it.grad[i] - gPrev[i];
       }
-      const sy = dot(s, y);
-      if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
-        if (S.length === m) {
-          S.shift();
-          Y.shift();
-          rho.shift();
+      const sy = dot(sNew, yNew);
+      if (sy > 1e-12 * Math.sqrt(dot(sNew, sNew) * dot(yNew, yNew))) {
+        let j: number;
+        if (count < m) j = slot(count++);
+        else {
+          j = head;
+          head = slot(1);
         }
-        S.push(s);
-        Y.push(y);
-        rho.push(1 / sy);
+        [S[j], sNew] = [sNew, S[j]];
+        [Y[j], yNew] = [yNew, Y[j]];
+        rho[j] = 1 / sy;
       }
       return out;
     },

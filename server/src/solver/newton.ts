@@ -1,12 +1,11 @@
 /**
  * Newton's method on (∇²L + λI)p = −∇L with a backtracking safeguard from t = 1.
- * - dim ≤ `dense`: the full Hessian (from dim Hessian-vector products) and a Cholesky solve (ml-matrix: a small
- *   decomposition, not a hot loop). These losses are non-convex away from the solution, so when the damped Hessian
+ * - dim ≤ `dense`: the full Hessian (from dim Hessian-vector products) and a Cholesky solve, in place in buffers
+ *   allocated once per run. These losses are non-convex away from the solution, so when the damped Hessian
  *   is not positive definite λ is raised tenfold (from at least 1e-8·max|H_ii|) until it is, as in Levenberg–Marquardt.
  * - larger: Newton-CG (Nocedal & Wright, Algorithm 7.1) on Hessian-vector products, truncated at negative curvature,
  *   with the forcing term min(0.5, √‖∇L‖)·‖∇L‖ for superlinear convergence; never forms the d²×d² Hessian.
  */
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
 import { axpy, dot, norm2 } from '../math/dense';
 import { hessian, type Objective } from '../math/objective';
 import { backtrack, unitSlope } from './lineSearch';
@@ -17,9 +16,10 @@ export const newton: StepperFactory = (obj, o) => {
   const p = new Float64Array(n), trial = new Float64Array(n);
   const useDense = n <= o.dense;
   const cg = { r: new Float64Array(n), d: new Float64Array(n), Hd: new Float64Array(n) };
+  const dense = useDense ? { H: new Float64Array(n * n), L: new Float64Array(n * n), work: new Float64Array(2 * n) } : undefined;
   return {
     step(it) {
-      if (useDense) denseDirection(obj, it.x, it.grad, o.damping, p);
+      if (dense) denseDirection(obj, it.x, it.grad, o.damping, p, dense);
       else cgDirection(obj, it.x, it.grad, o.damping, o.cgiters, p, cg);
       if (!(unitSlope(it.grad, p) < 0)) for (let i = 0; i < n; i++) p[i] = -it.grad[i];
       return backtrack(obj, it, p, { t0: 1, shrink: 0.5, c1: 1e-4 }, trial);
@@ -27,27 +27,54 @@ export const newton: StepperFactory = (obj, o) => {
   };
 };
 
-function denseDirection(obj: Objective, x: Float64Array, g: Float64Array, damping: number, p: Float64Array) {
-  const n = obj.dim;
-  const H = hessian(obj, x);
+function denseDirection(
+  obj: Objective, x: Float64Array, g: Float64Array, damping: number, p: Float64Array,
+  w: { H: Float64Array; L: Float64Array; work: Float64Array },
+) {
+  const n = obj.dim, { H, L } = w;
+  hessian(obj, x, H, w.work);
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(H[i * n + i]));
-  const rows: number[][] = [];
-  for (let i = 0; i < n; i++) rows.push(Array.from(H.subarray(i * n, (i + 1) * n)));
-  const rhs = Matrix.columnVector(Array.from(g, (v) => -v));
   let lambda = damping;
   for (let attempt = 0; attempt < 40; attempt++) {
-    const Hl = new Matrix(rows);
-    for (let i = 0; i < n; i++) Hl.set(i, i, rows[i][i] + lambda);
-    const chol = new CholeskyDecomposition(Hl);
-    if (chol.isPositiveDefinite()) {
-      const sol = chol.solve(rhs);
-      for (let i = 0; i < n; i++) p[i] = sol.get(i, 0);
+    if (cholesky(H, lambda, n, L)) {
+      choleskySolve(L, g, n, p);
       if (p.every(Number.isFinite)) return;
     }
     lambda = Math.max(10 * lambda, 1e-8 * (scale || 1));
   }
   for (let i = 0; i < n; i++) p[i] = -g[i];
+}
+
+/** L·Lᵀ = H + λI into the lower triangle of L; false unless every pivot is positive and finite. */
+function cholesky(H: Float64Array, lambda: number, n: number, L: Float64Array): boolean {
+  for (let j = 0; j < n; j++) {
+    let dj = H[j * n + j] + lambda;
+    for (let k = 0; k < j; k++) dj -= L[j * n + k] * L[j * n + k];
+    if (!(dj > 0) || !Number.isFinite(dj)) return false;
+    const ljj = Math.sqrt(dj);
+    L[j * n + j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = H[i * n + j];
+      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
+      L[i * n + j] = s / ljj;
+    }
+  }
+  return true;
+}
+
+/** p = −(L·Lᵀ)⁻¹·g: forward then back substitution, in place in p. */
+function choleskySolve(L: Float64Array, g: Float64Array, n: number, p: Float64Array) {
+  for (let i = 0; i < n; i++) {
+    let s = -g[i];
+    for (let k = 0; k < i; k++) s -= L[i * n + k] * p[k];
+    p[i] = s / L[i * n + i];
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    let s = p[i];
+    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * p[k];
+    p[i] = s / L[i * n + i];
+  }
 }
 
 function cgDirection(
