@@ -6,10 +6,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Rng } from '../../server/src/language/random';
-import { dot } from '../../server/src/math/dense';
+import { dot, norm2 } from '../../server/src/math/dense';
 import { initialPoint, objectiveFor, type Objective } from '../../server/src/math/objective';
 import type { AttentionProblem } from '../../server/src/problem';
-import { backtrack } from '../../server/src/solver/lineSearch';
+import { backtrack, unitSlope } from '../../server/src/solver/lineSearch';
 import { lbfgs } from '../../server/src/solver/lbfgs';
 import type { Iterate, Stepper } from '../../server/src/solver/stepper';
 import { randMatrix, rowStochastic } from './builders';
@@ -38,16 +38,14 @@ function shiftingLbfgs(obj: Objective, m: number): Stepper {
   return {
     step(it: Iterate) {
       direction(it.grad);
-      let slope = dot(it.grad, p);
-      if (!(slope < 0)) {
+      if (!(unitSlope(it.grad, p) < 0)) {
         S.length = Y.length = rho.length = 0;
         direction(it.grad);
-        slope = dot(it.grad, p);
       }
       const x0 = Float64Array.from(it.x), g0 = Float64Array.from(it.grad);
-      const t0 = first ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+      const t0 = first ? Math.min(1, 1 / norm2(p)) : 1;
       first = false;
-      const out = backtrack(obj, it, p, slope, { t0, shrink: 0.5, c1: 1e-4 }, trial);
+      const out = backtrack(obj, it, p, { t0, shrink: 0.5, c1: 1e-4 }, trial);
       if (out.kind !== 'moved') return out;
       const s = it.x.map((v, i) => v - x0[i]), y = it.grad.map((v, i) => v - g0[i]);
       const sy = dot(s, y);
