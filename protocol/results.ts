@@ -78,6 +78,11 @@ export interface SolveResult {
   source: string;
   problem: ProblemSummary;
   runs: RunResult[];
+  /**
+   * The request was cancelled: the block that was running ends with stop reason 'cancelled' (at the k it reached,
+   * its points kept) and later blocks did not run; set even when the cancel came before any block started.
+   */
+  cancelled?: boolean;
   /** The self-attention data move's bound checks, when the file declares one and bounds were requested. */
   dataMove?: DataMoveReport;
   /** The tensor-trick check of an attention problem with `check tensor`, or why it could not run (𝖠 too large). */

@@ -73,6 +73,14 @@ export class TestClient {
     return this.notifications.filter((n) => n.method === method).map((n) => n.params as T);
   }
 
+  /** Writes JSON-RPC messages in one write to the server's stdin, e.g. a request and its cancel arriving together. */
+  writeRaw(...messages: object[]) {
+    this.child.stdin!.write(messages.map((m) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...m });
+      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    }).join(''));
+  }
+
   newToken() {
     return new CancellationTokenSource();
   }

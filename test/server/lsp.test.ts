@@ -39,7 +39,7 @@ test('solve: announces the run, streams progress in batches, and answers with a 
   assert.equal(result.runId, runId);
   assert.equal(result.runs.length, 1);
   const run = result.runs[0];
-  assert.equal(run.iterations.length, run.final.iterations + 1);
+  assert.equal(run.iterations.at(-1)!.k, run.final.iterations);
   assert.ok(run.final.loss < run.iterations[0].loss / 100, `loss ${run.iterations[0].loss} → ${run.final.loss}`);
 
   const started = client.of<SolveStartedParams>(Methods.solveStarted).filter((p) => p.runId === runId);
@@ -47,9 +47,12 @@ test('solve: announces the run, streams progress in batches, and answers with a 
   assert.deepEqual(started[0].problem, { kind: 'attention', variant: 'normalized', n: 8, d: 4, reg: 0 });
   await client.waitFor(() => client.of<RunFinishedParams>(Methods.runFinished).some((p) => p.runId === runId), 'runFinished');
   const progress = client.of<SolveProgressParams>(Methods.solveProgress).filter((p) => p.runId === runId);
-  // Every point arrives exactly once, in order, and batched (far fewer messages than points).
+  // Every streamed point arrives exactly once, in order, and batched (far fewer messages than points); the result
+  // holds them all, and may add the best and the last point of the thinned trajectory.
   const ks = progress.flatMap((p) => p.points.map((pt) => pt.k));
-  assert.deepEqual(ks, run.iterations.map((p) => p.k));
+  const kept = run.iterations.map((p) => p.k);
+  assert.ok(ks.every((k, i) => i === 0 || k > ks[i - 1]));
+  assert.ok(ks.every((k) => kept.includes(k)) && kept.length - ks.length <= 2, `${ks.length} streamed, ${kept.length} kept`);
   assert.ok(progress.length < ks.length / 5, `${progress.length} notifications for ${ks.length} points`);
   assert.ok(progress.every((p) => p.maxSteps === 2000));
 });
@@ -59,7 +62,8 @@ test('cancel: a long solve stops promptly and returns its partial trajectory', a
   const runId = 'run-long';
   const cts = client.newToken();
   const pending = client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId }, cts.token) as Promise<SolveResult>;
-  await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === runId), 'first progress of the long run');
+  // Wait for k ≥ 1, not the first batch (k = 0 only): on a busy machine the cancel could otherwise land before step 1.
+  await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === runId && p.points.some((q) => q.k >= 1)), 'a progress of the long run past k = 0');
 
   // The server stays responsive while the solve runs on its worker thread: a hover is answered.
   const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } })) as { contents: { value: string } } | null;

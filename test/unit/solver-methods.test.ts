@@ -102,6 +102,8 @@ function run(p: Problem, s: SolveSpec, cancelAfter = Infinity): { r: RunResult; 
   const r = runSolve(p, s, {
     onPoint: (pt) => streamed.push({ ...pt }),
     cancelled: () => ++polls >= cancelAfter,
+    // These tests look at every iteration of a method; thinning long runs is tested in long-runs.test.ts.
+    allPoints: true,
   });
   return { r, streamed, polls };
 }

@@ -66,12 +66,15 @@ describe('Attention Regression Lab in the extension host', () => {
     assert.equal(result.runs.length, 1);
     const it = result.runs[0].iterations;
     assert.equal(it[0].k, 0);
-    assert.equal(it.length, result.runs[0].final.iterations + 1);
+    // Every point up to k = 1024, then a thinned trajectory to the last (server/src/solver/trajectory.ts).
+    assert.equal(it.at(-1)!.k, result.runs[0].final.iterations);
+    assert.ok(it.length >= 1024 && it.length <= result.runs[0].final.iterations + 1, `${it.length} points`);
     // The planted target makes 0 the optimum; 2000 fixed steps of lr = 3 take the loss below 1e-4 of its start.
     assert.ok(result.runs[0].final.loss < 1e-4 * it[0].loss, `final ${result.runs[0].final.loss} vs initial ${it[0].loss}`);
     const status = await until('panel status', () => api.panelStatus(result.runId));
     assert.equal(status.status, 'finished');
-    assert.equal(status.points, it.length, 'every point streamed to the panel');
+    // The result may add the best and the last point to what was streamed.
+    assert.ok(status.points >= it.length - 2 && status.points <= it.length, `${status.points} of ${it.length} points streamed to the panel`);
   });
 
   it('Check bounds solves with the bound checks: no sharp bound fails, the identity holds to rounding', async () => {

@@ -1,9 +1,13 @@
 /** Command-line parsing for regress-lab. Usage errors exit with code 2. */
 
+/** --all-points refuses longer runs: their JSON would outgrow what one string can hold (about 5·10⁸ characters). */
+export const MAX_ALL_POINTS_STEPS = 1_000_000;
+
 export const USAGE = `Usage: regress-lab <command> FILE [options]
 
 Commands:
-  solve FILE [--json] [--run N]   Run the file's solve blocks (or only block N, 1-based) and print a summary;
+  solve FILE [--json] [--run N] [--all-points]
+                                   Run the file's solve blocks (or only block N, 1-based) and print a summary;
                                    on an experiment file, run the experiment (as \`experiment\`)
   experiment FILE [--json] [-o OUT.html] [--quiet]
                                    Run an \`experiment icl\` file: progress lines on stderr (each repeat's eta and
@@ -21,6 +25,8 @@ Commands:
 Options:
   --json         Machine-readable JSON on stdout
   --run N        Only the N-th solve block (1-based)
+  --all-points   Keep every iteration in --json (blocks of at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps); by default a run
+                 keeps every point up to k = 1024, then 512 per doubling of k, plus the best and the last
   -o, --out F    Output file (report; optional for experiment)
   -q, --quiet    No progress on stderr
   -h, --help     This help
@@ -39,6 +45,8 @@ export interface CliArgs {
   file: string;
   json: boolean;
   quiet: boolean;
+  /** Keep every iteration instead of the thinned trajectory. */
+  allPoints: boolean;
   run?: number;
   out?: string;
 }
@@ -51,11 +59,12 @@ export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' {
   const [command, ...rest] = argv;
   if (!command) throw new UsageError('missing command');
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command '${command}'`);
-  const out: CliArgs = { command: command as Command, file: '', json: false, quiet: false };
+  const out: CliArgs = { command: command as Command, file: '', json: false, quiet: false, allPoints: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') out.json = true;
     else if (a === '-q' || a === '--quiet') out.quiet = true;
+    else if (a === '--all-points') out.allPoints = true;
     else if (a === '--run') {
       const v = Number(rest[++i]);
       if (!Number.isInteger(v) || v < 1) throw new UsageError('--run takes a positive whole number');

@@ -10,7 +10,8 @@ import { cachedReader } from '../language/datafiles';
 import { group, humanBytes, tensorCheck, TensorTooLarge } from '../math/tensor';
 import { evaluate, EvaluationError, runSolve } from '../solver/run';
 import { checksAfterRuns, requestedChecks, type Checks } from '../solver/checks';
-import { parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { MAX_ALL_POINTS_STEPS, parseArgs, UsageError, USAGE, type CliArgs } from './args';
+import { BOUND_STEP_LIMIT } from '../bounds/weightShift';
 import { boundsFailed, boundsJson, boundsText, problemData } from './checkBounds';
 import { experimentCommand } from './experiment';
 import { formatDiagnostic, num, summaryTable, table } from './format';
@@ -66,6 +67,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (!analysis.problem) return 1;
+  const long = args.allPoints ? analysis.solves.find((s) => (args.run === undefined || s.index === args.run - 1) && (s.options.steps ?? 0) > MAX_ALL_POINTS_STEPS) : undefined;
+  if (long) {
+    process.stderr.write(`regress-lab: --all-points keeps every iteration of blocks of at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps; block #${long.index + 1} asks for ${long.options.steps!.toLocaleString('en')} (leave out --all-points for the thinned trajectory)\n`);
+    return 2;
+  }
   if (args.command === 'eval') return evalCommand(args, analysis);
   if (args.command === 'tensor') return tensorCommand(args, analysis);
   if (args.command === 'check-bounds') return checkBoundsCommand(args, analysis);
@@ -203,8 +209,10 @@ function solve(args: CliArgs, a: Analysis, checks: Checks, iterates?: Map<number
     runSolve(p, spec, {
       onPoint: (pt) => progress?.show(`#${spec.index + 1} ${spec.method} k=${pt.k}/${spec.options.steps} loss=${num(pt.loss)}`),
       cancelled: () => false,
+      allPoints: args.allPoints,
       bounds: checks.bounds,
-      onIterate: iterates && ((k, x) => (k === 0 ? iterates.set(spec.index, [Array.from(x)]) : iterates.get(spec.index)!.push(Array.from(x)))),
+      // The iterates of the checked steps only (the bound check stops after BOUND_STEP_LIMIT steps).
+      onIterate: iterates && ((k, x) => (k === 0 ? iterates.set(spec.index, [Array.from(x)]) : k <= BOUND_STEP_LIMIT && iterates.get(spec.index)!.push(Array.from(x)))),
     }),
   );
   progress?.clear();

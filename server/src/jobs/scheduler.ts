@@ -5,11 +5,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { IclSettings } from '../../../protocol/experiment';
-import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
+import type { IterationPoint, RunResult } from '../../../protocol/results';
+import type { SolveJobResult } from './solveCollector';
 import type { IclRun } from '../icl/experiment';
 import type { Problem, SolveSpec } from '../problem';
 import type { Checks } from '../solver/checks';
 import { ExperimentCollector } from './experimentCollector';
+import { SolveCollector } from './solveCollector';
 import type { ExperimentProgress, WorkerInput, WorkerOutput, WorkerTask } from './messages';
 
 export interface SolveHandlers {
@@ -21,8 +23,6 @@ export interface ExperimentHandlers {
   onProgress(progress: ExperimentProgress): void;
 }
 
-/** What a solve job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
-export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
 
 export interface Job<R> {
   /** Resolves with the result; a cancelled job resolves with what ran (stop reason 'cancelled'). */
@@ -49,7 +49,7 @@ interface Collector<R> {
   result(): R;
 }
 
-/** How long a cancelled worker may keep running before it is terminated. */
+/** How long a cancelled worker may keep running before it is terminated (one iteration is far shorter). */
 const HARD_CANCEL_MS = 2000;
 
 interface Pending {
@@ -59,6 +59,8 @@ interface Pending {
   resolve(r: unknown): void;
   reject(e: Error): void;
   cancelled: boolean;
+  /** Set while its worker runs: starts the grace period after which the worker is terminated. */
+  onCancel?: () => void;
 }
 
 export class JobScheduler {
@@ -70,6 +72,7 @@ export class JobScheduler {
     private maxConcurrent: number,
     private readonly onStatus: (s: SchedulerStatus) => void,
     private readonly throttleMs = 50,
+    private readonly hardCancelMs = HARD_CANCEL_MS,
   ) {}
 
   setMaxConcurrent(n: number) {
@@ -78,16 +81,19 @@ export class JobScheduler {
   }
 
   submitSolve(problem: Problem, specs: SolveSpec[], checks: Checks, handlers: SolveHandlers): Job<SolveJobResult> {
-    const result: SolveJobResult = { runs: [] };
+    const collector = new SolveCollector(specs);
     return this.submit({ kind: 'solve', problem, specs, checks }, {
+      started: () => collector.started(),
       onMessage(m) {
-        if (m.type === 'points') handlers.onPoints(m.runIndex, m.points);
-        else if (m.type === 'runDone') {
-          result.runs.push(m.result);
+        if (m.type === 'points') {
+          collector.points(m.runIndex, m.points);
+          handlers.onPoints(m.runIndex, m.points);
+        } else if (m.type === 'runDone') {
+          collector.runDone(m.result);
           handlers.onRunDone(m.result);
-        } else if (m.type === 'checks') Object.assign(result, m.results);
+        } else if (m.type === 'checks') collector.checks(m.results);
       },
-      result: () => result,
+      result: () => collector.result(),
     });
   }
 
@@ -116,8 +122,10 @@ export class JobScheduler {
     return {
       done,
       cancel: () => {
+        if (pending.cancelled) return;
         pending.cancelled = true;
         Atomics.store(flag, 0, 1);
+        pending.onCancel?.();
         const i = this.queue.indexOf(pending);
         if (i >= 0) {
           // Never started: nothing ran.
@@ -149,9 +157,7 @@ export class JobScheduler {
     // A generous heap cap turns a runaway allocation into a worker error instead of a server crash.
     const worker = new Worker(this.workerPath, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     let killTimer: NodeJS.Timeout | undefined;
-    const poll = setInterval(() => {
-      if (job.cancelled && !killTimer) killTimer = setTimeout(() => void worker.terminate(), HARD_CANCEL_MS);
-    }, 50);
+    job.onCancel = () => (killTimer = setTimeout(() => void worker.terminate(), this.hardCancelMs));
     worker.on('message', (m: WorkerOutput) => {
       if (m.type === 'failed') failure = m.message;
       else job.collector.onMessage(m);
@@ -159,7 +165,6 @@ export class JobScheduler {
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
-      clearInterval(poll);
       if (killTimer) clearTimeout(killTimer);
       this.running.delete(job);
       if (error && !job.cancelled) job.reject(error);

@@ -8,6 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IclResult } from '../../../protocol/experiment';
 import { Methods, SolveErrorCodes, type ExperimentParams, type ExperimentProgressParams, type ExperimentStartedParams } from '../../../protocol/lsp';
 import { WorkerFailure, type JobScheduler } from '../jobs/scheduler';
+import { onCancel } from './cancel';
 import type { Analyses } from './analyses';
 import { analysisFor, refuseErrors } from './requestAnalysis';
 
@@ -33,7 +34,7 @@ export async function handleExperiment(
       void connection.sendNotification(Methods.experimentProgress, p);
     },
   });
-  const sub = token.onCancellationRequested(() => job.cancel());
+  const sub = onCancel(token, () => job.cancel());
   try {
     return { runId: params.runId, source: uri, ...(await job.done) };
   } catch (e) {

@@ -9,6 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Methods, SolveErrorCodes, type SolveParams, type SolveProgressParams, type SolveStartedParams, type RunFinishedParams } from '../../../protocol/lsp';
 import type { SolveResult } from '../../../protocol/results';
 import { WorkerFailure, type JobScheduler } from '../jobs/scheduler';
+import { onCancel } from './cancel';
 import type { Analyses } from './analyses';
 import type { LastBounds } from './boundsHover';
 import { analysisFor, refuseErrors } from './requestAnalysis';
@@ -48,9 +49,10 @@ export async function handleSolve(
       void connection.sendNotification(Methods.runFinished, p);
     },
   });
-  const sub = token.onCancellationRequested(() => job.cancel());
+  const sub = onCancel(token, () => job.cancel());
   try {
     const result: SolveResult = { runId: params.runId, source: uri, problem: summary, ...(await job.done) };
+    if (token.isCancellationRequested) result.cancelled = true;
     deps.lastBounds.record(uri, doc?.version ?? -1, result);
     return result;
   } catch (e) {

@@ -22,9 +22,19 @@ export interface MethodInfo {
   options: OptionInfo[];
 }
 
+/** The largest step limit: 10⁹ gd steps take hours even on a tiny problem, and k stays exact as a double. */
+export const MAX_STEPS = 1e9;
+
 /** Stopping rules shared by every method. */
 const STOPPING: OptionInfo[] = [
-  { name: 'steps', default: 1000, min: 0, integer: true, doc: 'Maximum number of iterations.' },
+  {
+    name: 'steps',
+    default: 1000,
+    min: 0,
+    max: MAX_STEPS,
+    integer: true,
+    doc: 'Maximum number of iterations. Long runs keep a thinned trajectory (every point up to k = 1024, then 512 per doubling of k, plus the best and the last).',
+  },
   { name: 'gradtol', default: 1e-10, min: 0, doc: 'Stop when the gradient norm ‖∇L‖₂ falls to this value or below.' },
   { name: 'losstol', default: 0, min: 0, doc: 'Stop when the loss falls to this value or below (0 disables).' },
 ];

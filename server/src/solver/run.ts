@@ -1,5 +1,6 @@
 /**
- * Runs one solve block: the loop every method shares. It streams one point per iteration, applies the stopping
+ * Runs one solve block: the loop every method shares. It streams the points its trajectory keeps (trajectory.ts:
+ * every point early on, then fewer and fewer, so a 10⁷-step run stays a few thousand points), applies the stopping
  * rules, and turns any overflow, NaN or Infinity into a stop that names the iteration and the quantity, keeping
  * the last finite iterate as the result (a failed run never loses what it had reached).
  */
@@ -14,12 +15,15 @@ import { lbfgs } from './lbfgs';
 import { withDefaults } from './methods';
 import { newton } from './newton';
 import type { Iterate, StepperFactory } from './stepper';
+import { Trajectory } from './trajectory';
 
 const STEPPERS: Record<SolveSpec['method'], StepperFactory> = { gd, armijo, newton, lbfgs };
 
 export interface RunHooks {
-  /** Called once per point, k = 0 first. */
+  /** Called with each point the trajectory keeps, k = 0 first (every point with `allPoints`). */
   onPoint(p: IterationPoint): void;
+  /** Keep every iteration instead of the thinned trajectory (the CLI's `--all-points`). */
+  allPoints?: boolean;
   /** Polled once per iteration: cancellation takes effect within one iteration. */
   cancelled(): boolean;
   /** Check the in-context-learning bounds on every step (server/src/bounds); the result carries them. */
@@ -36,21 +40,18 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   it.loss = obj.lossGrad(it.x, it.grad);
   const stepper = STEPPERS[spec.method](obj, options);
   const check = hooks.bounds ? new WeightShiftCheck(problem, spec) : undefined;
-  const points: IterationPoint[] = [];
+  const trajectory = new Trajectory(hooks.allPoints);
   const last = { x: new Float64Array(obj.dim), loss: NaN };
   const emit = (p: IterationPoint) => {
-    if (!best || p.loss < best.loss) best = p;
-    points.push(p);
-    hooks.onPoint(p);
+    if (trajectory.add(p)) hooks.onPoint(p);
   };
 
   let k = 0;
-  let best: IterationPoint | undefined;
   let stop: { reason: StopReason; message?: string } | undefined = failure(problem, obj, it, 0);
   if (!stop) {
     emit({ k: 0, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: 0 });
     hooks.onIterate?.(0, it.x);
-    stop = converged(points[0], options, points[0]);
+    stop = converged(trajectory.first!, options, trajectory.first);
   }
   while (!stop) {
     if (k >= options.steps) {
@@ -81,7 +82,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
     if (out.stepSize !== undefined) p.stepSize = out.stepSize;
     emit(p);
     hooks.onIterate?.(k, it.x);
-    stop = converged(p, options, best);
+    stop = converged(p, options, trajectory.best);
   }
 
   const final: RunFinal = {
@@ -93,7 +94,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   if (stop.message) final.message = stop.message;
   if (problem.kind === 'attention') final.X = toRows({ rows: problem.d, cols: problem.d, data: it.x });
   else final.x = Array.from(it.x);
-  const result: RunResult = { index: spec.index, method: spec.method, options, label: spec.label, iterations: points, final };
+  const result: RunResult = { index: spec.index, method: spec.method, options, label: spec.label, iterations: trajectory.points(), final };
   if (check) result.bounds = check.result();
   return result;
 }

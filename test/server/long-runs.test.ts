@@ -1,0 +1,62 @@
+/**
+ * Long runs over the protocol: a cancel that arrives together with its request is never lost (for solves and
+ * experiments), and a long solve streams a thinned trajectory that the final result contains.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Methods, type RunFinishedParams, type ServerStatusParams, type SolveProgressParams } from '../../protocol/lsp';
+import type { SolveResult } from '../../protocol/results';
+import { EXAMPLES } from '../paths';
+import { TINY_EXPERIMENT } from '../tinyExperiment';
+import { TestClient } from './lsp-client';
+
+const QUICKSTART = readFileSync(join(EXAMPLES, 'quickstart.regress'), 'utf8');
+const LONG = QUICKSTART.replace(/solve gd .*/, 'solve gd lr = 0.01 steps = 100000000 gradtol = 0');
+
+let client: TestClient;
+before(async () => {
+  client = new TestClient();
+  await client.initialize({ maxConcurrentRuns: 1 });
+});
+after(() => client.close());
+
+const lastStatus = () => client.of<ServerStatusParams>(Methods.serverStatus).at(-1);
+
+test('a solve cancelled in the same write as its request stops, and the next solve still runs', async () => {
+  const uri = client.open('pre-cancelled.regress', LONG);
+  await client.diagnosticsFor(uri, 1); // the raw write must not overtake the connection's didOpen
+  client.writeRaw({ id: 'raw-solve', method: Methods.solve, params: { textDocument: { uri }, runId: 'pre' } }, { method: '$/cancelRequest', params: { id: 'raw-solve' } });
+  // 10⁸ steps take hours: only a cancel that took effect ends this block.
+  await client.waitFor(() => client.of<RunFinishedParams>(Methods.runFinished).some((p) => p.runId === 'pre' && p.stopReason === 'cancelled'), 'the pre-cancelled run to end as cancelled');
+  const quick = client.open('after.regress', QUICKSTART.replace('steps = 2000', 'steps = 5'));
+  const result = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri: quick }, runId: 'after' })) as SolveResult;
+  assert.equal(result.runs[0].final.stopReason, 'steps', 'the queue is free again');
+});
+
+test('an experiment cancelled in the same write as its request stops, and the server goes quiet', async () => {
+  const uri = client.open('pre-cancelled-experiment.regress', TINY_EXPERIMENT.replace('steps = 20', 'steps = 10000000').replace('repeats = 2', 'repeats = 1000'));
+  await client.diagnosticsFor(uri, 1);
+  await client.waitFor(() => lastStatus()?.quiescent === true, 'an idle server');
+  const before = client.of<ServerStatusParams>(Methods.serverStatus).length;
+  client.writeRaw({ id: 'raw-exp', method: Methods.experiment, params: { textDocument: { uri }, runId: 'pre-exp' } }, { method: '$/cancelRequest', params: { id: 'raw-exp' } });
+  await client.waitFor(() => client.of<ServerStatusParams>(Methods.serverStatus).length > before && lastStatus()?.quiescent === true, 'the pre-cancelled experiment to end');
+});
+
+test('a long solve streams a thinned trajectory: dense at first, gaps of at most k/512, all in the final result', async () => {
+  const uri = client.open('thinned.regress', QUICKSTART.replace(/solve gd .*/, 'solve gd lr = 0.5 steps = 300000 gradtol = 0'));
+  const result = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId: 'thin' })) as SolveResult;
+  const run = result.runs[0];
+  assert.equal(run.final.stopReason, 'steps');
+  assert.equal(run.final.iterations, 300_000);
+  const streamed = client.of<SolveProgressParams>(Methods.solveProgress).filter((p) => p.runId === 'thin').flatMap((p) => p.points);
+  const kept = new Set(run.iterations.map((p) => p.k));
+  assert.ok(streamed.every((p) => kept.has(p.k)), 'every streamed point is in the result');
+  const ks = run.iterations.map((p) => p.k);
+  for (let k = 0; k < 1024; k++) assert.equal(ks[k], k);
+  for (let i = 1; i < ks.length; i++) assert.ok(ks[i] > ks[i - 1] && ks[i] - ks[i - 1] <= Math.max(1, ks[i - 1] / 512), `gap ${ks[i - 1]} → ${ks[i]}`);
+  assert.equal(ks.at(-1), 300_000);
+  // log2(300000 / 1024) ≈ 8.2 octaves of 512 points after the first 1024.
+  assert.ok(ks.length < 1024 + 512 * 9 + 2, `${ks.length} points kept of 300,001`);
+});
