@@ -89,23 +89,25 @@ export class TrajectoryChart {
   }
 
   /**
-   * Aligned columns for uPlot: x = 0…max k; each block's values at their k. Values that a log axis cannot show
-   * (≤ 0, as the step norm at k = 0; or non-finite) become gaps rather than breaking the scale.
+   * Aligned columns for uPlot: x = every k some block kept (thinned trajectories share one grid, so the union stays
+   * a few thousand points however long the run), each block's values at its k. A k another block kept but this one
+   * did not (its best or last point) is `undefined`, which uPlot joins over; values a log axis cannot show (≤ 0, as
+   * the step norm at k = 0; or non-finite) are `null`, a gap, rather than breaking the scale.
    */
   private data(): uPlot.AlignedData {
-    const maxK = Math.max(0, ...this.blocks.map((b) => b.trajectory.k[b.trajectory.k.length - 1] ?? 0));
-    const xs = Array.from({ length: maxK + 1 }, (_, i) => i);
+    const xs = [...new Set(this.blocks.flatMap((b) => b.trajectory.k))].sort((a, b) => a - b);
+    const at = new Map(xs.map((k, i) => [k, i]));
     const ys = this.blocks.map((b) => {
-      const y: (number | null)[] = new Array(maxK + 1).fill(null);
+      const y: (number | null | undefined)[] = new Array(xs.length).fill(undefined);
       const t = b.trajectory;
       const values = t[this.metric];
       for (let i = 0; i < t.k.length; i++) {
         const v = values[i];
-        if (v > 0 && Number.isFinite(v)) y[t.k[i]] = v;
+        y[at.get(t.k[i])!] = v > 0 && Number.isFinite(v) ? v : null;
       }
       return y;
     });
-    return [xs, ...ys];
+    return [xs, ...ys] as uPlot.AlignedData;
   }
 
   private recordDrawn() {
