@@ -95,6 +95,8 @@ test('a cancel that must terminate the worker still ends the block as cancelled 
   });
   let result: Awaited<ReturnType<typeof scheduler.submitSolve>['done']> | undefined;
   await first;
+  // Cancel inside iteration 1 (≈170 ms here, longer on a busy machine), not at the flag check right after k = 0.
+  await new Promise((r) => setTimeout(r, 50));
   cancel();
   const deadline = Date.now() + 20_000;
   while (!result && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
