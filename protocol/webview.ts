@@ -10,7 +10,8 @@ export type ToPanel =
   | { type: 'runStarted'; runId: string; title: string; source: string; problem: ProblemSummary; runs: RunSpec[]; startedAt: number }
   | { type: 'points'; runId: string; runIndex: number; points: IterationPoint[]; maxSteps: number }
   | { type: 'runFinished'; runId: string; result: SolveResult }
-  | { type: 'runFailed'; runId: string; message: string }
+  /** `interrupted`: the language server stopped during the run (crash or kill); what arrived is kept, not a failure of the run. */
+  | { type: 'runFailed'; runId: string; message: string; interrupted?: boolean }
   | { type: 'experimentStarted'; runId: string; title: string; source: string; settings: IclSettings; startedAt: number }
   | { type: 'experimentProgress'; runId: string; repeat: number; start?: IclRepeatStart; checkpoints: IclCheckpoint[] }
   | { type: 'experimentFinished'; runId: string; result: IclResult };

@@ -6,7 +6,8 @@ import type { SolveResult } from '../../protocol/results';
 export type ClientState = 'starting' | 'running' | 'stopped';
 
 export interface RunStatus {
-  status: 'running' | 'finished' | 'failed' | 'cancelled';
+  /** `interrupted`: the language server stopped during the run. */
+  status: 'running' | 'finished' | 'failed' | 'cancelled' | 'interrupted';
   /** Points received so far across the run's solve blocks, or an experiment's checkpoints across its repeats. */
   points: number;
 }

@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { FromPanel, ToPanel } from '../../protocol/webview';
 import { makeNonce, renderPanelHtml } from '../../webview/page';
+import { describeRefused, parseFromPanel } from './panelMessages';
 
 /** Runs kept for replay into a reopened panel (bounded, like vscode-R's plot history). */
 const MAX_REPLAY_RUNS = 20;
@@ -17,10 +18,13 @@ export class ResultsPanel implements vscode.Disposable {
   private queue: ToPanel[] = [];
   /** Messages per runId in arrival order, oldest run first. */
   private readonly log = new Map<string, ToPanel[]>();
+  /** Whether a refused message was logged at warning level: later ones go to debug, so a flood stays out of sight. */
+  private warnedRefused = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly onMessage: (m: FromPanel) => void,
+    private readonly channel: vscode.LogOutputChannel,
   ) {}
 
   post(m: ToPanel) {
@@ -57,8 +61,12 @@ export class ResultsPanel implements vscode.Disposable {
       script: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString() },
       style: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString() },
     });
-    panel.webview.onDidReceiveMessage((m: FromPanel) => {
-      if (m?.type === 'ready') {
+    panel.webview.onDidReceiveMessage((raw: unknown) => {
+      const m = parseFromPanel(raw);
+      if (!m) {
+        this.channel[this.warnedRefused ? 'debug' : 'warn'](`panel: ignored ${describeRefused(raw)}`);
+        this.warnedRefused = true;
+      } else if (m.type === 'ready') {
         this.ready = true;
         const pending = this.queue;
         this.queue = [];

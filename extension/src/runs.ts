@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ResponseError } from 'vscode-languageclient/node';
+import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { SolveErrorCodes } from '../../protocol/lsp';
 import type { RunStatus } from './api';
+import { firstLine } from './errorText';
 import type { ResultsPanel } from './panel';
 
 /** Statuses kept for the API (oldest dropped first). */
@@ -39,6 +40,8 @@ export interface TrackOptions<R> {
 
 export class Runs {
   private readonly runs = new Map<string, TrackedRun>();
+  /** Errors of failed runs already shown to the user, so commands need not pass them on to VS Code to show again. */
+  private readonly reported = new WeakSet<object>();
 
   constructor(
     private readonly panel: ResultsPanel,
@@ -55,6 +58,11 @@ export class Runs {
 
   cancel(runId: string) {
     this.runs.get(runId)?.cts.cancel();
+  }
+
+  /** Whether `e`, from track(), was already shown in a notification. */
+  wasReported(e: unknown): boolean {
+    return typeof e === 'object' && e !== null && this.reported.has(e);
   }
 
   /** Part `part` has reached `done` of `total`; the notification shows the mean over parts and `message`. */
@@ -91,15 +99,25 @@ export class Runs {
         this.runs.delete(runId);
         throw e;
       }
-      run.status.status = 'failed';
       const message = e instanceof Error ? e.message : String(e);
-      this.panel.post({ type: 'runFailed', runId, message });
-      this.log.error(`${o.noun.toLowerCase()} ${runId} failed: ${message}`);
-      if (e instanceof ResponseError && e.code === SolveErrorCodes.invalidDocument) {
+      if (typeof e === 'object' && e !== null) this.reported.add(e);
+      // Only the API reaches an untrusted server (commands ask for trust first): say why, but show no run.
+      if (e instanceof ResponseError && e.code === SolveErrorCodes.untrusted) {
+        this.runs.delete(runId);
+        void vscode.window.showInformationMessage(firstLine(message));
+        throw e;
+      }
+      // The connection to the server closed while the request was pending: the process stopped (crash, kill).
+      const interrupted = e instanceof ResponseError && e.code === ErrorCodes.PendingResponseRejected;
+      run.status.status = interrupted ? 'interrupted' : 'failed';
+      this.panel.post({ type: 'runFailed', runId, message, ...(interrupted ? { interrupted } : {}) });
+      this.log.error(`${o.noun.toLowerCase()} ${runId} ${interrupted ? 'interrupted' : 'failed'}: ${message}`);
+      if (interrupted) void vscode.window.showWarningMessage(`${o.noun} interrupted: the language server stopped. The panel keeps what arrived.`);
+      else if (e instanceof ResponseError && e.code === SolveErrorCodes.invalidDocument) {
         void vscode.window.showErrorMessage(message.split('\n').slice(0, 2).join(' '), 'Show Problems').then((c) => {
           if (c) void vscode.commands.executeCommand('workbench.actions.view.problems');
         });
-      } else void vscode.window.showErrorMessage(`${o.noun} failed: ${message}`);
+      } else void vscode.window.showErrorMessage(`${o.noun} failed: ${firstLine(message)}`);
       throw e;
     } finally {
       run.cts.dispose();

@@ -97,6 +97,9 @@ describe('Attention Regression Lab in the extension host', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'regress-host-')), 'tiny-experiment.regress');
     writeFileSync(file, 'experiment icl\nn = 4\nd = 3\nbatch = 16\nsteps = 20\nevery = 10\ntasks = 20\netatasks = 20\netacount = 10\nrepeats = 2\n');
     const uri = vscode.Uri.file(file);
+    // Open, as a user would: the server runs open documents wherever they are, but reads closed files only inside
+    // the workspace folders.
+    await vscode.workspace.openTextDocument(uri);
     const r = await api.runExperiment(uri);
     assert.equal(r.stopReason, 'done');
     assert.equal(r.repeats.length, 2);

@@ -14,6 +14,9 @@ import { progressOf, type ExperimentState } from './experimentModel';
 import { RepeatTable } from './experimentTable';
 import { duration, num } from './format';
 
+/** As a solve card's header: an interruption is the server's crash, and what ran is still shown. */
+const INTERRUPTED_TEXT = 'interrupted: the language server stopped; the checkpoints received are kept';
+
 export class ExperimentCard {
   readonly root: HTMLElement;
   private readonly status = el('span', { className: 'status' });
@@ -62,7 +65,7 @@ export class ExperimentCard {
   update() {
     const run = this.run;
     this.root.dataset.status = run.status;
-    this.status.textContent = run.cancelRequested && run.status === 'running' ? 'cancelling…' : run.status;
+    this.status.textContent = run.cancelRequested && run.status === 'running' ? 'cancelling…' : run.status === 'interrupted' ? INTERRUPTED_TEXT : run.status;
     this.status.className = `status ${run.status}`;
     const at = progressOf(run) ?? { repeat: 0, step: 0 };
     this.progress.textContent = `repeat ${at.repeat + 1}/${run.settings.repeats} · step ${at.step}/${run.settings.steps}`;

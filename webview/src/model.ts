@@ -8,7 +8,8 @@ import type { DataMoveReport } from '../../protocol/bounds';
 import type { IterationPoint, ProblemSummary, RunResult, RunSpec, SolveResult, StopReason } from '../../protocol/results';
 import { applyExperimentProgress, finishExperiment, startExperiment, type ExperimentState } from './experimentModel';
 
-export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed';
+/** `interrupted`: the language server stopped during the run (a crash, not the run's error); what arrived is kept. */
+export type RunStatus = 'running' | 'finished' | 'cancelled' | 'failed' | 'interrupted';
 export type PanelState = 'empty' | RunStatus;
 
 /** One solve block's trajectory: column arrays indexed by position (k is contiguous from 0). */
@@ -79,8 +80,9 @@ export class PanelModel {
     if (m.type === 'runFailed') {
       // A run can fail before it started (invalid document): show it anyway so the user sees why.
       const run = this.runs.get(m.runId) ?? this.placeholder(m.runId);
-      run.status = 'failed';
-      run.error = m.message;
+      // The client's error for a dropped connection says nothing the status does not.
+      run.status = m.interrupted ? 'interrupted' : 'failed';
+      run.error = m.interrupted ? undefined : m.message;
       return run;
     }
     const run = this.runs.get(m.runId);
@@ -111,7 +113,7 @@ export class PanelModel {
     }
     run.dataMove = m.result.dataMove;
     run.tensor = m.result.tensor;
-    run.status = m.result.runs.some((r) => r.final.stopReason === 'cancelled') ? 'cancelled' : 'finished';
+    run.status = m.result.cancelled || m.result.runs.some((r) => r.final.stopReason === 'cancelled') ? 'cancelled' : 'finished';
     run.cancelRequested = false;
     return run;
   }

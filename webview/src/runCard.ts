@@ -10,7 +10,9 @@ import { el } from './dom';
 import { duration, num, optionsText } from './format';
 import { isBadStop, METRICS, stopReasonText, type BlockState, type Metric, type RunState } from './model';
 
-const STATUS_TEXT = { running: 'running', finished: 'finished', cancelled: 'cancelled', failed: 'failed' } as const;
+const STATUS_TEXT = { running: 'running', finished: 'finished', cancelled: 'cancelled', failed: 'failed', interrupted: 'interrupted' } as const;
+/** The header spells out what an interruption means for the data; the rows keep the short word. */
+const INTERRUPTED_TEXT = 'interrupted: the language server stopped; the points received are kept';
 
 export class RunCard {
   readonly root: HTMLElement;
@@ -67,7 +69,7 @@ export class RunCard {
   update() {
     const run = this.run;
     this.root.dataset.status = run.status;
-    this.status.textContent = run.cancelRequested && run.status === 'running' ? 'cancelling…' : STATUS_TEXT[run.status];
+    this.status.textContent = run.cancelRequested && run.status === 'running' ? 'cancelling…' : run.status === 'interrupted' ? INTERRUPTED_TEXT : STATUS_TEXT[run.status];
     this.status.className = `status ${run.status}`;
     if (this.cancel) {
       this.cancel.hidden = run.status !== 'running';
@@ -118,7 +120,7 @@ export class RunCard {
     const c = row.cells;
     if (final) {
       row.dataset.stopReason = final.stopReason;
-      c[2].textContent = stopReasonText(final.stopReason);
+      c[2].textContent = final.stopReason === 'cancelled' ? `cancelled at k = ${final.iterations}` : stopReasonText(final.stopReason);
       c[2].title = final.message ?? '';
       c[2].className = isBadStop(final.stopReason) ? 'bad' : '';
     } else {
