@@ -21,19 +21,20 @@ after(() => client.close());
 const progressOf = (runId: string) => client.of<ExperimentProgressParams>(Methods.experimentProgress).filter((p) => p.runId === runId);
 
 /** The repeats as the notifications told them, checking that each repeat's start comes once, before its checkpoints. */
+/** The repeats as streamed: each starts once, before its own checkpoints (repeats on two threads interleave). */
 function streamedRepeats(runId: string): IclRepeat[] {
-  const repeats: IclRepeat[] = [];
+  const repeats = new Map<number, IclRepeat>();
   for (const p of progressOf(runId)) {
     if (p.start) {
       assert.equal(p.start.repeat, p.repeat);
-      assert.equal(repeats.length, p.repeat, `repeat ${p.repeat} starts once, after the repeats before it`);
-      repeats.push({ ...p.start, checkpoints: [] });
+      assert.ok(!repeats.has(p.repeat), `repeat ${p.repeat} starts once`);
+      repeats.set(p.repeat, { ...p.start, checkpoints: [] });
     }
-    assert.ok(repeats[p.repeat], `checkpoints of repeat ${p.repeat} after its start`);
-    assert.equal(p.repeat, repeats.length - 1, 'progress belongs to the latest repeat');
-    repeats[p.repeat].checkpoints.push(...p.checkpoints);
+    const r = repeats.get(p.repeat);
+    assert.ok(r, `checkpoints of repeat ${p.repeat} after its start`);
+    r.checkpoints.push(...p.checkpoints);
   }
-  return repeats;
+  return [...repeats.values()].sort((a, b) => a.repeat - b.repeat);
 }
 
 test('experiment: announces the settings, streams each repeat after its start, and answers with what was streamed', async () => {
@@ -71,8 +72,9 @@ test('cancel: a long experiment stops, returns the checkpoints so far, and count
   cts.cancel();
   const result = await pending;
   assert.equal(result.stopReason, 'cancelled');
-  assert.equal(result.repeats.length, 1, 'the first repeat was still training');
-  const steps = result.repeats[0].checkpoints.map((c) => c.step);
+  // The first repeat, or the first two on two threads, were still training.
+  assert.ok(result.repeats.length >= 1 && result.repeats.length <= 2, `${result.repeats.length} repeats`);
+  const steps = [...new Set(result.repeats.flatMap((r) => r.checkpoints.map((c) => c.step)))].sort((a, b) => a - b);
   assert.ok(steps.length >= 2 && steps.at(-1)! < 100000000, `checkpoints at ${steps.join(', ')}`);
   assert.deepEqual(streamedRepeats(runId), result.repeats);
   assert.deepEqual(result.summary.map((p) => p.step), steps);

@@ -32,11 +32,13 @@ class Stop {
   ) {}
 }
 
-export function runIclExperiment(settings: IclSettings, hooks: IclHooks): IclRun {
+/** `only`: the repeats to run (a worker's share when repeats run on several threads); all of them by default. */
+export function runIclExperiment(settings: IclSettings, hooks: IclHooks, only?: readonly number[]): IclRun {
   const started = Date.now();
   const repeats: IclRepeat[] = [];
   let stop: Stop | undefined;
-  for (let r = 0; r < settings.repeats && !stop; r++) {
+  for (const r of only ?? Array.from({ length: settings.repeats }, (_, i) => i)) {
+    if (stop) break;
     try {
       runRepeat(settings, r, hooks, repeats);
     } catch (e) {

@@ -40,7 +40,7 @@ export function runExperimentTask(task: Extract<WorkerTask, { kind: 'experiment'
       flushIfDue();
       return ctx.cancelled();
     },
-  });
+  }, task.repeats);
   flush();
   ctx.post({ type: 'experimentDone', run });
 }

@@ -7,7 +7,10 @@ import type { Problem, SolveSpec } from '../problem';
 import type { Checks } from '../solver/checks';
 
 /** What one worker runs: the solve blocks of a request, or an experiment. */
-export type WorkerTask = { kind: 'solve'; problem: Problem; specs: SolveSpec[]; checks: Checks } | { kind: 'experiment'; settings: IclSettings };
+export type WorkerTask =
+  | { kind: 'solve'; problem: Problem; specs: SolveSpec[]; checks: Checks }
+  /** `repeats`: this worker's share of the repeats (all when absent). */
+  | { kind: 'experiment'; settings: IclSettings; repeats?: number[] };
 
 export interface WorkerInput {
   task: WorkerTask;

@@ -3,6 +3,7 @@
  * `maxConcurrent` at a time. A fresh worker per job isolates failures (a crash or out-of-memory ends that job only)
  * and makes hard cancellation possible (terminate) if a run ignores the cooperative flag.
  */
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { IclSettings } from '../../../protocol/experiment';
 import type { IterationPoint, RunResult } from '../../../protocol/results';
@@ -42,9 +43,10 @@ export class WorkerFailure extends Error {}
 
 /** Turns one job's worker messages into its result. */
 interface Collector<R> {
-  /** The worker thread is starting. */
+  /** The worker threads are starting. */
   started?(): void;
-  onMessage(m: Exclude<WorkerOutput, { type: 'failed' }>): void;
+  /** `stopAll` stops the job's other workers (a part that failed ends the whole run, as it would on one thread). */
+  onMessage(m: Exclude<WorkerOutput, { type: 'failed' }>, stopAll: () => void): void;
   /** Everything after a normal exit; what ran so far after a cancel (even one that terminated the worker). */
   result(): R;
 }
@@ -53,7 +55,8 @@ interface Collector<R> {
 const HARD_CANCEL_MS = 2000;
 
 interface Pending {
-  task: WorkerTask;
+  /** One task per worker thread: one for a solve, one per share of the repeats for an experiment. */
+  tasks: WorkerTask[];
   collector: Collector<unknown>;
   flag: Int32Array;
   resolve(r: unknown): void;
@@ -97,25 +100,35 @@ export class JobScheduler {
     });
   }
 
-  submitExperiment(settings: IclSettings, handlers: ExperimentHandlers): Job<IclRun> {
-    const collector = new ExperimentCollector(settings);
-    return this.submit({ kind: 'experiment', settings }, {
+  /**
+   * An experiment's repeats are independent (repeat r draws only from seed + r), so they are shared out round-robin
+   * over `threads` workers: the same numbers as on one thread, in about 1/threads of the time where cores are free.
+   */
+  submitExperiment(settings: IclSettings, handlers: ExperimentHandlers, threads = experimentThreads(settings)): Job<IclRun> {
+    const collector = new ExperimentCollector(settings, threads);
+    const shares = Array.from({ length: threads }, (_, w) => Array.from({ length: settings.repeats }, (_, r) => r).filter((r) => r % threads === w));
+    const tasks: WorkerTask[] = threads === 1 ? [{ kind: 'experiment', settings }] : shares.map((repeats) => ({ kind: 'experiment', settings, repeats }));
+    return this.submit(tasks, {
       started: () => collector.started(),
-      onMessage(m) {
+      onMessage(m, stopAll) {
         if (m.type === 'experimentProgress') {
           collector.progress(m.progress);
           handlers.onProgress(m.progress);
-        } else if (m.type === 'experimentDone') collector.done(m.run);
+        } else if (m.type === 'experimentDone') {
+          collector.done(m.run);
+          if (m.run.stopReason === 'nonFinite' || m.run.stopReason === 'error') stopAll();
+        }
       },
       result: () => collector.result(),
     });
   }
 
-  private submit<R>(task: WorkerTask, collector: Collector<R>): Job<R> {
+  private submit<R>(task: WorkerTask | WorkerTask[], collector: Collector<R>): Job<R> {
     const flag = new Int32Array(new SharedArrayBuffer(4));
+    const tasks = Array.isArray(task) ? task : [task];
     let pending!: Pending;
     const done = new Promise<R>((resolve, reject) => {
-      pending = { task, collector, flag, resolve: resolve as (r: unknown) => void, reject, cancelled: false };
+      pending = { tasks, collector, flag, resolve: resolve as (r: unknown) => void, reject, cancelled: false };
     });
     this.queue.push(pending);
     this.pump();
@@ -138,7 +151,7 @@ export class JobScheduler {
   }
 
   private status() {
-    const experiments = [...this.running].filter((j) => j.task.kind === 'experiment').length;
+    const experiments = [...this.running].filter((j) => j.tasks[0].kind === 'experiment').length;
     this.onStatus({ running: this.running.size, experiments, queued: this.queue.length });
   }
 
@@ -152,30 +165,47 @@ export class JobScheduler {
     job.collector.started?.();
     let settled = false;
     let failure: string | undefined;
-    const input: WorkerInput = { task: job.task, cancelFlag: job.flag, throttleMs: this.throttleMs };
-    const what = job.task.kind === 'solve' ? 'solver' : 'experiment';
+    const what = job.tasks[0].kind === 'solve' ? 'solver' : 'experiment';
     // A generous heap cap turns a runaway allocation into a worker error instead of a server crash.
-    const worker = new Worker(this.workerPath, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
-    let killTimer: NodeJS.Timeout | undefined;
-    job.onCancel = () => (killTimer = setTimeout(() => void worker.terminate(), this.hardCancelMs));
-    worker.on('message', (m: WorkerOutput) => {
-      if (m.type === 'failed') failure = m.message;
-      else job.collector.onMessage(m);
+    const workers = job.tasks.map((task) => {
+      const input: WorkerInput = { task, cancelFlag: job.flag, throttleMs: this.throttleMs };
+      return new Worker(this.workerPath, { workerData: input, resourceLimits: { maxOldGenerationSizeMb: 4096 } });
     });
+    const terminateAll = () => workers.forEach((w) => void w.terminate());
+    let killTimer: NodeJS.Timeout | undefined;
+    job.onCancel = () => (killTimer = setTimeout(terminateAll, this.hardCancelMs));
+    const stopAll = () => Atomics.store(job.flag, 0, 1);
+    let running = workers.length;
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
       if (killTimer) clearTimeout(killTimer);
       this.running.delete(job);
-      if (error && !job.cancelled) job.reject(error);
-      else job.resolve(job.collector.result());
+      if (error && !job.cancelled) {
+        terminateAll();
+        job.reject(error);
+      } else job.resolve(job.collector.result());
       this.pump();
     };
-    worker.on('error', (e) => finish(new WorkerFailure(`${what} worker failed: ${e.message}`)));
-    worker.on('exit', (code) => {
-      if (failure) finish(new WorkerFailure(`${what} error: ${failure}`));
-      else if (code !== 0 && !job.cancelled) finish(new WorkerFailure(`${what} worker exited with code ${code}`));
-      else finish();
-    });
+    for (const worker of workers) {
+      worker.on('message', (m: WorkerOutput) => {
+        if (m.type === 'failed') failure = m.message;
+        else job.collector.onMessage(m, stopAll);
+      });
+      worker.on('error', (e) => finish(new WorkerFailure(`${what} worker failed: ${e.message}`)));
+      worker.on('exit', (code) => {
+        if (failure) finish(new WorkerFailure(`${what} error: ${failure}`));
+        else if (code !== 0 && !job.cancelled) finish(new WorkerFailure(`${what} worker exited with code ${code}`));
+        else if (--running === 0) finish();
+      });
+    }
   }
+}
+
+/**
+ * Threads for an experiment: two when it has two repeats or more and the machine two cores or more, else one. More
+ * than two rarely pays on the shared machines this runs on (the bench measures one against two).
+ */
+export function experimentThreads(settings: Pick<IclSettings, 'repeats'>): number {
+  return Math.max(1, Math.min(2, settings.repeats, availableParallelism()));
 }
