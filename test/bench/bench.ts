@@ -10,15 +10,20 @@
  * experiment: drawing a task, one training task (draw + forward + gradient), one held-out evaluation, and the
  * projected time of the default experiment; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
  * kernels at the issue's shapes, and, when python3 with NumPy is present, the same computation in NumPy on one and on
- * two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into docs/performance.md.
+ * two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into docs/performance.md; (8) over stdio,
+ * the language server's hover and completion latency while a document's numbers take seconds to build (on its analysis
+ * worker) and while a solve runs.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Matrix as MlMatrix } from 'ml-matrix';
+import { Methods, type SolveProgressParams } from '../../protocol/lsp';
 import type { MethodName, Variant } from '../../protocol/results';
 import { AttentionLayer } from '../../server/src/icl/attentionLayer';
+import { JobScheduler } from '../../server/src/jobs/scheduler';
 import { TaskSampler } from '../../server/src/icl/tasks';
 import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
 import { parse } from '../../server/src/language/parser';
@@ -27,6 +32,8 @@ import { matmul, matmulBT, rowSoftmax } from '../../server/src/math/dense';
 import { objectiveFor, type Kernels } from '../../server/src/math/objective';
 import type { AttentionProblem, Matrix, SoftmaxProblem, SolveSpec } from '../../server/src/problem';
 import { runSolve } from '../../server/src/solver/run';
+import { DIST } from '../paths';
+import { TestClient } from '../server/lsp-client';
 
 const MIN_TOTAL_MS = 200;
 const MIN_REPS = 5;
@@ -339,6 +346,26 @@ function benchExperiment() {
   ratios['icl draw/training task'] = tDraw.medianMs / tTrain.medianMs;
 }
 
+/**
+ * A whole experiment's wall time with its repeats on one and on two worker threads, interleaved (1, 2, 1, 2, …) so
+ * the machine's load falls on both alike; the ratio says whether the second thread pays here.
+ */
+async function benchExperimentThreads() {
+  const settings = analyze('experiment icl\nn = 25\nd = 20\nbatch = 256\nsteps = 200\nevery = 100\ntasks = 200\netatasks = 200\nrepeats = 4\n').experiment!.settings!;
+  const params = { n: settings.n, d: settings.d, repeats: settings.repeats, steps: settings.steps, batch: settings.batch };
+  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  for (let i = 0; i < 3; i++) {
+    for (const threads of [1, 2] as const) {
+      const t = performance.now();
+      await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submitExperiment(settings, { onProgress() {} }, threads).done;
+      times[threads].push(performance.now() - t);
+    }
+  }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+  for (const threads of [1, 2] as const) record({ name: `icl: experiment, ${threads} thread${threads === 1 ? '' : 's'}`, params, medianMs: median(times[threads]), minMs: Math.min(...times[threads]), reps: times[threads].length });
+  ratios['icl experiment 1 thread/2 threads'] = median(times[1]) / median(times[2]);
+}
+
 // ---------- 7. kernels: JavaScript vs WebAssembly SIMD vs NumPy ----------
 
 interface KernelCase {
@@ -482,6 +509,68 @@ function writePerformanceDoc(list: KernelCase[], numpy: string) {
   console.log(`wrote the kernel comparison into ${file}`);
 }
 
+// ---------- 8. language server latency under load ----------
+
+/** Median, minimum and maximum of latencies (ms) measured once each, as a case's timing. */
+function latencies(ms: number[]): Timing & { maxMs: number } {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const medianMs = sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+  return { medianMs, minMs: sorted[0], maxMs: sorted[sorted.length - 1], reps: sorted.length };
+}
+
+/** Hover (on B) and completion (after `A2 = `) round trips, one pair every 100 ms while `busy()`. */
+async function sampleLatency(client: TestClient, uri: string, busy: () => boolean): Promise<{ hover: number[]; completion: number[] }> {
+  const hover: number[] = [];
+  const completion: number[] = [];
+  const time = async (list: number[], method: string, line: number, character: number) => {
+    const t0 = performance.now();
+    await client.connection.sendRequest(method, { textDocument: { uri }, position: { line, character } });
+    list.push(performance.now() - t0);
+  };
+  while (busy()) {
+    await time(hover, 'textDocument/hover', 7, 0);
+    await time(completion, 'textDocument/completion', 5, 5);
+    await sleep(100);
+  }
+  return { hover, completion };
+}
+
+async function benchLsp() {
+  const client = new TestClient();
+  await client.initialize({ diagnosticsDelayMs: 20 });
+  try {
+    // Planting B at n = d = 2048 is 34 GFLOP; the missing X0 file is an error only the full analysis reports.
+    const n = 2048;
+    const lines = ['problem attention normalized', `n = ${n}`, `d = ${n}`, 'seed = 1', 'A1 = normal(scale = 0.02)', 'A2 = A1', 'Xstar = normal()', 'B = planted(Xstar)'];
+    const opened = performance.now();
+    const heavy = client.open('bench-heavy.regress', [...lines, 'X0 = load("bench-missing.csv")', 'solve gd steps = 1', ''].join('\n'));
+    const built = () => client.published(heavy).some((p) => p.diagnostics.some((d) => d.message.includes('bench-missing.csv')));
+    const underAnalysis = await sampleLatency(client, heavy, () => !built());
+    const analysisMs = performance.now() - opened;
+    const params = { n, d: n };
+    const hoverA = record({ name: 'lsp: hover while an analysis builds', params, ...latencies(underAnalysis.hover), analysisMs });
+    record({ name: 'lsp: completion while an analysis builds', params, ...latencies(underAnalysis.completion), analysisMs });
+    ratios['lsp analysis / worst hover during it'] = analysisMs / (hoverA.maxMs as number);
+
+    // A solve of many seconds on its worker thread; the document itself is small (built at once). B on line 7 again.
+    const small = ['problem attention normalized', 'n = 60', 'd = 12', 'seed = 7', 'A1 = normal(scale = 0.5)', 'A2 = normal(scale = 0.5)', 'Xstar = normal()', 'B = planted(Xstar)'];
+    const solving = client.open('bench-solve.regress', [...small, 'solve gd lr = 0.01 steps = 100000000 gradtol = 0', ''].join('\n'));
+    const cts = client.newToken();
+    const runId = 'bench-solve';
+    const solve = client.connection.sendRequest(Methods.solve, { textDocument: { uri: solving }, runId }, cts.token);
+    await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === runId), 'the solve streaming');
+    const until = performance.now() + 3000;
+    const underSolve = await sampleLatency(client, solving, () => performance.now() < until);
+    cts.cancel();
+    await solve;
+    record({ name: 'lsp: hover while a solve runs', params: { n: 60, d: 12 }, ...latencies(underSolve.hover) });
+    record({ name: 'lsp: completion while a solve runs', params: { n: 60, d: 12 }, ...latencies(underSolve.completion) });
+  } finally {
+    await client.close();
+  }
+}
+
 // ---------- run, print, write ----------
 
 function fmt(x: number): string {
@@ -513,22 +602,24 @@ function printTable() {
   for (const [k, v] of Object.entries(ratios)) console.log(`  ${k.padEnd(44)} ${fmt(v)}`);
 }
 
-function main() {
+async function main() {
   const start = process.hrtime.bigint();
-  const sections: [string, () => void][] = [
+  const sections: [string, () => void | Promise<void>][] = [
     ['kronecker', benchKronecker],
     ['objectives', benchObjectives],
     ['solves', benchSolves],
     ['language', benchLanguage],
     ['matmul', benchMatmul],
     ['experiment', benchExperiment],
+    ['experiment-threads', benchExperimentThreads],
     ['kernels', benchKernels],
+    ['lsp', benchLsp],
   ];
   const only = process.argv.slice(2);
   for (const [name, fn] of sections) {
     if (only.length && !only.includes(name)) continue;
     process.stderr.write(`bench: ${name}…\n`);
-    fn();
+    await fn();
   }
   const totalSeconds = Number(process.hrtime.bigint() - start) / 1e9;
   printTable();
@@ -546,4 +637,4 @@ function main() {
   console.log(`\n${cases.length} cases in ${totalSeconds.toFixed(1)} s; wrote ${file}`);
 }
 
-main();
+void main();

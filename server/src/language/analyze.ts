@@ -2,6 +2,8 @@
  * Semantic analysis of a parsed .regress document: checks names, sizes, shapes, numbers and solve options,
  * evaluates the data (literals, seeded generators, references, planted targets) and produces the numeric
  * Problem. Every message points at the construct it is about. The Problem is only produced when there are no errors.
+ * With `build: false` it only checks what needs no numbers (time linear in the text, no file access): the language
+ * server does that on its main thread and builds on a worker.
  */
 import type { IclSettings } from '../../../protocol/experiment';
 import type { MethodName, ProblemKind, Variant } from '../../../protocol/results';
@@ -20,6 +22,19 @@ import { CHECKS, type CheckName, DATA, type DataInfo, type Dim, GENERATORS, hint
 /** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
 export const MAX_ENTRIES = 1 << 25;
 
+/**
+ * Most floating-point operations the build may take (planted targets and overflow checks, each a product
+ * A1·X·A2ᵀ): about a minute at the 2–3 GFLOP/s of the JavaScript kernels. n = d = 2048 (34 GFLOP a product) passes;
+ * n = d = 5792, which MAX_ENTRIES allows, would take 777 GFLOP.
+ */
+export const MAX_BUILD_FLOPS = 150e9;
+
+/** Largest CSV file parsed: parsing takes about 1 s per 20 MB and up to ten times the file's size in memory. */
+export const MAX_CSV_BYTES = 64 * 2 ** 20;
+
+/** The data of a value a cheap analysis checked but did not build. */
+const UNBUILT = new Float64Array(0);
+
 export interface Analysis {
   tree: SyntaxTree;
   diagnostics: Diagnostic[];
@@ -28,6 +43,10 @@ export interface Analysis {
   sizes: { n?: number; d?: number; seed: number; reg: number; k?: number; layers: number };
   /** Built values by name (settings excluded), for hover and the CLI's eval output. */
   values: Map<string, { stmt?: AssignStmt; matrix: Matrix }>;
+  /** False for the cheap analysis of a problem file (`build: false`): no values, no problem, no number-dependent checks. */
+  built: boolean;
+  /** Shapes of the data that checked out, built or not (a loaded file's as declared until it is read). */
+  shapes: Map<string, { rows: number; cols: number }>;
   solves: SolveSpec[];
   /** The solve statements in file order, aligned with `solves` by index (for CodeLens and hover). */
   solveStmts: SolveStmt[];
@@ -51,10 +70,21 @@ export function largestMatrix(kind: ProblemKind, n: number, d: number): { entrie
 
 const mib = (entries: number) => `${((entries * 8) / 2 ** 20).toLocaleString('en', { maximumFractionDigits: 0 })} MiB`;
 
-/** `files` gives access to the workspace for load(); without it (untitled buffers) load() is an error. */
-export function analyze(text: string, files?: FileAccess): Analysis {
+/** Floating-point operations of the scores A1·X·A2ᵀ (attention) or A·x (softmax): a planted target or an overflow check. */
+function scoresFlops(kind: ProblemKind, n: number, d: number): number {
+  return kind === 'attention' ? 2 * n * d * (d + n) : 2 * n * d;
+}
+
+const gflop = (flops: number) => `${(flops / 1e9).toLocaleString('en', { maximumFractionDigits: 0 })} GFLOP`;
+
+/**
+ * `files` gives access to the workspace for load(); without it (untitled buffers) load() is an error.
+ * `build: false` checks without building: no data, no files read, no Problem, and only diagnostics the full analysis
+ * also gives.
+ */
+export function analyze(text: string, files?: FileAccess, { build = true }: { build?: boolean } = {}): Analysis {
   const tree = parse(text);
-  return tree.statements.some((s) => s.type === 'experiment') ? analyzeExperiment(tree) : new Analyzer(tree, files).run();
+  return tree.statements.some((s) => s.type === 'experiment') ? analyzeExperiment(tree) : new Analyzer(tree, files, build).run();
 }
 
 class Analyzer {
@@ -68,6 +98,8 @@ class Analyzer {
   /** Data files read by this analysis, by the path as written. */
   private readonly loads = new Map<string, LoadResult>();
   private readonly visiting = new Set<string>();
+  /** Work counted against MAX_BUILD_FLOPS so far. */
+  private flops = 0;
   private n?: number;
   private d?: number;
   private seed = 0;
@@ -77,7 +109,8 @@ class Analyzer {
 
   constructor(
     private readonly tree: SyntaxTree,
-    private readonly files?: FileAccess,
+    private readonly files: FileAccess | undefined,
+    private readonly build: boolean,
   ) {
     this.diags = [...tree.diagnostics];
   }
@@ -97,20 +130,24 @@ class Analyzer {
         if (this.assigns.has(info.name)) this.resolve(info);
         else if (info.required) this.report(this.anchor(), `Missing ${info.name}: add \`${info.name} = …\` (${info.doc})`);
       }
-      this.checkTarget();
-      this.checkOverflow();
+      if (this.build) {
+        this.checkTarget();
+        this.checkOverflow();
+      }
     }
     this.checkMove();
     const checks = this.readChecks();
     const { solves, solveStmts } = this.readSolves();
-    const problem = this.diags.some((d) => d.severity === 'error') ? undefined : this.build();
+    const problem = !this.build || this.diags.some((d) => d.severity === 'error') ? undefined : this.problem();
     return {
       tree: this.tree,
       diagnostics: this.diags,
       kind: this.kind,
       variant: this.variant,
       sizes: { n: this.n, d: this.d, seed: this.seed, reg: this.reg, k: this.k, layers: this.layers },
-      values: this.values,
+      values: this.build ? this.values : new Map(),
+      built: this.build,
+      shapes: new Map([...this.values].map(([name, v]) => [name, { rows: v.matrix.rows, cols: v.matrix.cols }])),
       solves,
       solveStmts,
       checks,
@@ -202,6 +239,11 @@ class Analyzer {
       const path = Analyzer.loadPath(s.value);
       if (s.value.type === 'matrix' && s.value.rows.length > 0) [r, c] = literalShape(s.value, info.vector);
       else if (path !== undefined) {
+        if (!this.build) {
+          // Sizes the file will give are unknown until it is read: like a file that fails, neither missing nor taken from a later item.
+          for (const dim of info.shape) if ((dim === 'n' || dim === 'd') && this[dim] === undefined) this.failed.add(dim);
+          continue;
+        }
         const loaded = this.readLoad(path);
         if (!loaded.ok) {
           // The sizes this file would have given are unknown: report the file's error here, not "Missing n".
@@ -316,6 +358,7 @@ class Analyzer {
       this.report(e.span, `${info.name} must be ${expected}, but this literal ${got}`);
       return undefined;
     }
+    if (!this.build) return { rows, cols, data: UNBUILT };
     const data = new Float64Array(rows * cols);
     let k = 0;
     for (const row of e.rows) for (const num of row) data[k++] = num.value;
@@ -335,7 +378,7 @@ class Analyzer {
         this.report(e.span, `${info.name} must be ${rows}×${cols}, but ${name} is ${m.rows}×${m.cols}`);
         return undefined;
       }
-      return { rows, cols, data: m.data.slice() };
+      return { rows, cols, data: this.build ? m.data.slice() : UNBUILT };
     }
     const gen = GENERATORS.find((g) => g.name === name);
     if (!gen) {
@@ -347,6 +390,15 @@ class Analyzer {
     if (gen.name === 'load') return this.load(info, e, rows, cols);
     const params = callParams(e, gen.params, (span, message) => this.report(span, message));
     if (!params) return undefined;
+    if (gen.name === 'identity' && rows !== cols) {
+      this.report(e.span, `identity needs a square matrix, but ${info.name} is ${rows}×${cols}`);
+      return undefined;
+    }
+    if (gen.name === 'uniform' && !(params.high > params.low)) {
+      this.report(e.span, `uniform needs low < high (got low = ${params.low}, high = ${params.high})`);
+      return undefined;
+    }
+    if (!this.build) return { rows, cols, data: UNBUILT };
     const out = zeros(rows, cols);
     const rng = new Rng(this.seed, hashName(info.name));
     switch (gen.name) {
@@ -356,20 +408,12 @@ class Analyzer {
         out.data.fill(1);
         return out;
       case 'identity':
-        if (rows !== cols) {
-          this.report(e.span, `identity needs a square matrix, but ${info.name} is ${rows}×${cols}`);
-          return undefined;
-        }
         for (let i = 0; i < rows; i++) out.data[i * cols + i] = 1;
         return out;
       case 'normal':
         for (let i = 0; i < out.data.length; i++) out.data[i] = params.mean + params.scale * rng.normal();
         return out;
       case 'uniform':
-        if (!(params.high > params.low)) {
-          this.report(e.span, `uniform needs low < high (got low = ${params.low}, high = ${params.high})`);
-          return undefined;
-        }
         for (let i = 0; i < out.data.length; i++) out.data[i] = params.low + (params.high - params.low) * rng.uniform();
         return out;
       case 'simplex': {
@@ -396,7 +440,11 @@ class Analyzer {
       if (!where.ok) r = where;
       else {
         try {
-          const loaded = parseDataFile(given, this.files.read(where.path));
+          const bytes = this.files.read(where.path);
+          const loaded: LoadResult =
+            /\.(csv|tsv|txt)$/i.test(given) && bytes.length > MAX_CSV_BYTES
+              ? { ok: false, message: `${(bytes.length / 2 ** 20).toFixed(0)} MiB of text, over the ${MAX_CSV_BYTES / 2 ** 20} MiB limit for CSV (parsing takes about 1 s per 20 MB and up to ten times the file's size in memory); save the matrix as .npy (numpy.save)` }
+              : parseDataFile(given, bytes);
           r = loaded.ok ? loaded : { ok: false, message: `${given}: ${loaded.message}` };
         } catch (err) {
           r = { ok: false, message: `Cannot read ${given}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` };
@@ -421,6 +469,8 @@ class Analyzer {
       this.report(arg?.span ?? e.span, 'load takes one file path in quotes: load("data/A1.csv")');
       return undefined;
     }
+    // Unread: the declared shape stands in until the full analysis reads the file.
+    if (!this.build) return { rows, cols, data: UNBUILT };
     const loaded = this.readLoad(given);
     if (!loaded.ok) {
       this.report(arg.span, loaded.message);
@@ -456,14 +506,30 @@ class Analyzer {
     if (this.kind === 'attention') {
       const A1 = this.resolve(this.info('A1')!);
       const A2 = this.resolve(this.info('A2')!);
-      if (!xs || !A1 || !A2) return undefined;
-      return rowSoftmax(matmulBT(matmul(A1, xs), A2));
+      if (!xs || !A1 || !A2 || !this.affordable(e, hidden, target)) return undefined;
+      return this.build ? rowSoftmax(matmulBT(matmul(A1, xs), A2)) : { rows, cols, data: UNBUILT };
     }
     const A = this.resolve(this.info('A')!);
-    if (!xs || !A) return undefined;
+    if (!xs || !A || !this.affordable(e, hidden, target)) return undefined;
+    if (!this.build) return { rows, cols, data: UNBUILT };
     const z = matmul(A, xs); // n×1
     const p = rowSoftmax({ rows: 1, cols: rows, data: z.data });
     return { rows, cols, data: p.data };
+  }
+
+  /** Counts a planted target's product against MAX_BUILD_FLOPS; above it the target is refused, saying why. */
+  private affordable(e: Call, hidden: string, target: string): boolean {
+    const flops = scoresFlops(this.kind!, this.n!, this.d!);
+    if (this.flops + flops > MAX_BUILD_FLOPS) {
+      const scores = this.kind === 'attention' ? `A1·${hidden}·A2ᵀ` : `A·${hidden}`;
+      this.report(
+        e.span,
+        `Too costly to build: planted(${hidden}) computes ${scores}, ${gflop(flops)} at n = ${this.n}, d = ${this.d} (limit ${gflop(MAX_BUILD_FLOPS)}, about a minute of work); lower n or d, or load ${target} from a file`,
+      );
+      return false;
+    }
+    this.flops += flops;
+    return true;
   }
 
   /** The normalized problem fits distributions: warn about target rows that are not on the simplex. */
@@ -498,8 +564,7 @@ class Analyzer {
     const needed = this.kind === 'attention' ? ['A1', 'A2'] : ['A'];
     if (!needed.every((n) => this.values.has(n))) return;
     const get = (n: string) => this.values.get(n)!.matrix;
-    const worst = (x: Matrix | undefined): number => {
-      if (!x) return 0;
+    const worst = (x: Matrix): number => {
       const S = this.kind === 'attention' ? matmulBT(matmul(get('A1'), x), get('A2')) : matmul(get('A'), x);
       // Only large positive scores overflow exp; very negative ones underflow to 0, which the checks handle.
       let m = 0;
@@ -507,10 +572,14 @@ class Analyzer {
       return m;
     };
     const [start, hidden] = this.kind === 'attention' ? ['X0', 'Xstar'] : ['x0', 'xstar'];
+    const flops = scoresFlops(this.kind!, this.n!, this.d!);
     for (const name of [start, hidden]) {
       const v = this.values.get(name);
-      const m = worst(v?.matrix);
-      if (v?.stmt && m > RESCALED_EXP_LIMIT) {
+      // A check costs what a planted target does: past the budget it is skipped (the solver still stops cleanly on overflow).
+      if (!v?.stmt || this.flops + flops > MAX_BUILD_FLOPS) continue;
+      this.flops += flops;
+      const m = worst(v.matrix);
+      if (m > RESCALED_EXP_LIMIT) {
         const what = this.kind === 'attention' ? `A1·${name}·A2ᵀ` : `A·${name}`;
         this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and overflows above ${RESCALED_EXP_LIMIT.toFixed(1)}; scale the data down`, 'warning');
       }
@@ -602,7 +671,7 @@ class Analyzer {
     return { solves, solveStmts };
   }
 
-  private build(): Problem | undefined {
+  private problem(): Problem | undefined {
     if (!this.kind || !this.variant || this.n === undefined || this.d === undefined) return undefined;
     const get = (name: string) => this.values.get(name)?.matrix;
     const [WQ, WK, WV, WP] = MOVE_NAMES.map(get);

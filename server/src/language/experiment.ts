@@ -130,6 +130,8 @@ export function analyzeExperiment(tree: SyntaxTree): Analysis {
     diagnostics: diags,
     sizes: { n: numbers.n, d: numbers.d, seed: numbers.seed, reg: 0, k: numbers.k, layers: 1 },
     values: new Map(),
+    built: true,
+    shapes: new Map(),
     solves: [],
     solveStmts: [],
     checks: [],

@@ -50,7 +50,7 @@ export function completions(a: Analysis, lineText: string): CompletionItem[] {
   if ((m = before.match(/^\s*(\w+)\s*=\s*\w*$/))) {
     const target = m[1];
     if (SETTINGS.some((s) => s.name === target)) return [];
-    const refs = (a.kind ? DATA[a.kind] : []).filter((d) => d.name !== target && a.values.has(d.name));
+    const refs = (a.kind ? DATA[a.kind] : []).filter((d) => d.name !== target && a.shapes.has(d.name));
     return [
       ...GENERATORS.map((g) => ({
         label: g.name,

@@ -3,21 +3,23 @@
  * bound results on a `check bounds` line.
  */
 import type { Hover } from 'vscode-languageserver/node';
-import type { Analysis } from '../language/analyze';
 import type { Span } from '../language/syntax';
 import type { IclSettings } from '../../../protocol/experiment';
 import { CHECKS, DATA, EXPERIMENT_DATA, EXPERIMENT_KINDS, EXPERIMENT_SETTINGS, EXPERIMENT_SHARED_DOCS, GENERATORS, KEYWORDS, PROBLEM_KINDS, SETTINGS, VARIANTS } from '../language/vocabulary';
+import { matrixStats, type MatrixStats } from '../math/matrixStats';
 import { spectralNorm } from '../math/spectral';
 import type { Matrix } from '../problem';
 import { METHODS } from '../solver/methods';
+import type { DocumentAnalysis } from './analyses';
 import { boundsHoverText, type BoundsDigest } from './boundsHover';
 import { contains, toRange } from './convert';
 
-/** Largest matrix whose spectral norm is computed on hover (SVD cost grows fast; hovers must stay instant). */
-const SVD_MAX_ENTRIES = 250_000;
-
-/** `bounds`: the document's last bound results and its current version, for the `check bounds` hover. */
-export function hoverAt(a: Analysis, line: number, col: number, bounds?: { digest?: BoundsDigest; version: number }): Hover | null {
+/**
+ * `bounds`: the document's last bound results and its current version, for the `check bounds` hover. A data name shows
+ * its statistics from the worker, or computed here for an analysis made in this thread, or "computing…" before the
+ * numbers of this version arrive.
+ */
+export function hoverAt(a: DocumentAnalysis, line: number, col: number, bounds?: { digest?: BoundsDigest; version: number }): Hover | null {
   const md = (value: string, span: Span): Hover => ({ contents: { kind: 'markdown', value }, range: toRange(span) });
   for (const s of a.tree.statements) {
     if (!contains(s.span, line, col)) continue;
@@ -60,8 +62,13 @@ export function hoverAt(a: Analysis, line: number, col: number, bounds?: { diges
         const setting = SETTINGS.find((x) => x.name === s.name.name);
         if (setting) return md(`**${setting.name}** — ${setting.doc}`, s.name.span);
         const info = [...DATA.attention, ...DATA.softmax].find((x) => x.name === s.name.name);
-        const value = a.values.get(s.name.name);
-        if (info) return md(`**${info.name}** — ${info.doc}${value ? `\n\n${describeMatrix(value.matrix, info.vector)}` : ''}`, s.name.span);
+        if (info) {
+          const stats = a.stats?.get(info.name);
+          const value = a.values.get(info.name);
+          const shape = a.shapes.get(info.name);
+          const numbers = stats ? describeStats(stats, info.vector) : value ? describeMatrix(value.matrix, info.vector) : shape && !a.built ? describePending(shape, info.vector) : undefined;
+          return md(`**${info.name}** — ${info.doc}${numbers ? `\n\n${numbers}` : ''}`, s.name.span);
+        }
       }
       const callee = s.value.type === 'call' ? s.value.callee : undefined;
       const gen = callee && contains(callee.span, line, col) ? GENERATORS.find((g) => g.name === callee.name) : undefined;
@@ -74,32 +81,37 @@ export function hoverAt(a: Analysis, line: number, col: number, bounds?: { diges
   return null;
 }
 
-/** Shape, norms, range and (for square-ish targets) whether rows are distributions. */
+/** describeMatrix's text by matrix: a matrix belongs to one analysis, so each is described (one SVD) once per version. */
+const described = new WeakMap<Matrix, string>();
+
+/** Shape, norms, range and whether rows are distributions, the spectral norm included (an analysis made in this thread). */
 export function describeMatrix(m: Matrix, vector: boolean): string {
-  let fro = 0, min = Infinity, max = -Infinity;
-  for (const v of m.data) {
-    fro += v * v;
-    if (v < min) min = v;
-    if (v > max) max = v;
+  let text = described.get(m);
+  if (text === undefined) {
+    const stats = matrixStats(m, vector);
+    text = describeStats(stats.spectral === undefined ? { ...stats, spectral: spectralNorm(m) } : stats, vector);
+    described.set(m, text);
   }
-  const rows: string[] = [];
-  rows.push(`| shape | ${vector ? `vector, length ${m.rows}` : `${m.rows}×${m.cols}`} |`);
-  if (vector) rows.push(`| ‖·‖₂ | ${fmt(Math.sqrt(fro))} |`);
-  else {
-    rows.push(`| ‖·‖ (spectral) | ${m.data.length <= SVD_MAX_ENTRIES ? fmt(spectralNorm(m)) : 'not computed (large)'} |`);
-    rows.push(`| ‖·‖_F | ${fmt(Math.sqrt(fro))} |`);
-  }
-  rows.push(`| min / max | ${fmt(min)} / ${fmt(max)} |`);
-  const rowLen = vector ? m.rows : m.cols;
-  let allSimplex = min >= 0;
-  for (let i = 0; allSimplex && i < m.data.length; i += rowLen) {
-    let s = 0;
-    for (let j = 0; j < rowLen; j++) s += m.data[i + j];
-    allSimplex = Math.abs(s - 1) <= 1e-9;
-  }
-  rows.push(`| ${vector ? 'a distribution' : 'rows are distributions'} | ${allSimplex ? 'yes' : 'no'} |`);
-  return `| | |\n|---|---|\n${rows.join('\n')}`;
+  return text;
 }
+
+function describeStats(s: MatrixStats, vector: boolean): string {
+  const spectral = s.spectral === undefined ? 'computing…' : typeof s.spectral === 'number' ? fmt(s.spectral) : s.spectral;
+  return table([
+    shapeRow(s, vector),
+    ...(vector ? [`| ‖·‖₂ | ${fmt(s.fro)} |`] : [`| ‖·‖ (spectral) | ${spectral} |`, `| ‖·‖_F | ${fmt(s.fro)} |`]),
+    `| min / max | ${fmt(s.min)} / ${fmt(s.max)} |`,
+    `| ${vector ? 'a distribution' : 'rows are distributions'} | ${s.distributions ? 'yes' : 'no'} |`,
+  ]);
+}
+
+/** A value checked but not built yet: its shape, and that its numbers are on the way. */
+function describePending(shape: { rows: number; cols: number }, vector: boolean): string {
+  return table([shapeRow(shape, vector), '| norms | computing… |']);
+}
+
+const shapeRow = (s: { rows: number; cols: number }, vector: boolean) => `| shape | ${vector ? `vector, length ${s.rows}` : `${s.rows}×${s.cols}`} |`;
+const table = (rows: string[]) => `| | |\n|---|---|\n${rows.join('\n')}`;
 
 function fmt(x: number): string {
   return Math.abs(x) >= 1e4 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(3) : x.toFixed(4);

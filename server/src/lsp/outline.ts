@@ -16,7 +16,7 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
     }
     if (s.type === 'experiment') return { name: `experiment ${s.kind.name}`, kind: SymbolKind.Namespace, range, selectionRange: toRange(s.keyword.span) };
     if (s.type === 'check') return { name: `check ${s.name.name}`, kind: SymbolKind.Boolean, range, selectionRange: toRange(s.name.span) };
-    const v = a.values.get(s.name.name)?.matrix;
+    const v = a.shapes.get(s.name.name);
     const setting = SETTINGS.some((x) => x.name === s.name.name) || EXPERIMENT_SETTINGS.some((x) => x.name === s.name.name);
     const detail = setting && s.value.type === 'number' ? s.value.text : v ? `${v.rows}×${v.cols}` : undefined;
     return { name: s.name.name, detail, kind: setting ? SymbolKind.Constant : SymbolKind.Variable, range, selectionRange: toRange(s.name.span) };
