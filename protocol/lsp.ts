@@ -109,4 +109,6 @@ export const SolveErrorCodes = {
   workerFailed: -32003,
   /** `regress/solve` on an experiment file or `regress/experiment` on a problem file: the message says which to use. */
   wrongKind: -32004,
+  /** The workspace is not trusted (Workspace Trust): nothing runs until the user trusts the folder. */
+  untrusted: -32005,
 } as const;

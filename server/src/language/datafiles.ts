@@ -2,9 +2,10 @@
  * Reading matrices from workspace files: CSV (comma, semicolon, tab or space separated; an optional header
  * line; `#` comment lines) and NumPy .npy (version 1–3, little- or big-endian float64/float32/int64/int32/int16/
  * int8/uint8, C or Fortran order, 1-D or 2-D). Errors carry the position inside the data file. Paths are resolved
- * relative to the problem file and must stay inside the workspace (symbolic links are resolved first).
+ * relative to the problem file and must stay inside the workspace (symbolic links are resolved first); only regular
+ * files up to MAX_FILE_BYTES are read.
  */
-import { realpathSync, statSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 
 export interface LoadedMatrix {
@@ -25,9 +26,12 @@ export interface FileAccess {
   roots: string[];
   /** Reads a file; the LSP passes a cached reader keyed by modification time. */
   read(path: string): Uint8Array;
+  /** False in a workspace the user has not trusted (Workspace Trust): load() reads nothing. Absent means trusted. */
+  trusted?: boolean;
 }
 
 export function resolveDataPath(access: FileAccess, given: string): { ok: true; path: string } | { ok: false; message: string } {
+  if (access.trusted === false) return { ok: false, message: 'Loading data files needs a trusted workspace (Workspace Trust)' };
   const path = resolve(dirname(access.documentPath), given);
   let real: string;
   try {
@@ -35,19 +39,65 @@ export function resolveDataPath(access: FileAccess, given: string): { ok: true; 
   } catch {
     return { ok: false, message: `Cannot read ${given}: no such file (looked for ${path})` };
   }
-  const inside = access.roots.some((root) => {
-    let r: string;
-    try {
-      r = realpathSync(root);
-    } catch {
-      return false;
-    }
-    const rel = relative(r, real);
+  if (!isInside(real, realFolders(access.roots))) return { ok: false, message: `${given} is outside the workspace; data files must be inside it` };
+  return { ok: true, path: real };
+}
+
+/** Whether `path` lies in one of `folders` (absolute paths, compared as written, without touching the file system). */
+export function isInside(path: string, folders: string[]): boolean {
+  return folders.some((folder) => {
+    const rel = relative(folder, path);
     return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
   });
-  if (!inside) return { ok: false, message: `${given} is outside the workspace; data files must be inside it` };
-  if (!statSync(real).isFile()) return { ok: false, message: `${given} is not a file` };
-  return { ok: true, path: real };
+}
+
+/** `folders` with symbolic links resolved, leaving out those that no longer exist. */
+export function realFolders(folders: string[]): string[] {
+  return folders.flatMap((folder) => {
+    try {
+      return [realpathSync(folder)];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/**
+ * The most the server reads of one file (a data file, or a .regress file it runs without the client having opened
+ * it): the largest matrix the language builds (MAX_ENTRIES doubles, 256 MiB) as .npy, plus 64 KiB for its header.
+ */
+const MAX_FILE_BYTES = 2 ** 28 + 2 ** 16;
+
+/**
+ * Reads a regular file of at most MAX_FILE_BYTES. The file is opened non-blocking, so a FIFO never waits for a
+ * writer, and checked on the open descriptor, so what is read is what was checked; the read stops past the cap even
+ * when the size is unknown beforehand (files under /proc report 0). A refusal is an Error whose `code` is the reason
+ * in words: callers report `code`, as for Node's own errors (ENOENT, EACCES).
+ */
+export function readRegularFile(path: string): Uint8Array {
+  const refuse = (reason: string) => Object.assign(new Error(reason), { code: reason });
+  const tooLarge = 'larger than 256 MiB, the limit for files the server reads';
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw refuse('not a regular file');
+    if (st.size > MAX_FILE_BYTES) throw refuse(tooLarge);
+    // One byte more than the size: the end is seen without a second buffer when the size was right.
+    let bytes = Buffer.allocUnsafeSlow(st.size + 1);
+    let length = 0;
+    for (;;) {
+      const n = readSync(fd, bytes, length, bytes.length - length, null);
+      if (n === 0) return bytes.subarray(0, length);
+      length += n;
+      if (length < bytes.length) continue;
+      if (length > MAX_FILE_BYTES) throw refuse(tooLarge);
+      const grown = Buffer.allocUnsafeSlow(Math.min(2 * bytes.length, MAX_FILE_BYTES + 1));
+      bytes.copy(grown);
+      bytes = grown;
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export function parseDataFile(name: string, bytes: Uint8Array): LoadResult {
@@ -219,7 +269,7 @@ export function cachedReader(): (path: string) => Uint8Array {
     const st = statSync(path);
     const hit = cache.get(path);
     if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.bytes;
-    const bytes = readFileSync(path);
+    const bytes = readRegularFile(path);
     cache.set(path, { mtimeMs: st.mtimeMs, size: st.size, bytes });
     return bytes;
   };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Methods, type ExperimentParams, type ServerStatusParams, type SolveParams } from '../../../protocol/lsp';
+import { Methods, type ServerStatusParams } from '../../../protocol/lsp';
 import { JobScheduler, type SchedulerStatus } from '../jobs/scheduler';
 import { Analyses } from './analyses';
 import { formatDocument } from '../language/format';
@@ -19,11 +19,15 @@ import { hoverAt } from './hover';
 import { handleExperiment } from './experiment';
 import { documentSymbols, foldingRanges } from './outline';
 import { handleSolve } from './solve';
+import { checkDocument, checkPosition, DIAGNOSTICS_DELAY_MS, experimentParams, integerSetting, MAX_CONCURRENT_RUNS, solveParams } from './validate';
+import { WorkspaceAnalyses } from './workspaceAnalyses';
 
-/** Options the client may pass in initializationOptions. */
+/** Options the client may pass in initializationOptions, checked before use. */
 interface InitOptions {
-  maxConcurrentRuns?: number;
-  diagnosticsDelayMs?: number;
+  maxConcurrentRuns?: unknown;
+  diagnosticsDelayMs?: unknown;
+  /** Workspace Trust; absent (editors other than VS Code) means trusted. */
+  trusted?: unknown;
 }
 
 const connection = createConnection(ProposedFeatures.all);
@@ -31,7 +35,10 @@ const documents = new TextDocuments(TextDocument);
 let analyses!: Analyses;
 let scheduler!: JobScheduler;
 let roots: string[] = [];
+/** Whether the client sends workspace-folder changes; registering for them otherwise fails (editors other than VS Code). */
+let folderEvents = false;
 const lastBounds = new LastBounds();
+const warn = (message: string) => connection.console.warn(message);
 
 function setRoots(folders: WorkspaceFolder[] | null | undefined, rootUri?: string | null) {
   const uris = folders?.length ? folders.map((f) => f.uri) : rootUri ? [rootUri] : [];
@@ -55,12 +62,14 @@ function sendStatus({ running, experiments, queued }: SchedulerStatus) {
 connection.onInitialize((params) => {
   const opts = (params.initializationOptions ?? {}) as InitOptions;
   setRoots(params.workspaceFolders, params.rootUri);
-  analyses = new Analyses(
+  folderEvents = !!params.capabilities.workspace?.workspaceFolders;
+  analyses = new WorkspaceAnalyses(
     (doc, a) => void connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: a.diagnostics.map(toLspDiagnostic) }),
-    opts.diagnosticsDelayMs ?? 200,
+    integerSetting(DIAGNOSTICS_DELAY_MS, opts.diagnosticsDelayMs, warn),
     () => roots,
+    opts.trusted !== false,
   );
-  scheduler = new JobScheduler(join(__dirname, 'solverWorker.js'), opts.maxConcurrentRuns ?? 1, sendStatus);
+  scheduler = new JobScheduler(join(__dirname, 'solverWorker.js'), integerSetting(MAX_CONCURRENT_RUNS, opts.maxConcurrentRuns, warn), sendStatus);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -78,7 +87,7 @@ connection.onInitialize((params) => {
 
 connection.onInitialized(() => {
   sendStatus({ running: 0, experiments: 0, queued: 0 });
-  connection.workspace.onDidChangeWorkspaceFolders(async () => setRoots(await connection.workspace.getWorkspaceFolders()));
+  if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders(async () => setRoots(await connection.workspace.getWorkspaceFolders()));
 });
 
 documents.onDidOpen((e) => analyses.changed(e.document, true));
@@ -92,11 +101,13 @@ documents.onDidClose((e) => {
 });
 
 connection.onHover((p) => {
+  checkPosition(p);
   const doc = documents.get(p.textDocument.uri);
   return doc ? hoverAt(analyses.get(doc), p.position.line, p.position.character, { digest: lastBounds.get(doc.uri), version: doc.version }) : null;
 });
 
 connection.onCompletion((p) => {
+  checkPosition(p);
   const doc = documents.get(p.textDocument.uri);
   if (!doc) return [];
   const line = doc.getText({ start: { line: p.position.line, character: 0 }, end: p.position });
@@ -104,16 +115,19 @@ connection.onCompletion((p) => {
 });
 
 connection.onDocumentSymbol((p) => {
+  checkDocument(p);
   const doc = documents.get(p.textDocument.uri);
   return doc ? documentSymbols(analyses.get(doc)) : [];
 });
 
 connection.onFoldingRanges((p) => {
+  checkDocument(p);
   const doc = documents.get(p.textDocument.uri);
   return doc ? foldingRanges(analyses.get(doc), doc.getText()) : [];
 });
 
 connection.onDocumentFormatting((p) => {
+  checkDocument(p);
   const doc = documents.get(p.textDocument.uri);
   if (!doc) return [];
   const text = doc.getText();
@@ -122,16 +136,17 @@ connection.onDocumentFormatting((p) => {
 });
 
 connection.onCodeLens((p) => {
+  checkDocument(p);
   const doc = documents.get(p.textDocument.uri);
   return doc ? codeLenses(doc.uri, analyses.get(doc)) : [];
 });
 
-connection.onRequest(Methods.solve, (params: SolveParams, token) => handleSolve(params, token, { connection, documents, analyses, scheduler, lastBounds }));
-connection.onRequest(Methods.experiment, (params: ExperimentParams, token) => handleExperiment(params, token, { connection, documents, analyses, scheduler }));
+connection.onRequest(Methods.solve, (params: unknown, token) => handleSolve(solveParams(params), token, { connection, documents, analyses, scheduler, lastBounds }));
+connection.onRequest(Methods.experiment, (params: unknown, token) => handleExperiment(experimentParams(params), token, { connection, documents, analyses, scheduler }));
 
 connection.onDidChangeConfiguration((change) => {
-  const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: number } } } | undefined)?.regressLab?.solver?.maxConcurrentRuns;
-  if (typeof max === 'number') scheduler.setMaxConcurrent(max);
+  const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: unknown } } } | null | undefined)?.regressLab?.solver?.maxConcurrentRuns;
+  if (max !== undefined) scheduler.setMaxConcurrent(integerSetting(MAX_CONCURRENT_RUNS, max, warn));
 });
 
 documents.listen(connection);

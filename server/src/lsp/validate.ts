@@ -1,0 +1,69 @@
+/**
+ * Run-time checks of what clients send. A malformed request is answered InvalidParams (-32602) saying what is wrong,
+ * not an internal error from deep inside a handler; a setting out of range falls back to its default with a warning
+ * (a maxConcurrentRuns of 0 would otherwise queue every run forever).
+ */
+import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import type { ExperimentParams, SolveParams } from '../../../protocol/lsp';
+
+type Fields = Record<string, unknown>;
+
+const invalid = (message: string) => new ResponseError(ErrorCodes.InvalidParams, message);
+const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** LSP's uinteger. */
+const isUinteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 31;
+
+/** Requests about a document (codeLens, documentSymbol, foldingRange, formatting). */
+export function checkDocument(p: unknown): asserts p is { textDocument: { uri: string } } {
+  if (!isFields(p) || !isFields(p.textDocument) || typeof p.textDocument.uri !== 'string') throw invalid('textDocument.uri must be a string');
+}
+
+/** Requests at a place in a document (hover, completion). */
+export function checkPosition(p: unknown): asserts p is { textDocument: { uri: string }; position: { line: number; character: number } } {
+  checkDocument(p);
+  const { position } = p as Fields;
+  if (!isFields(position) || !isUinteger(position.line) || !isUinteger(position.character)) {
+    throw invalid('position must be { line, character } with whole numbers ≥ 0');
+  }
+}
+
+/** Long enough for any UUID or counter; short enough that notifications never carry a megabyte of id. */
+const MAX_RUN_ID = 256;
+
+function checkRun(p: unknown): asserts p is ExperimentParams & Fields {
+  checkDocument(p);
+  const { runId } = p as Fields;
+  if (typeof runId !== 'string' || runId === '' || runId.length > MAX_RUN_ID) throw invalid(`runId must be a non-empty string of at most ${MAX_RUN_ID} characters`);
+}
+
+export function solveParams(p: unknown): SolveParams {
+  checkRun(p);
+  if (p.solveIndex !== undefined && !isUinteger(p.solveIndex)) throw invalid('solveIndex must be a whole number ≥ 0 when given');
+  if (p.bounds !== undefined && typeof p.bounds !== 'boolean') throw invalid('bounds must be true or false when given');
+  return p as SolveParams;
+}
+
+export function experimentParams(p: unknown): ExperimentParams {
+  checkRun(p);
+  return p;
+}
+
+export interface IntegerSetting {
+  /** As the user writes it in settings.json. */
+  name: string;
+  min: number;
+  max: number;
+  fallback: number;
+}
+
+export const MAX_CONCURRENT_RUNS: IntegerSetting = { name: 'regressLab.solver.maxConcurrentRuns', min: 1, max: 16, fallback: 1 };
+export const DIAGNOSTICS_DELAY_MS: IntegerSetting = { name: 'regressLab.diagnostics.delayMs', min: 0, max: 5000, fallback: 200 };
+
+/** `value` when it is a whole number in range; the default when absent, and otherwise the default with a warning. */
+export function integerSetting(setting: IntegerSetting, value: unknown, warn: (message: string) => void): number {
+  if (value === undefined) return setting.fallback;
+  if (Number.isInteger(value) && (value as number) >= setting.min && (value as number) <= setting.max) return value as number;
+  const shown = (typeof value === 'number' ? String(value) : JSON.stringify(value)).slice(0, 60);
+  warn(`${setting.name}: ${shown} is not a whole number from ${setting.min} to ${setting.max}; using ${setting.fallback}`);
+  return setting.fallback;
+}
