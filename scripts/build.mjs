@@ -1,5 +1,6 @@
 // Bundles every entry point with esbuild: node/cjs for the extension, language server, solver worker and CLI;
-// browser/iife for the panel; node/cjs for the tests (run from dist-test/ by node's test runner).
+// browser/iife for the panel; node/cjs for the tests (run from dist-test/ by node's test runner) and for
+// `npm run try` (dist-test/try.js, which shares the tests' code-server helper).
 // `--production` minifies and drops source maps (used for packaging).
 // The WebAssembly kernels are compiled first from their AssemblyScript source and embedded in the server bundles.
 import asc from 'assemblyscript/asc';
@@ -61,7 +62,7 @@ await Promise.all([
   esbuild.build({ ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: dist, external: ['vscode'] }),
   esbuild.build({
     ...node,
-    entryPoints: { server: 'server/src/lsp/main.ts', solverWorker: 'server/src/jobs/worker.ts', cli: 'server/src/cli/main.ts' },
+    entryPoints: { server: 'server/src/lsp/main.ts', solverWorker: 'server/src/jobs/worker.ts', analysisWorker: 'server/src/jobs/analysisWorker.ts', cli: 'server/src/cli/main.ts' },
     outdir: dist,
   }),
   esbuild.build({
@@ -80,7 +81,7 @@ await Promise.all([
   testEntries.length
     ? esbuild.build({
         ...node,
-        entryPoints: testEntries,
+        entryPoints: [...testEntries, { in: 'scripts/try.ts', out: 'try' }],
         outbase: 'test',
         outdir: distTest,
         external: ['vscode', 'playwright-core', 'mocha', 'fast-check', 'esbuild'],
@@ -88,4 +89,4 @@ await Promise.all([
     : Promise.resolve(),
 ]);
 
-console.log(`built${production ? ' (production)' : ''}: extension, server, solverWorker, cli, webview, ${testEntries.length} test entries`);
+console.log(`built${production ? ' (production)' : ''}: extension, server, solverWorker, analysisWorker, cli, webview, ${testEntries.length} test entries`);

@@ -1,17 +1,17 @@
 /**
- * The extension-host suite (test/vscode/) inside a real VS Code offline: code-server's smoke-test driver loads the
- * extension from the repository (extensionDevelopmentPath, not installed) and runs dist-test/vscode/index.js with
- * the real `vscode` API, as @vscode/test-electron would. The exit code arrives through codeAutomationExit; each
- * test's outcome through the JSON file the suite writes.
+ * The extension-host suite (test/vscode/) inside a real VS Code offline (CODE_SERVER_VERSION picks which): the page's
+ * payload, honoured with code-server's smoke-test driver, loads this build's extension (extensionDevelopmentPath, not
+ * installed) and runs its dist-test/vscode/index.js with the real `vscode` API, as @vscode/test-electron would. The
+ * exit code arrives through codeAutomationExit; each test's outcome through the JSON file the suite writes.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { REPO_ROOT } from '../paths';
+import { DIST } from '../paths';
 import { launchChromiumWithProfile } from '../webview/browser';
-import { killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
+import { installBuiltExtension, killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
 
 let server: CodeServer | undefined;
 let context: BrowserContext | undefined;
@@ -25,14 +25,15 @@ after(async () => {
 });
 
 test('the extension-host mocha suite passes inside code-server', { timeout: 300_000 }, async () => {
-  server = await startCodeServer({ runDir, workspace, installExtension: false, extraArgs: ['--vscode-option', 'enable-smoke-test-driver'], env: { REGRESS_LAB_TEST_RESULTS: results } });
+  server = await startCodeServer({ runDir, workspace, smokeTestDriver: true, env: { REGRESS_LAB_TEST_RESULTS: results } });
   context = await launchChromiumWithProfile(join(runDir, 'chromium-profile'));
   const page = context.pages()[0] ?? (await context.newPage());
   const exitCode = new Promise<number>((resolve) => void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code)));
   const remote = (p: string) => `vscode-remote://127.0.0.1:${server!.port}${p}`;
+  // The bundles of this build (BUILD_ROOT), which need not be the repository's dist/.
   const payload = JSON.stringify([
-    ['extensionDevelopmentPath', remote(REPO_ROOT)],
-    ['extensionTestsPath', remote(join(REPO_ROOT, 'dist-test', 'vscode', 'index.js'))],
+    ['extensionDevelopmentPath', remote(installBuiltExtension(join(runDir, 'development')))],
+    ['extensionTestsPath', remote(join(DIST, '..', 'dist-test', 'vscode', 'index.js'))],
   ]);
   await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(payload)}`);
   const code = await exitCode;

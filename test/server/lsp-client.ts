@@ -1,4 +1,7 @@
-/** A minimal LSP client over stdio for tests: spawns the bundled server and speaks JSON-RPC with vscode-jsonrpc. */
+/**
+ * A minimal LSP client over stdio for tests: spawns the bundled server (or, with `via: 'cli'`, the CLI's
+ * `regress-lab lsp --stdio`, as other editors start it) and speaks JSON-RPC with vscode-jsonrpc.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,11 +20,15 @@ export class TestClient {
   private readonly diagnostics = new Map<string, PublishedDiagnostics[]>();
   private readonly waiters: { pred: () => boolean; resolve: () => void }[] = [];
   readonly notifications: { method: string; params: unknown }[] = [];
+  /** The server process's exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
   stderr = '';
 
-  constructor() {
-    this.child = spawn(process.execPath, [join(DIST, 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(via: 'server' | 'cli' = 'server') {
+    const args = via === 'cli' ? [join(DIST, 'cli.js'), 'lsp', '--stdio'] : [join(DIST, 'server.js'), '--stdio'];
+    this.child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr!.on('data', (d) => (this.stderr += String(d)));
+    this.exited = new Promise((resolve) => this.child.once('exit', (code) => resolve(code)));
     this.connection = createMessageConnection(new StreamMessageReader(this.child.stdout!), new StreamMessageWriter(this.child.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishedDiagnostics) => {
       this.diagnostics.set(p.uri, [...(this.diagnostics.get(p.uri) ?? []), p]);

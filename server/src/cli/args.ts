@@ -21,6 +21,7 @@ Commands:
                                    the data and every iterate so each number can be recomputed
   tensor FILE [--json]             Check the tensor trick at the initial point: build A1⊗A2 and compare the vectorized
                                    predictions, loss and gradient with the matrix form (attention problems only)
+  lsp --stdio                      Run the language server on stdin/stdout, for any LSP client (docs/editors.md)
 
 Options:
   --json         Machine-readable JSON on stdout
@@ -53,11 +54,16 @@ export interface CliArgs {
 
 export class UsageError extends Error {}
 
-export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' {
+export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' | 'lsp' {
   if (argv.includes('-h') || argv.includes('--help')) return 'help';
   if (argv.includes('--version')) return 'version';
   const [command, ...rest] = argv;
   if (!command) throw new UsageError('missing command');
+  if (command === 'lsp') {
+    // The server takes its transport from the command line; stdio is the one every LSP client can spawn.
+    if (rest.length !== 1 || rest[0] !== '--stdio') throw new UsageError('lsp takes exactly --stdio (LSP over stdin and stdout)');
+    return 'lsp';
+  }
   if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command '${command}'`);
   const out: CliArgs = { command: command as Command, file: '', json: false, quiet: false, allPoints: false };
   for (let i = 0; i < rest.length; i++) {

@@ -3,7 +3,8 @@
  * in-process (a CLI run has no event loop to keep responsive), experiments on a worker thread (experiment.ts).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { SolveResult, TensorCheckResult, TensorComparison, TensorPoint } from '../../../protocol/results';
 import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
@@ -20,7 +21,7 @@ import { OutputError, outputProblem, solveMessages, writeReport } from './report
 const VERSION = '0.1.0';
 
 async function main(argv: string[]): Promise<number> {
-  let args: CliArgs | 'help' | 'version';
+  let args: CliArgs | 'help' | 'version' | 'lsp';
   try {
     args = parseArgs(argv);
   } catch (e) {
@@ -35,6 +36,11 @@ async function main(argv: string[]): Promise<number> {
   if (args === 'version') {
     process.stdout.write(`${VERSION}\n`);
     return 0;
+  }
+  if (args === 'lsp') {
+    // The bundled server beside this bundle reads --stdio from process.argv and ends the process on `exit`.
+    await import(pathToFileURL(join(__dirname, 'server.js')).href);
+    return new Promise<number>(() => undefined);
   }
   // Refuse an unwritable output before solving, not after.
   const outProblem = args.out === undefined ? undefined : outputProblem(args.out);
