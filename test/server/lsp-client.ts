@@ -80,6 +80,11 @@ export class TestClient {
     return this.notifications.filter((n) => n.method === method).map((n) => n.params as T);
   }
 
+  /** The server's process id (to read its memory and threads from /proc). */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   /** Writes JSON-RPC messages in one write to the server's stdin, e.g. a request and its cancel arriving together. */
   writeRaw(...messages: object[]) {
     this.child.stdin!.write(messages.map((m) => {
