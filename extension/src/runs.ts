@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { ErrorCodes, ResponseError } from 'vscode-languageclient/node';
+import { ErrorCodes, LSPErrorCodes, ResponseError } from 'vscode-languageclient/node';
 import { SolveErrorCodes } from '../../protocol/lsp';
 import type { RunStatus } from './api';
 import { firstLine } from './errorText';
@@ -101,6 +101,12 @@ export class Runs {
       }
       const message = e instanceof Error ? e.message : String(e);
       if (typeof e === 'object' && e !== null) this.reported.add(e);
+      // Cancelled while the server was still building the document: nothing ran, so there is nothing to show.
+      if (e instanceof ResponseError && e.code === LSPErrorCodes.RequestCancelled && run.cts.token.isCancellationRequested) {
+        run.status.status = 'cancelled';
+        this.log.info(`${o.noun.toLowerCase()} ${runId} cancelled before it started`);
+        throw e;
+      }
       // Only the API reaches an untrusted server (commands ask for trust first): say why, but show no run.
       if (e instanceof ResponseError && e.code === SolveErrorCodes.untrusted) {
         this.runs.delete(runId);

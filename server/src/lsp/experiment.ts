@@ -8,7 +8,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { IclResult } from '../../../protocol/experiment';
 import { Methods, SolveErrorCodes, type ExperimentParams, type ExperimentProgressParams, type ExperimentStartedParams } from '../../../protocol/lsp';
 import { WorkerFailure, type JobScheduler } from '../jobs/scheduler';
-import { onCancel } from './cancel';
+import { onCancel, unlessCancelled } from './cancel';
 import type { Analyses } from './analyses';
 import { analysisFor, refuseErrors } from './requestAnalysis';
 
@@ -19,7 +19,7 @@ export async function handleExperiment(
 ): Promise<IclResult> {
   const { connection, scheduler } = deps;
   const uri = params.textDocument.uri;
-  const analysis = await analysisFor(uri, deps.documents, deps.analyses);
+  const analysis = await unlessCancelled(analysisFor(uri, deps.documents, deps.analyses), token);
   if (!analysis.experiment && analysis.tree.statements.some((s) => s.type === 'problem')) {
     throw new ResponseError(SolveErrorCodes.wrongKind, 'This is a problem file, not an experiment: solve it with Attention Regression: Solve (▶ Solve)');
   }

@@ -9,7 +9,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { Methods, SolveErrorCodes, type SolveParams, type SolveProgressParams, type SolveStartedParams, type RunFinishedParams } from '../../../protocol/lsp';
 import type { SolveResult } from '../../../protocol/results';
 import { WorkerFailure, type JobScheduler } from '../jobs/scheduler';
-import { onCancel } from './cancel';
+import { onCancel, unlessCancelled } from './cancel';
 import type { Analyses } from './analyses';
 import type { LastBounds } from './boundsHover';
 import { analysisFor, refuseErrors } from './requestAnalysis';
@@ -23,7 +23,7 @@ export async function handleSolve(
   const { connection, scheduler } = deps;
   const uri = params.textDocument.uri;
   const doc = deps.documents.get(uri);
-  const analysis = await analysisFor(uri, deps.documents, deps.analyses);
+  const analysis = await unlessCancelled(analysisFor(uri, deps.documents, deps.analyses), token);
   // Before the errors: a client that sent Solve for an experiment file learns to run the experiment instead.
   if (analysis.experiment) throw new ResponseError(SolveErrorCodes.wrongKind, 'This is an experiment file: run it with Attention Regression: Run Experiment (▶ Run experiment)');
   refuseErrors(analysis, 'problem', analysis.problem);
