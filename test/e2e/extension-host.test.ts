@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import type { BrowserContext } from 'playwright-core';
-import { DIST } from '../paths';
+import { DIST, REPO_ROOT } from '../paths';
 import { launchChromiumWithProfile } from '../webview/browser';
 import { installBuiltExtension, killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
 
@@ -42,6 +42,12 @@ test('the extension-host mocha suite passes inside code-server', { timeout: 300_
   const r = JSON.parse(readFileSync(results, 'utf8')) as { failures: number; outcomes: { title: string; state: string; error?: string }[] };
   const failed = r.outcomes.filter((o) => o.state !== 'passed');
   assert.deepEqual(failed, [], 'every extension-host test passed');
-  assert.ok(r.outcomes.length >= 6, `all tests ran (${r.outcomes.length})`);
+  // Every test of the suite ran, by title, read from the suite's source (a test that silently did not run is missed
+  // by any count).
+  const source = readFileSync(join(REPO_ROOT, 'test', 'vscode', 'extension.test.ts'), 'utf8');
+  const titles = [...source.matchAll(/^\s*it\('((?:[^'\\]|\\.)*)'/gm)].map((m) => m[1].replace(/\\'/g, "'"));
+  assert.ok(titles.length >= 7, `titles found in the suite's source: ${titles.length}`);
+  assert.equal(r.outcomes.length, titles.length, r.outcomes.map((o) => o.title).join('\n'));
+  for (const t of titles) assert.ok(r.outcomes.some((o) => o.title.endsWith(t)), `"${t}" ran`);
   assert.equal(code, 0, 'exit code from the test run');
 });
