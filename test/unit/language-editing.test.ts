@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { evaluate, EvaluationError } from '../../server/src/solver/run';
 import { analyze } from '../../server/src/language/analyze';
 import { cachedReader, parseCsv, parseNpy } from '../../server/src/language/datafiles';
 import { formatDocument } from '../../server/src/language/format';
@@ -172,6 +173,28 @@ test('rescaled problems warn when the initial point already overflows the square
   assert.deepEqual(warnings(text(1)), []);
   const w = warnings(text(40));
   assert.equal(w.length, 1);
-  assert.match(w[0], /^Entries of A1·X0·A2ᵀ reach \d+(\.\d+)?: the rescaled loss squares exp\(S\) and overflows above 354\.9/);
+  assert.match(w[0], /^Entries of A1·X0·A2ᵀ reach \d+(\.\d+)?: the rescaled loss squares exp\(S\) and would overflow; the solver refuses scores above \d+\.\d for this n and target/);
   assert.deepEqual(warnings(text(40).replace('rescaled', 'normalized')), []);
+});
+
+test('the overflow warning and the solver agree: a file is warned about exactly when its run would stop at k = 0', () => {
+  const file = (s: number, n: number) => `problem softmax rescaled\nn = ${n}\nd = 1\nA = [${[s, ...Array(n - 1).fill(0)].join('; ')}]\nb = [${Array(n).fill(1 / n).join(' ')}]\nx0 = [1]\nsolve gd steps = 1\n`;
+  let flips = 0;
+  for (const n of [2, 7, 50]) {
+    let before: boolean | undefined;
+    for (let s = 340; s <= 356; s += 0.25) {
+      const a = analyze(file(s, n));
+      const warned = a.diagnostics.some((d) => d.severity === 'warning' && /would overflow/.test(d.message));
+      let refused = false;
+      try {
+        evaluate(a.problem!);
+      } catch (e) {
+        refused = e instanceof EvaluationError && /would overflow/.test(e.message);
+      }
+      assert.equal(warned, refused, `n = ${n}, A·x0 = ${s}: warned ${warned}, refused at k = 0 ${refused}`);
+      if (before !== undefined && before !== refused) flips++;
+      before = refused;
+    }
+  }
+  assert.equal(flips, 3, 'each n crosses its limit once inside the scanned range');
 });

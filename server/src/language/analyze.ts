@@ -8,7 +8,7 @@
 import type { IclSettings } from '../../../protocol/experiment';
 import type { MethodName, ProblemKind, Variant } from '../../../protocol/results';
 import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
-import { RESCALED_EXP_LIMIT } from '../math/rows';
+import { RESCALED_EXP_LIMIT, rescaledLimit } from '../math/rows';
 import type { Matrix, Problem, SolveSpec } from '../problem';
 import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
 import { parseDataFile, resolveDataPath, type FileAccess, type LoadResult } from './datafiles';
@@ -556,8 +556,10 @@ class Analyzer {
   }
 
   /**
-   * The rescaled loss squares exp(S): it overflows once an entry of S passes ln(MAX_VALUE)/2 ≈ 354.9. Warn when
-   * the initial point (or the planted optimum) is already there; the solver stops cleanly if a step gets there.
+   * The rescaled loss squares exp(S), summed over n·rows entries: the solver refuses scores above rescaledLimit
+   * (ln(MAX_VALUE)/2 ≈ 354.9, less the logarithms of the sizes and of 1 + max|B|). Warn, at that same limit, when the
+   * initial point (or the planted optimum) is already there, so a file the checker calls clean never stops at k = 0;
+   * the solver stops cleanly if a step gets there.
    */
   private checkOverflow() {
     if (this.variant !== 'rescaled') return;
@@ -572,6 +574,8 @@ class Analyzer {
       return m;
     };
     const [start, hidden] = this.kind === 'attention' ? ['X0', 'Xstar'] : ['x0', 'xstar'];
+    const target = this.values.get(this.kind === 'attention' ? 'B' : 'b')?.matrix;
+    const limit = target ? rescaledLimit(target.data, this.kind === 'attention' ? this.n! : 1, this.n!) : RESCALED_EXP_LIMIT;
     const flops = scoresFlops(this.kind!, this.n!, this.d!);
     for (const name of [start, hidden]) {
       const v = this.values.get(name);
@@ -579,9 +583,9 @@ class Analyzer {
       if (!v?.stmt || this.flops + flops > MAX_BUILD_FLOPS) continue;
       this.flops += flops;
       const m = worst(v.matrix);
-      if (m > RESCALED_EXP_LIMIT) {
+      if (m > limit) {
         const what = this.kind === 'attention' ? `A1·${name}·A2ᵀ` : `A·${name}`;
-        this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and overflows above ${RESCALED_EXP_LIMIT.toFixed(1)}; scale the data down`, 'warning');
+        this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and would overflow; the solver refuses scores above ${limit.toFixed(1)} for this n and target; scale the data down`, 'warning');
       }
     }
   }

@@ -10,7 +10,7 @@
 import type { Variant } from '../../../protocol/results';
 import type { Matrix } from '../problem';
 
-/** ln(MAX_VALUE)/2: above this exp(S)² overflows float64 (the language warns at the same value). */
+/** ln(MAX_VALUE)/2: above this exp(S)² overflows float64; rescaledLimit lowers it for the sizes and the target. */
 export const RESCALED_EXP_LIMIT = Math.log(Number.MAX_VALUE) / 2;
 
 /** Where the rescaled exponent crossed its limit: the largest score and its place. */
