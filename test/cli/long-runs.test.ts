@@ -37,6 +37,11 @@ test('--all-points keeps every iteration, and refuses blocks beyond 10⁶ steps 
   assert.equal(refused.status, 2);
   assert.match(refused.stderr, /--all-points keeps every iteration of blocks of at most 1,000,000 steps; block #1 asks for 1,000,001/);
   assert.equal(refused.stdout, '');
+  // Options a command would ignore are usage errors.
+  for (const args of [['check', '--json'], ['report', '-o', join(tmp, 'r.html'), '--json'], ['check', '--all-points'], ['eval', '--all-points']]) {
+    const r = cli(args[0], file('opts.regress', '5'), ...args.slice(1));
+    assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+  }
 });
 
 test('steps above 10⁹ are an error at the place, before anything runs', () => {

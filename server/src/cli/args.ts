@@ -85,5 +85,8 @@ export function parseArgs(argv: string[]): CliArgs | 'help' | 'version' | 'lsp' 
   if (!out.file) throw new UsageError(`${command} needs a FILE`);
   if (out.command === 'report' && !out.out) throw new UsageError('report needs -o OUT.html');
   if (out.command === 'experiment' && out.run !== undefined) throw new UsageError('--run selects a solve block; an experiment has none');
+  // Options a command would silently ignore are refused, so nobody waits for JSON that never comes.
+  if (out.json && (out.command === 'check' || out.command === 'report')) throw new UsageError(`${out.command} has no --json output`);
+  if (out.allPoints && out.command !== 'solve') throw new UsageError('--all-points applies to solve --json');
   return out;
 }
