@@ -1,7 +1,7 @@
 /** Long runs from the command line: thinned by default, every point with --all-points, and the step limits. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -35,8 +35,14 @@ test('--all-points keeps every iteration, and refuses blocks beyond 10⁶ steps 
   assert.ok(thin.iterations.length < run.iterations.length);
   const refused = cli('solve', file('too-long.regress', '1000001'), '--json', '--all-points');
   assert.equal(refused.status, 2);
-  assert.match(refused.stderr, /--all-points keeps every iteration of blocks of at most 1,000,000 steps; block #1 asks for 1,000,001/);
+  assert.match(refused.stderr, /--all-points keeps every iteration of at most 1,000,000 steps in all; the selected blocks ask for 1,000,001/);
   assert.equal(refused.stdout, '');
+  // The limit is on the sum over the blocks: their points all go into one JSON string.
+  const two = join(tmp, 'two.regress');
+  writeFileSync(two, `${readFileSync(file('one.regress', '600000'), 'utf8')}solve gd lr = 0.1 steps = 600000 gradtol = 0\n`);
+  const both = cli('solve', two, '--json', '--all-points');
+  assert.equal(both.status, 2, both.stderr);
+  assert.match(both.stderr, /ask for 1,200,000/);
   // Options a command would ignore are usage errors.
   for (const args of [['check', '--json'], ['report', '-o', join(tmp, 'r.html'), '--json'], ['check', '--all-points'], ['eval', '--all-points']]) {
     const r = cli(args[0], file('opts.regress', '5'), ...args.slice(1));

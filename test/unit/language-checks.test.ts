@@ -120,3 +120,11 @@ test('editor features: completion offers check and its names, the outline lists 
   const k = hoverAt(analyze(`${SOFTMAX}${MOVE}`), 7, 0) as { contents: { value: string } };
   assert.match(k.contents.value, /^\*\*k\*\* — Head dimension/);
 });
+
+test('options that would never end a run are refused: armijo shrink = 1, an lbfgs memory beyond 1000', () => {
+  const errors = (solve: string) => analyze(`problem softmax normalized\nn = 4\nd = 2\nA = normal()\nb = simplex()\nx0 = zeros()\n${solve}\n`).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  assert.deepEqual(errors('solve armijo shrink = 1'), ['shrink must be less than 1, not 1']);
+  assert.deepEqual(errors('solve armijo shrink = 0.999'), []);
+  assert.deepEqual(errors('solve lbfgs memory = 1e9'), ['memory must be at most 1000, not 1e9']);
+  assert.deepEqual(errors('solve lbfgs memory = 1000'), []);
+});

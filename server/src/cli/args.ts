@@ -26,7 +26,7 @@ Commands:
 Options:
   --json         Machine-readable JSON on stdout
   --run N        Only the N-th solve block (1-based)
-  --all-points   Keep every iteration in --json (blocks of at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps); by default a run
+  --all-points   Keep every iteration in --json (at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps in all); by default a run
                  keeps every point up to k = 1024, then 512 per doubling of k, plus the best and the last
   -o, --out F    Output file (report; optional for experiment)
   -q, --quiet    No progress on stderr

@@ -73,9 +73,11 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   if (!analysis.problem) return 1;
-  const long = args.allPoints ? analysis.solves.find((s) => (args.run === undefined || s.index === args.run - 1) && (s.options.steps ?? 0) > MAX_ALL_POINTS_STEPS) : undefined;
-  if (long) {
-    process.stderr.write(`regress-lab: --all-points keeps every iteration of blocks of at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps; block #${long.index + 1} asks for ${long.options.steps!.toLocaleString('en')} (leave out --all-points for the thinned trajectory)\n`);
+  // Every kept point of every selected block goes into one JSON string, so the limit is on their sum.
+  const selected = analysis.solves.filter((s) => args.run === undefined || s.index === args.run - 1);
+  const total = selected.reduce((sum, s) => sum + (s.options.steps ?? 1000), 0);
+  if (args.allPoints && total > MAX_ALL_POINTS_STEPS) {
+    process.stderr.write(`regress-lab: --all-points keeps every iteration of at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps in all; the selected blocks ask for ${total.toLocaleString('en')} (select one with --run, or leave out --all-points for the thinned trajectory)\n`);
     return 2;
   }
   if (args.command === 'eval') return evalCommand(args, analysis);

@@ -661,7 +661,7 @@ class Analyzer {
         else if (!Number.isFinite(v)) problem = `${o.value.text} is not a finite number`;
         else if (info.integer && !Number.isInteger(v)) problem = `${info.name} must be a whole number`;
         else if (info.min !== undefined && (info.exclusiveMin ? v <= info.min : v < info.min)) problem = `${info.name} must be ${info.exclusiveMin ? 'greater than' : 'at least'} ${info.min}, not ${o.value.text}`;
-        else if (info.max !== undefined && v > info.max) problem = `${info.name} must be at most ${info.max}, not ${o.value.text}`;
+        else if (info.max !== undefined && (info.exclusiveMax ? v >= info.max : v > info.max)) problem = `${info.name} must be ${info.exclusiveMax ? 'less than' : 'at most'} ${info.max}, not ${o.value.text}`;
         if (problem) {
           this.report(info ? o.value.span : o.name.span, problem);
           ok = false;

@@ -11,7 +11,14 @@ import { lex, type Token } from './lexer';
 import { parse } from './parser';
 import type { MatrixLit, NumberLit, Span, Statement } from './syntax';
 
+/**
+ * Larger documents are left as they are: formatting holds several token arrays of the text at once (a 16 MB literal
+ * took the server past 6 GB), and nobody reads the alignment of a million-row literal.
+ */
+export const MAX_FORMAT_CHARS = 2 ** 20;
+
 export function formatDocument(text: string): string {
+  if (text.length > MAX_FORMAT_CHARS) return text;
   const tree = parse(text);
   if (tree.diagnostics.length) return text;
   const eol = text.includes('\r\n') ? '\r\n' : '\n';

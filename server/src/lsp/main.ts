@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
+import { createConnection, ParameterStructures, ProposedFeatures, RequestType, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
+import type { IclResult } from '../../../protocol/experiment';
+import type { SolveResult } from '../../../protocol/results';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Methods, type ServerStatusParams } from '../../../protocol/lsp';
 import { JobScheduler, type SchedulerStatus } from '../jobs/scheduler';
@@ -19,7 +21,7 @@ import { hoverAt } from './hover';
 import { handleExperiment } from './experiment';
 import { documentSymbols, foldingRanges } from './outline';
 import { handleSolve } from './solve';
-import { checkDocument, checkPosition, DIAGNOSTICS_DELAY_MS, experimentParams, integerSetting, MAX_CONCURRENT_RUNS, solveParams } from './validate';
+import { checkDocument, checkedSync, checkPosition, DIAGNOSTICS_DELAY_MS, experimentParams, integerSetting, MAX_CONCURRENT_RUNS, solveParams } from './validate';
 import { WorkspaceAnalyses } from './workspaceAnalyses';
 
 /** Options the client may pass in initializationOptions, checked before use. */
@@ -141,13 +143,16 @@ connection.onCodeLens((p) => {
   return doc ? codeLenses(doc.uri, analyses.get(doc)) : [];
 });
 
-connection.onRequest(Methods.solve, (params: unknown, token) => handleSolve(solveParams(params), token, { connection, documents, analyses, scheduler, lastBounds }));
-connection.onRequest(Methods.experiment, (params: unknown, token) => handleExperiment(experimentParams(params), token, { connection, documents, analyses, scheduler }));
+// Params by name only: positional params ([p, …]) are refused by the connection with InvalidParams instead of being
+// spread over the handler's arguments (where the cancellation token would be a client's value).
+const byName = <R>(method: string) => new RequestType<unknown, R, void>(method, ParameterStructures.byName);
+connection.onRequest(byName<SolveResult>(Methods.solve), (params, token) => handleSolve(solveParams(params), token, { connection, documents, analyses, scheduler, lastBounds }));
+connection.onRequest(byName<IclResult>(Methods.experiment), (params, token) => handleExperiment(experimentParams(params), token, { connection, documents, analyses, scheduler }));
 
 connection.onDidChangeConfiguration((change) => {
   const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: unknown } } } | null | undefined)?.regressLab?.solver?.maxConcurrentRuns;
   if (max !== undefined) scheduler.setMaxConcurrent(integerSetting(MAX_CONCURRENT_RUNS, max, warn));
 });
 
-documents.listen(connection);
+documents.listen(checkedSync(connection, warn));
 connection.listen();

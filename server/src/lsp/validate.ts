@@ -3,7 +3,7 @@
  * not an internal error from deep inside a handler; a setting out of range falls back to its default with a warning
  * (a maxConcurrentRuns of 0 would otherwise queue every run forever).
  */
-import { ErrorCodes, ResponseError } from 'vscode-languageserver/node';
+import { ErrorCodes, ResponseError, type Connection, type Disposable } from 'vscode-languageserver/node';
 import type { ExperimentParams, SolveParams } from '../../../protocol/lsp';
 
 type Fields = Record<string, unknown>;
@@ -66,4 +66,30 @@ export function integerSetting(setting: IntegerSetting, value: unknown, warn: (m
   const shown = (typeof value === 'number' ? String(value) : JSON.stringify(value)).slice(0, 60);
   warn(`${setting.name}: ${shown} is not a whole number from ${setting.min} to ${setting.max}; using ${setting.fallback}`);
   return setting.fallback;
+}
+
+/**
+ * The connection as TextDocuments sees it, with every document-sync notification checked first: a didOpen without a
+ * version or with a non-string uri would otherwise throw inside the document store, where nothing catches it, and
+ * end the server. A malformed notification is dropped with a warning (notifications have no answer to carry an error).
+ */
+export function checkedSync(connection: Connection, warn: (message: string) => void): Connection {
+  const guard =
+    <P>(what: string, ok: (p: unknown) => boolean) =>
+    (register: (handler: (p: P) => void) => Disposable) =>
+    (handler: (p: P) => void): Disposable =>
+      register((p) => (ok(p) ? handler(p) : warn(`Ignored a malformed ${what} notification`)));
+  const doc = (p: unknown) => isFields(p) && isFields(p.textDocument) && typeof p.textDocument.uri === 'string';
+  const opened = (p: unknown) => doc(p) && typeof (p as { textDocument: Fields }).textDocument.text === 'string' && Number.isInteger((p as { textDocument: Fields }).textDocument.version);
+  const change = (c: unknown) => isFields(c) && typeof c.text === 'string' && (c.range === undefined || (isFields(c.range) && isFields(c.range.start) && isFields(c.range.end) && [c.range.start.line, c.range.start.character, c.range.end.line, c.range.end.character].every(isUinteger)));
+  const changed = (p: unknown) => doc(p) && Number.isInteger((p as { textDocument: Fields }).textDocument.version) && Array.isArray((p as Fields).contentChanges) && ((p as Fields).contentChanges as unknown[]).every(change);
+  return new Proxy(connection, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (key === 'onDidOpenTextDocument') return guard('didOpen', opened)(value.bind(target));
+      if (key === 'onDidChangeTextDocument') return guard('didChange', changed)(value.bind(target));
+      if (key === 'onDidCloseTextDocument' || key === 'onDidSaveTextDocument' || key === 'onWillSaveTextDocument') return guard(String(key).replace(/^on/, ''), doc)(value.bind(target));
+      return value;
+    },
+  });
 }

@@ -11,6 +11,8 @@ export interface OptionInfo {
   min?: number;
   exclusiveMin?: boolean;
   max?: number;
+  /** `max` itself is not allowed (a backtracking factor of 1 never shrinks the step). */
+  exclusiveMax?: boolean;
   integer?: boolean;
   doc: string;
 }
@@ -52,7 +54,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
     doc: 'Starts each step at lr and halves it (×shrink) until L(x − t∇L) ≤ L(x) − c1·t·‖∇L‖².',
     options: [
       { name: 'lr', default: 1, min: 0, exclusiveMin: true, doc: 'Initial trial step t₀ (> 0).' },
-      { name: 'shrink', default: 0.5, min: 0, exclusiveMin: true, max: 1, doc: 'Backtracking factor in (0, 1).' },
+      { name: 'shrink', default: 0.5, min: 0, exclusiveMin: true, max: 1, exclusiveMax: true, doc: 'Backtracking factor in (0, 1).' },
       { name: 'c1', default: 1e-4, min: 0, exclusiveMin: true, max: 1, doc: 'Sufficient-decrease constant in (0, 1).' },
       ...STOPPING,
     ],
@@ -73,7 +75,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
     title: 'L-BFGS',
     doc: 'Limited-memory BFGS with a backtracking (Armijo) line search.',
     options: [
-      { name: 'memory', default: 10, min: 1, integer: true, doc: 'Number of curvature pairs kept.' },
+      { name: 'memory', default: 10, min: 1, max: 1000, integer: true, doc: 'Number of curvature pairs kept (at most 1000: each pair is two vectors of the parameter count).' },
       ...STOPPING,
     ],
   },
