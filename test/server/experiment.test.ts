@@ -78,7 +78,7 @@ test('cancel: a long experiment stops, returns the checkpoints so far, and count
   assert.ok(steps.length >= 2 && steps.at(-1)! < 100000000, `checkpoints at ${steps.join(', ')}`);
   assert.deepEqual(streamedRepeats(runId), result.repeats);
   assert.deepEqual(result.summary.map((p) => p.step), steps);
-  await client.waitFor(() => client.of<ServerStatusParams>(Methods.serverStatus).at(-1)?.quiescent === true, 'quiescent status');
+  await client.idle();
 });
 
 test('wrong kind: solve on an experiment file and experiment on a problem file are refused, naming the right command', async () => {

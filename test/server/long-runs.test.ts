@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Methods, type ServerStatusParams, type SolveProgressParams } from '../../protocol/lsp';
+import { Methods, type SolveProgressParams } from '../../protocol/lsp';
 import type { IclResult } from '../../protocol/experiment';
 import type { SolveResult } from '../../protocol/results';
 import { EXAMPLES } from '../paths';
@@ -23,7 +23,6 @@ before(async () => {
 });
 after(() => client.close());
 
-const lastStatus = () => client.of<ServerStatusParams>(Methods.serverStatus).at(-1);
 
 test('a solve cancelled in the same write as its request stops, and the next solve still runs', { timeout: 60_000 }, async () => {
   const uri = client.open('pre-cancelled.regress', LONG);
@@ -31,7 +30,7 @@ test('a solve cancelled in the same write as its request stops, and the next sol
   client.writeRaw({ id: 'raw-solve', method: Methods.solve, params: { textDocument: { uri }, runId: 'pre' } }, { method: '$/cancelRequest', params: { id: 'raw-solve' } });
   // 10⁸ steps take hours: with one run at a time, the next solve answers only if the cancel took effect (the run
   // never started, or stopped).
-  await client.waitFor(() => lastStatus()?.quiescent === true, 'an idle server');
+  await client.idle();
   const quick = client.open('after.regress', QUICKSTART.replace('steps = 2000', 'steps = 5'));
   const result = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri: quick }, runId: 'after' })) as SolveResult;
   assert.equal(result.runs[0].final.stopReason, 'steps', 'the queue is free again');

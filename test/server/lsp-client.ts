@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { Methods, type ServerStatusParams } from '../../protocol/lsp';
 import { DIST } from '../paths';
 
 export interface PublishedDiagnostics {
@@ -78,6 +79,11 @@ export class TestClient {
 
   of<T>(method: string): T[] {
     return this.notifications.filter((n) => n.method === method).map((n) => n.params as T);
+  }
+
+  /** Resolves once the server's latest status says nothing runs or waits. */
+  idle(): Promise<void> {
+    return this.waitFor(() => this.of<ServerStatusParams>(Methods.serverStatus).at(-1)?.quiescent === true, 'an idle server');
   }
 
   /** The server's process id (to read its memory and threads from /proc). */

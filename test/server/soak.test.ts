@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Methods, type ServerStatusParams, type SolveProgressParams } from '../../protocol/lsp';
+import { Methods, type SolveProgressParams } from '../../protocol/lsp';
 import type { SolveResult } from '../../protocol/results';
 import { EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
@@ -30,8 +30,6 @@ function usage(): { rssMiB: number; threads: number } {
   return { rssMiB: field('VmRSS') / 1024, threads: field('Threads') };
 }
 
-const idle = () => client.waitFor(() => client.of<ServerStatusParams>(Methods.serverStatus).at(-1)?.quiescent === true, 'an idle server');
-
 async function round(i: number, short: string, long: string) {
   const done = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri: short }, runId: `soak-${i}` })) as SolveResult;
   assert.equal(done.runs[0].final.stopReason, 'steps');
@@ -47,10 +45,10 @@ test('200 solves (100 cancelled) and 100 edits leave no worker behind and the me
   const short = client.open('soak-short.regress', SHORT);
   const long = client.open('soak-long.regress', LONG);
   for (let i = 0; i < 10; i++) await round(i, short, long);
-  await idle();
+  await client.idle();
   const warm = usage();
   for (let i = 10; i < 110; i++) await round(i, short, long);
-  await idle();
+  await client.idle();
   // A worker's thread ends a moment after its 'exit' event; poll briefly rather than assume.
   const deadline = Date.now() + 10_000;
   while (usage().threads > warm.threads && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));

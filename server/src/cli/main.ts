@@ -9,6 +9,7 @@ import type { SolveResult, TensorCheckResult, TensorComparison, TensorPoint } fr
 import { analyze, type Analysis } from '../language/analyze';
 import { cachedReader } from '../language/datafiles';
 import { group, humanBytes, tensorCheck, TensorTooLarge } from '../math/tensor';
+import { withDefaults } from '../solver/methods';
 import { evaluate, EvaluationError, runSolve } from '../solver/run';
 import { checksAfterRuns, requestedChecks, type Checks } from '../solver/checks';
 import { MAX_ALL_POINTS_STEPS, parseArgs, UsageError, USAGE, type CliArgs } from './args';
@@ -75,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
   if (!analysis.problem) return 1;
   // Every kept point of every selected block goes into one JSON string, so the limit is on their sum.
   const selected = analysis.solves.filter((s) => args.run === undefined || s.index === args.run - 1);
-  const total = selected.reduce((sum, s) => sum + (s.options.steps ?? 1000), 0);
+  const total = selected.reduce((sum, s) => sum + withDefaults(s.method, s.options).steps, 0);
   if (args.allPoints && total > MAX_ALL_POINTS_STEPS) {
     process.stderr.write(`regress-lab: --all-points keeps every iteration of at most ${MAX_ALL_POINTS_STEPS.toLocaleString('en')} steps in all; the selected blocks ask for ${total.toLocaleString('en')} (select one with --run, or leave out --all-points for the thinned trajectory)\n`);
     return 2;

@@ -24,7 +24,6 @@ export interface ExperimentHandlers {
   onProgress(progress: ExperimentProgress): void;
 }
 
-
 export interface Job<R> {
   /** Resolves with the result; a cancelled job resolves with what ran (stop reason 'cancelled'). */
   readonly done: Promise<R>;
@@ -85,7 +84,7 @@ export class JobScheduler {
 
   submitSolve(problem: Problem, specs: SolveSpec[], checks: Checks, handlers: SolveHandlers): Job<SolveJobResult> {
     const collector = new SolveCollector(specs);
-    return this.submit({ kind: 'solve', problem, specs, checks }, {
+    return this.submit([{ kind: 'solve', problem, specs, checks }], {
       started: () => collector.started(),
       onMessage(m) {
         if (m.type === 'points') {
@@ -106,8 +105,10 @@ export class JobScheduler {
    */
   submitExperiment(settings: IclSettings, handlers: ExperimentHandlers, threads = experimentThreads(settings)): Job<IclRun> {
     const collector = new ExperimentCollector(settings, threads);
-    const shares = Array.from({ length: threads }, (_, w) => Array.from({ length: settings.repeats }, (_, r) => r).filter((r) => r % threads === w));
-    const tasks: WorkerTask[] = threads === 1 ? [{ kind: 'experiment', settings }] : shares.map((repeats) => ({ kind: 'experiment', settings, repeats }));
+    const tasks = Array.from({ length: threads }, (_, w): WorkerTask => {
+      const repeats = Array.from({ length: settings.repeats }, (_, r) => r).filter((r) => r % threads === w);
+      return { kind: 'experiment', settings, repeats };
+    });
     return this.submit(tasks, {
       started: () => collector.started(),
       onMessage(m, stopAll) {
@@ -123,9 +124,8 @@ export class JobScheduler {
     });
   }
 
-  private submit<R>(task: WorkerTask | WorkerTask[], collector: Collector<R>): Job<R> {
+  private submit<R>(tasks: WorkerTask[], collector: Collector<R>): Job<R> {
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const tasks = Array.isArray(task) ? task : [task];
     let pending!: Pending;
     const done = new Promise<R>((resolve, reject) => {
       pending = { tasks, collector, flag, resolve: resolve as (r: unknown) => void, reject, cancelled: false };

@@ -12,6 +12,7 @@ const invalid = (message: string) => new ResponseError(ErrorCodes.InvalidParams,
 const isFields = (v: unknown): v is Fields => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** LSP's uinteger. */
 const isUinteger = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 2 ** 31;
+const isPosition = (v: unknown) => isFields(v) && isUinteger(v.line) && isUinteger(v.character);
 
 /** Requests about a document (codeLens, documentSymbol, foldingRange, formatting). */
 export function checkDocument(p: unknown): asserts p is { textDocument: { uri: string } } {
@@ -21,8 +22,7 @@ export function checkDocument(p: unknown): asserts p is { textDocument: { uri: s
 /** Requests at a place in a document (hover, completion). */
 export function checkPosition(p: unknown): asserts p is { textDocument: { uri: string }; position: { line: number; character: number } } {
   checkDocument(p);
-  const { position } = p as Fields;
-  if (!isFields(position) || !isUinteger(position.line) || !isUinteger(position.character)) {
+  if (!isPosition((p as Fields).position)) {
     throw invalid('position must be { line, character } with whole numbers ≥ 0');
   }
 }
@@ -74,22 +74,24 @@ export function integerSetting(setting: IntegerSetting, value: unknown, warn: (m
  * end the server. A malformed notification is dropped with a warning (notifications have no answer to carry an error).
  */
 export function checkedSync(connection: Connection, warn: (message: string) => void): Connection {
-  const guard =
-    <P>(what: string, ok: (p: unknown) => boolean) =>
-    (register: (handler: (p: P) => void) => Disposable) =>
-    (handler: (p: P) => void): Disposable =>
-      register((p) => (ok(p) ? handler(p) : warn(`Ignored a malformed ${what} notification`)));
-  const doc = (p: unknown) => isFields(p) && isFields(p.textDocument) && typeof p.textDocument.uri === 'string';
-  const opened = (p: unknown) => doc(p) && typeof (p as { textDocument: Fields }).textDocument.text === 'string' && Number.isInteger((p as { textDocument: Fields }).textDocument.version);
-  const change = (c: unknown) => isFields(c) && typeof c.text === 'string' && (c.range === undefined || (isFields(c.range) && isFields(c.range.start) && isFields(c.range.end) && [c.range.start.line, c.range.start.character, c.range.end.line, c.range.end.character].every(isUinteger)));
-  const changed = (p: unknown) => doc(p) && Number.isInteger((p as { textDocument: Fields }).textDocument.version) && Array.isArray((p as Fields).contentChanges) && ((p as Fields).contentChanges as unknown[]).every(change);
+  const doc = (p: unknown): p is { textDocument: Fields } & Fields => isFields(p) && isFields(p.textDocument) && typeof p.textDocument.uri === 'string';
+  const opened = (p: unknown) => doc(p) && typeof p.textDocument.text === 'string' && Number.isInteger(p.textDocument.version);
+  const change = (c: unknown) => isFields(c) && typeof c.text === 'string' && (c.range === undefined || (isFields(c.range) && isPosition(c.range.start) && isPosition(c.range.end)));
+  const changed = (p: unknown) => doc(p) && Number.isInteger(p.textDocument.version) && Array.isArray(p.contentChanges) && p.contentChanges.every(change);
+  const checks: Record<string, (p: unknown) => boolean> = {
+    onDidOpenTextDocument: opened,
+    onDidChangeTextDocument: changed,
+    onDidCloseTextDocument: doc,
+    onDidSaveTextDocument: doc,
+    onWillSaveTextDocument: doc,
+  };
   return new Proxy(connection, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
-      if (key === 'onDidOpenTextDocument') return guard('didOpen', opened)(value.bind(target));
-      if (key === 'onDidChangeTextDocument') return guard('didChange', changed)(value.bind(target));
-      if (key === 'onDidCloseTextDocument' || key === 'onDidSaveTextDocument' || key === 'onWillSaveTextDocument') return guard(String(key).replace(/^on/, ''), doc)(value.bind(target));
-      return value;
+      const ok = typeof key === 'string' ? checks[key] : undefined;
+      if (!ok) return value;
+      const what = String(key).replace(/^on|TextDocument$/g, '');
+      return (handler: (p: unknown) => void): Disposable => value.call(target, (p: unknown) => (ok(p) ? handler(p) : warn(`Ignored a malformed ${what} notification`)));
     },
   });
 }
