@@ -116,7 +116,7 @@ export interface BoundNorms {
   n: number;
 }
 
-export interface RunBounds {
+export interface BlockBounds {
   norms: BoundNorms;
   steps: BoundStep[];
   summary: BoundSummary[];

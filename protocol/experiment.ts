@@ -7,6 +7,19 @@
 /** How the words a_i (and the query word) or each task's hidden x* are drawn, entry by entry. */
 export type Distribution = { kind: 'normal'; scale: number; mean: number } | { kind: 'uniform'; low: number; high: number };
 
+/**
+ * What the layer sees in a context token's label slot: the document-level target b_i (`doc`, math spec §3.7 as first
+ * reconstructed; Σ_ctx b_i = 1 − y leaks the query's target), or the centred context-normalised target
+ * b'_i = n·b̂_i − 1 with b̂ = b/Σ_ctx b (`centered`: mean 0, independent of y).
+ */
+export type IclLabels = 'doc' | 'centered';
+/**
+ * How the layer's prediction is read from the query's last coordinate: ŷ = −h'_q[last] (`plain`, von Oswald's sign),
+ * or ŷ = (1 − h'_q[last])/(n + 1) (`offset`: the layer predicts the deviation from the uniform prediction 1/(n+1) of
+ * x₀ = 0, in units of 1/(n+1)). Losses and sensitivities are reported in the units of y either way.
+ */
+export type IclReadout = 'plain' | 'offset';
+
 /** Every setting of an `experiment icl` file, defaults filled in (docs/regress-language.md lists them). */
 export interface IclSettings {
   /** Context words per task (the query is one more). */
@@ -26,6 +39,10 @@ export interface IclSettings {
   lr: number;
   beta1: number;
   beta2: number;
+  /** Adam's ε, added to √v̂: it must sit well below the gradients, or the first steps of WQ and WK stall. */
+  eps: number;
+  labels: IclLabels;
+  readout: IclReadout;
   /** Fresh tasks per Adam step. */
   batch: number;
   /** Adam steps. */
@@ -58,6 +75,11 @@ export interface IclCheckpoint {
   modelCos: number;
   /** Mean training-batch loss over the Adam steps since the previous checkpoint (absent at step 0). */
   trainLoss?: number;
+  /**
+   * tfLoss / the repeat's zeroLoss: the layer's loss relative to the uniform prediction on the same held-out tasks,
+   * which cancels most of the held-out set's noise (compare with the start's gdRatio and linGdRatio).
+   */
+  tfRatio: number;
 }
 
 /** What one repeat fixed before training: its seed and the gradient-descent baseline on its held-out tasks. */
@@ -72,6 +94,21 @@ export interface IclRepeatStart {
   gdLoss: number;
   /** The same loss for the uniform prediction 1/(n+1) (no step, η = 0): what "learned nothing" scores. */
   zeroLoss: number;
+  /**
+   * η_lin of the linearised one-step GD ŷ_lin = (1 + η_lin·(z_q − z̄))/(n+1), the first-order expansion of ŷ_GD in η
+   * (z_i = a_i·x₁/η over all n+1 words, z̄ their mean): the least-squares fit on this repeat's `etatasks` tasks.
+   */
+  linEta: number;
+  /** 0.5·mean (ŷ_lin − y)² on the held-out tasks. */
+  linGdLoss: number;
+  /** gdLoss / zeroLoss. */
+  gdRatio: number;
+  /** linGdLoss / zeroLoss. */
+  linGdRatio: number;
+  /** The uniform prediction's Preds Diff, mean |1/(n+1) − ŷ_GD|: what a layer that learned nothing scores. */
+  zeroPredsDiff: number;
+  /** The uniform prediction's Model Diff, mean ‖∂ŷ_GD/∂a_q‖₂ (its own sensitivity is 0). */
+  zeroModelDiff: number;
 }
 
 export interface IclRepeat extends IclRepeatStart {
@@ -92,6 +129,18 @@ export interface IclSummaryPoint {
   predsDiff: MeanStd;
   modelDiff: MeanStd;
   modelCos: MeanStd;
+  /** Over the same repeats: their starts' baselines (the uniform prediction's loss, η, linearised GD). */
+  zeroLoss: MeanStd;
+  eta: MeanStd;
+  linGdLoss: MeanStd;
+  zeroPredsDiff: MeanStd;
+  zeroModelDiff: MeanStd;
+  /** Per-repeat ratios to the repeat's uniform loss (paired, so the held-out sets' noise cancels). */
+  tfRatio: MeanStd;
+  gdRatio: MeanStd;
+  linGdRatio: MeanStd;
+  /** Mean training-batch loss since the previous checkpoint; absent where no repeat has one (step 0). */
+  trainLoss?: MeanStd;
 }
 
 export type IclStopReason = 'done' | 'cancelled' | 'nonFinite' | 'error';
@@ -106,6 +155,31 @@ export interface IclResult {
   summary: IclSummaryPoint[];
   stopReason: IclStopReason;
   /** Why it stopped, for nonFinite and error (names the repeat and step). */
+  message?: string;
+  elapsedMs: number;
+}
+
+/** A `sweep <setting> = v1, v2, …` line of an experiment file: the experiment once per value of one numeric setting. */
+export interface IclSweep {
+  /** The setting's name as written in the file (e.g. `d`). */
+  setting: string;
+  values: number[];
+}
+
+/** The experiment at one value of a sweep. */
+export interface IclSweepPoint {
+  value: number;
+  /** Its settings (those that default from the swept one, e.g. k = d + 1, follow it) and what ran. */
+  result: Omit<IclResult, 'runId' | 'source'>;
+}
+
+export interface IclSweepResult {
+  runId: string;
+  source: string;
+  sweep: IclSweep;
+  /** One per value that ran, in the sweep's order (fewer after a cancel: the points that ran are kept). */
+  points: IclSweepPoint[];
+  stopReason: IclStopReason;
   message?: string;
   elapsedMs: number;
 }

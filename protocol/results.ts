@@ -3,7 +3,7 @@
  * Later issues add fields; they never rename these (the CLI's --json output is a public interface).
  */
 
-import type { DataMoveReport, RunBounds } from './bounds';
+import type { DataMoveReport, BlockBounds } from './bounds';
 
 export type ProblemKind = 'attention' | 'softmax';
 export type Variant = 'normalized' | 'rescaled';
@@ -36,7 +36,7 @@ export interface IterationPoint {
 }
 
 /** A `solve` block as written in the file, before it runs. */
-export interface RunSpec {
+export interface BlockSpec {
   /** 0-based index of the solve block in the file. */
   index: number;
   method: MethodName;
@@ -47,7 +47,7 @@ export interface RunSpec {
   label: string;
 }
 
-export interface RunFinal {
+export interface BlockFinal {
   loss: number;
   /** Final iterate: matrix form (attention) … */
   X?: number[][];
@@ -61,15 +61,15 @@ export interface RunFinal {
   elapsedMs: number;
 }
 
-export interface RunResult {
+export interface BlockResult {
   index: number;
   method: MethodName;
   options: Record<string, number>;
   label: string;
   iterations: IterationPoint[];
-  final: RunFinal;
+  final: BlockFinal;
   /** Bound checks of every step, when requested (`check bounds`, ▶ Check bounds, `regress-lab check-bounds`). */
-  bounds?: RunBounds;
+  bounds?: BlockBounds;
 }
 
 export interface SolveResult {
@@ -77,7 +77,8 @@ export interface SolveResult {
   /** Document URI or file path the problem came from. */
   source: string;
   problem: ProblemSummary;
-  runs: RunResult[];
+  /** One per solve block that ran (the JSON name predates "block" and is kept: this is a public interface). */
+  runs: BlockResult[];
   /**
    * The request was cancelled: the block that was running ends with stop reason 'cancelled' (at the k it reached,
    * its points kept) and later blocks did not run; set even when the cancel came before any block started.

@@ -1,32 +1,34 @@
 /**
- * Messages between the extension host (or the standalone HTML report) and the results panel.
- * Every message about a run (a solve or an experiment) carries its runId; the panel keys all state by it;
- * `runFailed` serves both.
+ * Messages between the extension host (or the standalone HTML report) and the results panel. The host forwards the
+ * run events (protocol/runs.ts) unchanged; the panel keys all state by runId.
  */
-import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings } from './experiment';
-import type { IterationPoint, ProblemSummary, RunSpec, SolveResult } from './results';
+import type { RunEvent, RunKind, RunStatus } from './runs';
 
-export type ToPanel =
-  | { type: 'runStarted'; runId: string; title: string; source: string; problem: ProblemSummary; runs: RunSpec[]; startedAt: number }
-  | { type: 'points'; runId: string; runIndex: number; points: IterationPoint[]; maxSteps: number }
-  | { type: 'runFinished'; runId: string; result: SolveResult }
-  /** `interrupted`: the language server stopped during the run (crash or kill); what arrived is kept, not a failure of the run. */
-  | { type: 'runFailed'; runId: string; message: string; interrupted?: boolean }
-  | { type: 'experimentStarted'; runId: string; title: string; source: string; settings: IclSettings; startedAt: number }
-  | { type: 'experimentProgress'; runId: string; repeat: number; start?: IclRepeatStart; checkpoints: IclCheckpoint[] }
-  | { type: 'experimentFinished'; runId: string; result: IclResult };
+/** Run events, and the host's request for a snapshot of what the panel holds (answered with FromPanel `snapshot`). */
+export type ToPanel = RunEvent | { event: 'snapshot'; requestId: number };
+
+/** One run as the panel's own model holds it: what tests check instead of counting what the host posted. */
+export interface PanelRunSnapshot {
+  runId: string;
+  kind: RunKind;
+  status: RunStatus;
+  /** Points (solve: over all blocks) or checkpoints (experiment: over all repeats) held. */
+  points: number;
+}
 
 export type FromPanel =
   | { type: 'ready' }
   | { type: 'cancel'; runId: string }
-  | { type: 'log'; level: 'info' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'error'; message: string }
+  | { type: 'snapshot'; requestId: number; runs: PanelRunSnapshot[] };
 
 /**
- * The standalone HTML report embeds the same messages the live panel received, in order, as JSON in
+ * The standalone HTML report embeds the same events the live panel received, in order, as JSON in
  * `<script type="application/json" id="regress-report">`. The panel replays them, so report and panel cannot drift.
+ * Version 2: the messages are RunEvents (version 1 had one message family per kind of run).
  */
 export interface ReportPayload {
-  version: 1;
+  version: 2;
   generatedAt: string;
   messages: ToPanel[];
 }

@@ -17,8 +17,25 @@ const out = process.env.BUILD_ROOT ? join(root, process.env.BUILD_ROOT) : root;
 async function compileKernels() {
   let bytes;
   const { error, stderr } = await asc.main(
-    ['server/src/math/wasm/assembly/kernels.ts', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--outFile', 'kernels.wasm'],
-    { writeFile: (name, contents) => { if (name === 'kernels.wasm') bytes = contents; }, baseDir: root },
+    [
+      'server/src/math/wasm/assembly/kernels.ts',
+      '-O3',
+      '--runtime',
+      'stub',
+      '--noAssert',
+      '--use',
+      'abort=',
+      '--enable',
+      'simd',
+      '--outFile',
+      'kernels.wasm',
+    ],
+    {
+      writeFile: (name, contents) => {
+        if (name === 'kernels.wasm') bytes = contents;
+      },
+      baseDir: root,
+    },
   );
   if (error) throw new Error(`AssemblyScript kernels: ${error.message}\n${stderr.toString()}`);
   return bytes;
@@ -62,7 +79,12 @@ await Promise.all([
   esbuild.build({ ...node, entryPoints: { extension: 'extension/src/extension.ts' }, outdir: dist, external: ['vscode'] }),
   esbuild.build({
     ...node,
-    entryPoints: { server: 'server/src/lsp/main.ts', solverWorker: 'server/src/jobs/worker.ts', analysisWorker: 'server/src/jobs/analysisWorker.ts', cli: 'server/src/cli/main.ts' },
+    entryPoints: {
+      server: 'server/src/lsp/main.ts',
+      solverWorker: 'server/src/jobs/worker.ts',
+      analysisWorker: 'server/src/jobs/analysisWorker.ts',
+      cli: 'server/src/cli/main.ts',
+    },
     outdir: dist,
   }),
   esbuild.build({
@@ -89,4 +111,6 @@ await Promise.all([
     : Promise.resolve(),
 ]);
 
-console.log(`built${production ? ' (production)' : ''}: extension, server, solverWorker, analysisWorker, cli, webview, ${testEntries.length} test entries`);
+console.log(
+  `built${production ? ' (production)' : ''}: extension, server, solverWorker, analysisWorker, cli, webview, ${testEntries.length} test entries`,
+);

@@ -24,7 +24,9 @@ function ensureInstalled() {
     codeServerInstall(version);
   } catch {
     console.log(`Installing code-server ${version} (once, about two minutes)…`);
-    const r = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'code-server', 'install.sh'), '--code-server-only', version], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const r = spawnSync('bash', [join(REPO_ROOT, 'scripts', 'code-server', 'install.sh'), '--code-server-only', version], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
     if (r.status !== 0) {
       console.error(`try: installing code-server failed (exit ${r.status ?? r.signal})`);
       process.exit(1);
@@ -56,7 +58,9 @@ async function main() {
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify([['openFile', quickstart]]))}`;
   console.log(`Attention Regression Lab in VS Code ${bundledVsCode(version)} (code-server ${version}). Open:\n\n  ${url}\n`);
   const shown = relative(process.cwd(), workspace);
-  console.log(`No password: it listens on 127.0.0.1 only. Your copy of the examples: ${shown.startsWith('..') ? workspace : shown}. Ctrl+C stops it.`);
+  console.log(
+    `No password: it listens on 127.0.0.1 only. Your copy of the examples: ${shown.startsWith('..') ? workspace : shown}. Ctrl+C stops it.`,
+  );
   const end = await Promise.race([stopped, server.exited.then((code) => `code-server exited (${code})`)]);
   await server.stop();
   rmSync(pidFile, { force: true });

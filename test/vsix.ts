@@ -23,7 +23,11 @@ function workingTree(): string[] {
 export function packagedVsix(): string {
   const files = workingTree();
   const hash = createHash('sha256');
-  for (const f of files) hash.update(`${f}\0`).update(readFileSync(join(REPO_ROOT, f))).update('\0');
+  for (const f of files)
+    hash
+      .update(`${f}\0`)
+      .update(readFileSync(join(REPO_ROOT, f)))
+      .update('\0');
   const cached = join(ARTIFACTS, 'vsix', hash.digest('hex').slice(0, 16), VSIX_NAME);
   if (existsSync(cached)) return cached;
   const stage = mkdtempSync(join(tmpdir(), 'regress-lab-package-'));
@@ -33,7 +37,11 @@ export function packagedVsix(): string {
       copyFileSync(join(REPO_ROOT, f), join(stage, f));
     }
     symlinkSync(join(REPO_ROOT, 'node_modules'), join(stage, 'node_modules'));
-    execFileSync('npm', ['run', '--silent', 'package'], { cwd: stage, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, BUILD_ROOT: '' } });
+    execFileSync('npm', ['run', '--silent', 'package'], {
+      cwd: stage,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BUILD_ROOT: '' },
+    });
     mkdirSync(dirname(cached), { recursive: true });
     // Atomic: a concurrent test packaging the same files finds either nothing or the whole file.
     const partial = `${cached}.${process.pid}`;

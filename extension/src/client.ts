@@ -1,28 +1,20 @@
-/** Starts the language server from the bundle and exposes typed wrappers of the custom protocol. */
+/**
+ * Starts the language server from the bundle: one LanguageClient per start, with the file watcher it owns; both are
+ * released together when the client is replaced (restart command, trust granted) or the extension deactivates.
+ */
 import * as vscode from 'vscode';
-import { CloseAction, LanguageClient, NotificationType, RequestType, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import type { IclResult } from '../../protocol/experiment';
 import {
-  Methods,
-  type ExperimentParams,
-  type ExperimentProgressParams,
-  type ExperimentStartedParams,
-  type RunFinishedParams,
-  type ServerStatusParams,
-  type SolveParams,
-  type SolveProgressParams,
-  type SolveStartedParams,
-} from '../../protocol/lsp';
-import type { SolveResult } from '../../protocol/results';
-
-export const solveRequest = new RequestType<SolveParams, SolveResult, void>(Methods.solve);
-export const solveStarted = new NotificationType<SolveStartedParams>(Methods.solveStarted);
-export const solveProgress = new NotificationType<SolveProgressParams>(Methods.solveProgress);
-export const runFinished = new NotificationType<RunFinishedParams>(Methods.runFinished);
-export const serverStatus = new NotificationType<ServerStatusParams>(Methods.serverStatus);
-export const experimentRequest = new RequestType<ExperimentParams, IclResult, void>(Methods.experiment);
-export const experimentStarted = new NotificationType<ExperimentStartedParams>(Methods.experimentStarted);
-export const experimentProgress = new NotificationType<ExperimentProgressParams>(Methods.experimentProgress);
+  CloseAction,
+  LanguageClient,
+  RevealOutputChannelOn,
+  State,
+  TransportKind,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { SETTINGS_SECTION, Settings } from '../../protocol/names';
+import { firstLine } from './errorText';
 
 /**
  * Restarts of the server after its process stopped unexpectedly (crash, out of memory, killed); a further stop within
@@ -33,26 +25,57 @@ export const MAX_RESTARTS = 4;
 export interface ClientOptions {
   /** Workspace Trust when the client starts: an untrusted server reads no data files and refuses runs. */
   trusted: boolean;
+  /** The server's own log (window/logMessage, stderr) and the LSP trace, each its own channel, kept across restarts. */
+  serverLog: vscode.LogOutputChannel;
+  trace: vscode.LogOutputChannel;
   /** The server process stopped unexpectedly; `restarting` unless the client gave up. */
   onServerStopped(restarting: boolean): void;
 }
 
-export function createClient(context: vscode.ExtensionContext, log: vscode.LogOutputChannel, options: ClientOptions): LanguageClient {
+/** A started (or starting) client and what it owns. */
+export interface ServerClient {
+  readonly client: LanguageClient;
+  /** Stops the server if it runs, and releases the client and its watcher. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The library shows some of its errors itself, with the stack of the error in the notification; here the server's log
+ * keeps all of it and the notification shows the message and the error's first line.
+ */
+class RegressLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, showNotification: boolean | 'force' = true): void {
+    super.error(message, data, false);
+    // `true` means "if revealOutputChannelOn allows", which is Never here; 'force' is for the client's own failures.
+    if (showNotification !== 'force') return;
+    const detail = data instanceof Error ? `: ${firstLine(data.message)}` : '';
+    void vscode.window.showErrorMessage(`${firstLine(message)}${detail}`, 'Show Server Log').then((c) => {
+      if (c) this.outputChannel.show(true);
+    });
+  }
+}
+
+export function createClient(context: vscode.ExtensionContext, options: ClientOptions): ServerClient {
   const module = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
     debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
   };
-  const config = vscode.workspace.getConfiguration('regressLab');
+  // Read at each start: the server takes these at initialize (settings.ts says which it also applies live).
+  const config = vscode.workspace.getConfiguration(SETTINGS_SECTION);
+  // Data files a .regress file loads: their diagnostics follow edits made outside the .regress file.
+  const watcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,txt,npy}');
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ language: 'regress' }],
-    outputChannel: log,
+    outputChannel: options.serverLog,
+    traceOutputChannel: options.trace,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: {
       trusted: options.trusted,
-      maxConcurrentRuns: config.get<number>('solver.maxConcurrentRuns', 1),
-      diagnosticsDelayMs: config.get<number>('diagnostics.delayMs', 200),
+      maxConcurrentRuns: config.get<number>(Settings.maxConcurrentRuns),
+      diagnosticsDelayMs: config.get<number>(Settings.diagnosticsDelayMs),
     },
-    synchronize: { configurationSection: 'regressLab', fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{csv,tsv,txt,npy}') },
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: watcher },
     // The library's policy, bounded by MAX_RESTARTS, with the outcome of each stop reported for the status bar.
     errorHandler: {
       error: (error, message, count) => policy.error(error, message, count),
@@ -63,7 +86,20 @@ export function createClient(context: vscode.ExtensionContext, log: vscode.LogOu
       },
     },
   };
-  const client = new LanguageClient('regressLab', 'Attention Regression Lab', serverOptions, clientOptions);
+  // The id is the settings section: the client reads `<id>.trace.server` (Settings.traceServer) itself.
+  const client = new RegressLanguageClient(SETTINGS_SECTION, 'Regress Language Server', serverOptions, clientOptions);
   const policy: ErrorHandler = client.createDefaultErrorHandler(MAX_RESTARTS);
-  return client;
+  return {
+    client,
+    dispose: async () => {
+      try {
+        // stop() throws unless the client runs: let a start under way (e.g. after a crash) end first; a failed one
+        // left nothing to stop.
+        if (client.state === State.Starting) await client.start().catch(() => undefined);
+        if (client.isRunning()) await client.dispose();
+      } finally {
+        watcher.dispose();
+      }
+    },
+  };
 }

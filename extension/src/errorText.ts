@@ -5,5 +5,10 @@
  * not in a notification.
  */
 export function firstLine(message: string): string {
-  return message.split(/\r\n|\r|\n/).map((l) => l.trim()).find(Boolean) ?? 'no message';
+  return (
+    message
+      .split(/\r\n|\r|\n/)
+      .map((l) => l.trim())
+      .find(Boolean) ?? 'no message'
+  );
 }

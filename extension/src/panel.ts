@@ -1,66 +1,103 @@
 /**
- * The results panel (host side): one webview beside the editor that shows every run, solve or experiment, by runId.
- * Messages are queued until the page says `ready` (a hidden or reloading webview drops messages), and the recent
- * runs' messages, of either kind, are replayed when the panel is reopened after being closed.
+ * The results panel (host side): one webview beside the editor that shows every run, of any kind, by runId. Run
+ * events are queued until the page says `ready` (a hidden or reloading webview drops messages). A new page (the
+ * panel reopened after being closed, or brought back by VS Code after a window reload through the serializer that
+ * extension.ts registers) replays the history's runs (history.ts): those of this session, and the ended ones saved
+ * before the reload.
  */
 import * as vscode from 'vscode';
-import type { FromPanel, ToPanel } from '../../protocol/webview';
-import { makeNonce, renderPanelHtml } from '../../webview/page';
+import { RESULTS_VIEW_TYPE } from '../../protocol/names';
+import type { RunEvent } from '../../protocol/runs';
+import type { FromPanel, PanelRunSnapshot, ToPanel } from '../../protocol/webview';
+import { makeNonce, renderPanelHtml } from '../../common/panelPage';
+import type { RunHistory } from './history';
 import { describeRefused, parseFromPanel } from './panelMessages';
 
-/** Runs kept for replay into a reopened panel (bounded, like vscode-R's plot history). */
-const MAX_REPLAY_RUNS = 20;
+export interface PanelHost {
+  /** A cancel or a log line from the page. */
+  onMessage(m: Extract<FromPanel, { type: 'cancel' | 'log' }>): void;
+  /** A run ended and the history changed: time to save it. */
+  onRunEnded(): void;
+  /** The panel was shown, hidden, opened or closed. */
+  onVisibility(visible: boolean): void;
+}
 
 export class ResultsPanel implements vscode.Disposable {
-  static readonly viewType = 'regressLab.results';
   private panel?: vscode.WebviewPanel;
   private ready = false;
   private queue: ToPanel[] = [];
-  /** Messages per runId in arrival order, oldest run first. */
-  private readonly log = new Map<string, ToPanel[]>();
   /** Whether a refused message was logged at warning level: later ones go to debug, so a flood stays out of sight. */
   private warnedRefused = false;
+  private lastRequestId = 0;
+  /** Snapshot requests the page has not answered yet, by requestId. */
+  private readonly snapshots = new Map<number, { resolve(runs: PanelRunSnapshot[]): void; reject(e: Error): void }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
-    private readonly onMessage: (m: FromPanel) => void,
+    private readonly history: RunHistory,
+    private readonly host: PanelHost,
     private readonly channel: vscode.LogOutputChannel,
   ) {}
 
-  post(m: ToPanel) {
-    const runLog = this.log.get(m.runId) ?? [];
-    if (!this.log.has(m.runId)) {
-      this.log.set(m.runId, runLog);
-      while (this.log.size > MAX_REPLAY_RUNS) this.log.delete(this.log.keys().next().value!);
-    }
-    runLog.push(m);
-    if (!this.panel) return;
-    if (this.ready) void this.panel.webview.postMessage(m);
-    else this.queue.push(m);
+  post(e: RunEvent) {
+    const ended = this.history.record(e);
+    if (ended === 'tooLarge') this.channel.warn(`run ${e.runId} is too large for the results history even thinned: it is not saved`);
+    if (ended) this.host.onRunEnded();
+    this.send(e);
   }
 
-  /** Show the panel beside the active editor, creating it (and replaying recent runs) if needed. */
+  /** What the page's own model holds, as it answers a snapshot request; empty while no panel is open. */
+  snapshot(): Promise<PanelRunSnapshot[]> {
+    if (!this.panel) return Promise.resolve([]);
+    const requestId = ++this.lastRequestId;
+    const answer = new Promise<PanelRunSnapshot[]>((resolve, reject) => this.snapshots.set(requestId, { resolve, reject }));
+    this.send({ event: 'snapshot', requestId });
+    return answer;
+  }
+
+  /** Show the panel beside the active editor, creating it (and replaying the history) if needed. */
   reveal() {
     if (this.panel) {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
       return;
     }
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Regression Results', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: true,
-      retainContextWhenHidden: true,
-      localResourceRoots: [dist],
-    });
+    const options = { ...this.webviewOptions(), retainContextWhenHidden: true };
+    this.adopt(
+      vscode.window.createWebviewPanel(
+        RESULTS_VIEW_TYPE,
+        'Regression Results',
+        { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+        options,
+      ),
+    );
+  }
+
+  /** The panel VS Code brought back after a window reload (the serializer's): it shows the history like a new one. */
+  restore(panel: vscode.WebviewPanel) {
+    // Only one results panel: a run may have opened one before VS Code restored the old.
+    if (this.panel) panel.dispose();
+    else this.adopt(panel);
+  }
+
+  /** Forgets the ended runs and shows the panel afresh with the runs still going, which keep streaming into it. */
+  clear() {
+    this.history.clearEnded();
+    if (this.panel) this.load(this.panel);
+  }
+
+  private webviewOptions(): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')] };
+  }
+
+  private send(m: ToPanel) {
+    if (!this.panel) return;
+    if (this.ready) void this.panel.webview.postMessage(m);
+    else this.queue.push(m);
+  }
+
+  private adopt(panel: vscode.WebviewPanel) {
     this.panel = panel;
-    this.ready = false;
-    this.queue = [...this.log.values()].flat();
-    panel.webview.html = renderPanelHtml({
-      title: 'Regression Results',
-      cspSource: panel.webview.cspSource,
-      nonce: makeNonce(),
-      script: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString() },
-      style: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString() },
-    });
+    panel.webview.options = this.webviewOptions();
     panel.webview.onDidReceiveMessage((raw: unknown) => {
       const m = parseFromPanel(raw);
       if (!m) {
@@ -71,12 +108,41 @@ export class ResultsPanel implements vscode.Disposable {
         const pending = this.queue;
         this.queue = [];
         for (const q of pending) void panel.webview.postMessage(q);
-      } else this.onMessage(m);
+      } else if (m.type === 'snapshot') {
+        this.snapshots.get(m.requestId)?.resolve(m.runs);
+        this.snapshots.delete(m.requestId);
+      } else this.host.onMessage(m);
     });
+    panel.onDidChangeViewState((e) => this.host.onVisibility(e.webviewPanel.visible));
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.ready = false;
+      this.dropSnapshots('the results panel closed before it answered');
+      this.host.onVisibility(false);
     });
+    this.load(panel);
+    this.host.onVisibility(panel.visible);
+  }
+
+  /** A new page in `panel` that replays the history once it is ready. */
+  private load(panel: vscode.WebviewPanel) {
+    this.ready = false;
+    this.dropSnapshots('the results panel was reloaded before it answered');
+    this.queue = this.history.events();
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    // A fresh nonce makes the HTML differ from the last, so the page reloads even when nothing else changed.
+    panel.webview.html = renderPanelHtml({
+      title: 'Regression Results',
+      cspSource: panel.webview.cspSource,
+      nonce: makeNonce(),
+      script: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString() },
+      style: { uri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString() },
+    });
+  }
+
+  private dropSnapshots(why: string) {
+    for (const s of this.snapshots.values()) s.reject(new Error(why));
+    this.snapshots.clear();
   }
 
   dispose() {

@@ -3,16 +3,25 @@
  * untyped JSON, and a script injected into the webview could post anything: nothing is used before it passes here.
  * No `vscode` import, so the check is unit-tested under plain Node.
  */
-import type { FromPanel } from '../../protocol/webview';
+import { RUN_KINDS, type RunStatus } from '../../protocol/runs';
+import type { FromPanel, PanelRunSnapshot } from '../../protocol/webview';
 
 /** Run ids are UUIDs (36 characters); the bound leaves room without letting a message carry a payload. */
 export const MAX_RUN_ID_LENGTH = 64;
 /** A panel log line: an error message with its source location. Longer ones are refused, not cut. */
 export const MAX_LOG_MESSAGE_LENGTH = 4000;
+/** Runs in one snapshot answer: the panel keeps 20, the host replays as many. */
+export const MAX_SNAPSHOT_RUNS = 100;
 
 const LOG_LEVELS: ReadonlySet<unknown> = new Set(['info', 'error']);
+const KINDS: ReadonlySet<unknown> = new Set(RUN_KINDS);
+/** Every status, spelled as a record so that a status added to protocol/runs.ts is a compile error here until listed. */
+const STATUSES: ReadonlySet<unknown> = new Set(
+  Object.keys({ running: 0, finished: 0, cancelled: 0, failed: 0, interrupted: 0 } satisfies Record<RunStatus, 0>),
+);
 
 const boundedString = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+const count = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** The message as a FromPanel, rebuilt from its checked fields only; undefined when it is not one. */
 export function parseFromPanel(m: unknown): FromPanel | undefined {
@@ -24,14 +33,30 @@ export function parseFromPanel(m: unknown): FromPanel | undefined {
     case 'cancel':
       return boundedString(o.runId, MAX_RUN_ID_LENGTH) ? { type: 'cancel', runId: o.runId } : undefined;
     case 'log':
-      return LOG_LEVELS.has(o.level) && boundedString(o.message, MAX_LOG_MESSAGE_LENGTH) ? { type: 'log', level: o.level as 'info' | 'error', message: o.message } : undefined;
+      return LOG_LEVELS.has(o.level) && boundedString(o.message, MAX_LOG_MESSAGE_LENGTH)
+        ? { type: 'log', level: o.level as 'info' | 'error', message: o.message }
+        : undefined;
+    case 'snapshot': {
+      if (!count(o.requestId) || !Array.isArray(o.runs) || o.runs.length > MAX_SNAPSHOT_RUNS) return undefined;
+      const runs = o.runs.map(parseRunSnapshot);
+      return runs.every((r) => r !== undefined) ? { type: 'snapshot', requestId: o.requestId, runs } : undefined;
+    }
     default:
       return undefined;
   }
 }
 
+function parseRunSnapshot(m: unknown): PanelRunSnapshot | undefined {
+  if (typeof m !== 'object' || m === null) return undefined;
+  const o = m as Record<string, unknown>;
+  if (!boundedString(o.runId, MAX_RUN_ID_LENGTH) || !KINDS.has(o.kind) || !STATUSES.has(o.status) || !count(o.points)) return undefined;
+  return { runId: o.runId, kind: o.kind as PanelRunSnapshot['kind'], status: o.status as RunStatus, points: o.points };
+}
+
 /** A short description of a refused message for the log: its type if it has one, never its content. */
 export function describeRefused(m: unknown): string {
   const type = typeof m === 'object' && m !== null ? (m as Record<string, unknown>).type : undefined;
-  return typeof type === 'string' ? `a ${JSON.stringify(type.slice(0, 40))} message with missing or invalid fields` : `a ${m === null ? 'null' : typeof m} that is not a panel message`;
+  return typeof type === 'string'
+    ? `a ${JSON.stringify(type.slice(0, 40))} message with missing or invalid fields`
+    : `a ${m === null ? 'null' : typeof m} that is not a panel message`;
 }

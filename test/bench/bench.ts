@@ -20,16 +20,16 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Matrix as MlMatrix } from 'ml-matrix';
-import { Methods, type SolveProgressParams } from '../../protocol/lsp';
+import type { IclSettings } from '../../protocol/experiment';
 import type { MethodName, Variant } from '../../protocol/results';
 import { AttentionLayer } from '../../server/src/icl/attentionLayer';
 import { JobScheduler } from '../../server/src/jobs/scheduler';
 import { TaskSampler } from '../../server/src/icl/tasks';
 import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
 import { parse } from '../../server/src/language/parser';
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 import { matmul, matmulBT, rowSoftmax } from '../../server/src/math/dense';
-import { objectiveFor, type Kernels } from '../../server/src/math/objective';
+import { objectiveFor, type Kernels } from '../../server/src/math/kernels';
 import type { AttentionProblem, Matrix, SoftmaxProblem, SolveSpec } from '../../server/src/problem';
 import { runSolve } from '../../server/src/solver/run';
 import { DIST } from '../paths';
@@ -115,7 +115,9 @@ function softmaxProblem(variant: Variant, n: number, d: number): SoftmaxProblem 
 
 /** 𝖠 = A1⊗A2 (n²×d², row-major): row (i,j), column (p,q) holds A1[i,p]·A2[j,q], so vec(S) = 𝖠·vec(X). */
 function kron(A1: Matrix, A2: Matrix): Float64Array {
-  const n = A1.rows, d = A1.cols, D = d * d;
+  const n = A1.rows,
+    d = A1.cols,
+    D = d * d;
   const K = new Float64Array(n * n * D);
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
@@ -144,7 +146,7 @@ function kronGrad(K: Float64Array, n: number, D: number, B: Float64Array, x: Flo
     let max = -Infinity;
     for (let j = 0; j < n; j++) if (s[o + j] > max) max = s[o + j];
     let sum = 0;
-    for (let j = 0; j < n; j++) sum += (s[o + j] = Math.exp(s[o + j] - max));
+    for (let j = 0; j < n; j++) sum += s[o + j] = Math.exp(s[o + j] - max);
     let pc = 0;
     for (let j = 0; j < n; j++) {
       const p = (s[o + j] /= sum);
@@ -168,12 +170,21 @@ function kronGrad(K: Float64Array, n: number, D: number, B: Float64Array, x: Flo
 }
 
 function benchKronecker() {
-  for (const [n, d] of [[64, 16], [128, 32], [256, 32]]) {
+  for (const [n, d] of [
+    [64, 16],
+    [128, 32],
+    [256, 32],
+  ]) {
     const D = d * d;
     const mib = (n * n * D * 8) / 2 ** 20;
     const params = { n, d };
     if (mib > KRON_LIMIT_MIB) {
-      record({ name: 'attention gradient, Kronecker form', params, kronMiB: mib, skipped: `𝖠 would need ${mib} MiB (> ${KRON_LIMIT_MIB} MiB)` });
+      record({
+        name: 'attention gradient, Kronecker form',
+        params,
+        kronMiB: mib,
+        skipped: `𝖠 would need ${mib} MiB (> ${KRON_LIMIT_MIB} MiB)`,
+      });
       continue;
     }
     const p = attentionProblem('normalized', n, d);
@@ -189,7 +200,8 @@ function benchKronecker() {
     const s = new Float64Array(n * n);
     const gK = new Float64Array(D);
     const tK = measure(() => kronGrad(K, n, D, p.B.data, x, s, gK), 2);
-    let diff = 0, scale = 0;
+    let diff = 0,
+      scale = 0;
     for (let k = 0; k < D; k++) {
       diff = Math.max(diff, Math.abs(gK[k] - gM[k]));
       scale = Math.max(scale, Math.abs(gM[k]));
@@ -279,7 +291,8 @@ function benchLanguage() {
   const mb = Buffer.byteLength(text, 'utf8') / 1e6;
   const check = analyze(text);
   const errors = check.diagnostics.filter((d) => d.severity === 'error');
-  if (errors.length || !check.problem) throw new Error(`generated file does not analyze: ${JSON.stringify(errors.slice(0, 3))}`);
+  if (errors.length || check.file !== 'problem' || !check.problem)
+    throw new Error(`generated file does not analyze: ${JSON.stringify(errors.slice(0, 3))}`);
   const params = { literal: `${size}×${size}`, MB: Number(mb.toFixed(2)) };
   const tP = measure(() => parse(text), 1);
   record({ name: 'parse (lexer+parser)', params, ...tP, MBps: mb / (tP.medianMs / 1e3) });
@@ -311,8 +324,14 @@ function benchMatmul() {
 
 // ---------- 6. the in-context-learning experiment ----------
 
+function experimentSettings(text: string): IclSettings {
+  const a = analyze(text);
+  if (a.file !== 'experiment' || !a.settings) throw new Error(`not a valid experiment: ${text}`);
+  return a.settings;
+}
+
 function benchExperiment() {
-  const settings = analyze('experiment icl\n').experiment!.settings!;
+  const settings = experimentSettings('experiment icl\n');
   const { n, d, heads, k } = settings;
   const params = { n, d, heads, k };
   const sampler = new TaskSampler(settings, new Rng(1, 20));
@@ -340,9 +359,19 @@ function benchExperiment() {
       layer.sensitivity(sens);
     }
   });
-  record({ name: 'icl: one held-out evaluation', params, medianMs: tEval.medianMs / per, minMs: tEval.minMs / per, reps: tEval.reps * per });
+  record({
+    name: 'icl: one held-out evaluation',
+    params,
+    medianMs: tEval.medianMs / per,
+    minMs: tEval.minMs / per,
+    reps: tEval.reps * per,
+  });
   const tasks = settings.repeats * settings.steps * settings.batch;
-  record({ name: 'icl: default experiment (projected)', params: { ...params, trainingTasks: tasks }, projectedMinutes: (tasks * trainMs) / 60000 });
+  record({
+    name: 'icl: default experiment (projected)',
+    params: { ...params, trainingTasks: tasks },
+    projectedMinutes: (tasks * trainMs) / 60000,
+  });
   ratios['icl draw/training task'] = tDraw.medianMs / tTrain.medianMs;
 }
 
@@ -351,18 +380,32 @@ function benchExperiment() {
  * the machine's load falls on both alike; the ratio says whether the second thread pays here.
  */
 async function benchExperimentThreads() {
-  const settings = analyze('experiment icl\nn = 25\nd = 20\nbatch = 256\nsteps = 200\nevery = 100\ntasks = 200\netatasks = 200\nrepeats = 4\n').experiment!.settings!;
+  const settings = experimentSettings(
+    'experiment icl\nn = 25\nd = 20\nbatch = 256\nsteps = 200\nevery = 100\ntasks = 200\netatasks = 200\nrepeats = 4\n',
+  );
   const params = { n: settings.n, d: settings.d, repeats: settings.repeats, steps: settings.steps, batch: settings.batch };
   const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
   for (let i = 0; i < 3; i++) {
     for (const threads of [1, 2] as const) {
       const t = performance.now();
-      await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submitExperiment(settings, { onProgress() {} }, threads).done;
+      await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submit(
+        'experiment',
+        { settings, threads },
+        { runId: 'bench', source: 'bench.regress' },
+        () => {},
+      ).done;
       times[threads].push(performance.now() - t);
     }
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  for (const threads of [1, 2] as const) record({ name: `icl: experiment, ${threads} thread${threads === 1 ? '' : 's'}`, params, medianMs: median(times[threads]), minMs: Math.min(...times[threads]), reps: times[threads].length });
+  for (const threads of [1, 2] as const)
+    record({
+      name: `icl: experiment, ${threads} thread${threads === 1 ? '' : 's'}`,
+      params,
+      medianMs: median(times[threads]),
+      minMs: Math.min(...times[threads]),
+      reps: times[threads].length,
+    });
   ratios['icl experiment 1 thread/2 threads'] = median(times[1]) / median(times[2]);
 }
 
@@ -392,11 +435,20 @@ const KERNEL_SHAPES: [string, 'attention' | 'softmax', number, number][] = [
 
 /** NumPy on `threads` BLAS threads over the cases in `dir`, or undefined (with the reason on stderr) if it fails. */
 function runNumpy(dir: string, threads: number): { numpy: string; cases: { key: string; medianMs: number; loss: number }[] } | undefined {
-  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    OPENBLAS_NUM_THREADS: String(threads),
+    OMP_NUM_THREADS: String(threads),
+    MKL_NUM_THREADS: String(threads),
+  };
   // Tuning overrides some machines export would skew OpenBLAS's own kernel choice; dropped for this command only.
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('python3', [join(__dirname, '..', '..', 'test', 'bench', 'numpy_lossgrad.py'), dir], { env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync('python3', [join(__dirname, '..', '..', 'test', 'bench', 'numpy_lossgrad.py'), dir], {
+    env,
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) {
     process.stderr.write(`bench: NumPy (${threads} thread) failed: ${r.stderr || r.error}\n`);
     return undefined;
@@ -430,7 +482,8 @@ function benchKernels() {
         losses[`${key}-${kernels}`] = loss;
         record({ name: `loss+gradient ${kind} normalized, ${kernels}`, params: { n, d }, ...t, loss, gflops: flop / (t.medianMs * 1e6) });
       }
-      let diff = 0, scale = 0;
+      let diff = 0,
+        scale = 0;
       for (let i = 0; i < x.length; i++) {
         diff = Math.max(diff, Math.abs(grads.js![i] - grads.wasm![i]));
         scale = Math.max(scale, Math.abs(grads.js![i]));
@@ -440,7 +493,8 @@ function benchKernels() {
       if (withNumpy) {
         const data: Record<string, Float64Array> =
           p.kind === 'attention' ? { A1: p.A1.data, A2: p.A2.data, B: p.B.data, X: x } : { A: p.A.data, b: p.b, x };
-        for (const [name, a] of Object.entries(data)) writeFileSync(join(dir, `${key}-${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        for (const [name, a] of Object.entries(data))
+          writeFileSync(join(dir, `${key}-${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
       }
       list.push(c);
     }
@@ -458,8 +512,14 @@ function benchKernels() {
         const c = list.find((k) => k.key === q.key)!;
         c.ms[threads === 1 ? 'numpy1' : 'numpy2'] = q.medianMs;
         const ours = losses[`${q.key}-wasm`];
-        if (!(Math.abs(q.loss - ours) <= 1e-10 * Math.abs(ours))) throw new Error(`${q.key}: NumPy's loss ${q.loss} is not the project's ${ours}`);
-        record({ name: `loss+gradient ${c.kind} normalized, NumPy ${threads} thread`, params: { n: c.n, d: c.d }, medianMs: q.medianMs, gflops: c.flop / (q.medianMs * 1e6) });
+        if (!(Math.abs(q.loss - ours) <= 1e-10 * Math.abs(ours)))
+          throw new Error(`${q.key}: NumPy's loss ${q.loss} is not the project's ${ours}`);
+        record({
+          name: `loss+gradient ${c.kind} normalized, NumPy ${threads} thread`,
+          params: { n: c.n, d: c.d },
+          medianMs: q.medianMs,
+          gflops: c.flop / (q.medianMs * 1e6),
+        });
       }
     }
     for (const c of list) ratios[`wasm/numpy1 loss+gradient ${c.shape}`] = c.ms.wasm! / c.ms.numpy1!;
@@ -476,7 +536,8 @@ const DOC_END = '<!-- bench:kernels:end -->';
 function writePerformanceDoc(list: KernelCase[], numpy: string) {
   const file = join(process.cwd(), 'docs', 'performance.md');
   if (!existsSync(file)) return;
-  const ms = (x: number | undefined) => (x === undefined ? '–' : x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${x.toFixed(4)} ms`);
+  const ms = (x: number | undefined) =>
+    x === undefined ? '–' : x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${x.toFixed(4)} ms`;
   const gf = (flop: number, x: number | undefined) => (x === undefined ? '–' : (flop / (x * 1e6)).toFixed(1));
   const rows = list.map((c) =>
     [
@@ -503,7 +564,8 @@ function writePerformanceDoc(list: KernelCase[], numpy: string) {
     DOC_END,
   ].join('\n');
   const text = readFileSync(file, 'utf8');
-  const a = text.indexOf(DOC_START), b = text.indexOf(DOC_END);
+  const a = text.indexOf(DOC_START),
+    b = text.indexOf(DOC_END);
   if (a < 0 || b < a) return;
   writeFileSync(file, text.slice(0, a) + table + text.slice(b + DOC_END.length));
   console.log(`wrote the kernel comparison into ${file}`);
@@ -542,7 +604,16 @@ async function benchLsp() {
   try {
     // Planting B at n = d = 2048 is 34 GFLOP; the missing X0 file is an error only the full analysis reports.
     const n = 2048;
-    const lines = ['problem attention normalized', `n = ${n}`, `d = ${n}`, 'seed = 1', 'A1 = normal(scale = 0.02)', 'A2 = A1', 'Xstar = normal()', 'B = planted(Xstar)'];
+    const lines = [
+      'problem attention normalized',
+      `n = ${n}`,
+      `d = ${n}`,
+      'seed = 1',
+      'A1 = normal(scale = 0.02)',
+      'A2 = A1',
+      'Xstar = normal()',
+      'B = planted(Xstar)',
+    ];
     const opened = performance.now();
     const heavy = client.open('bench-heavy.regress', [...lines, 'X0 = load("bench-missing.csv")', 'solve gd steps = 1', ''].join('\n'));
     const built = () => client.published(heavy).some((p) => p.diagnostics.some((d) => d.message.includes('bench-missing.csv')));
@@ -554,12 +625,21 @@ async function benchLsp() {
     ratios['lsp analysis / worst hover during it'] = analysisMs / (hoverA.maxMs as number);
 
     // A solve of many seconds on its worker thread; the document itself is small (built at once). B on line 7 again.
-    const small = ['problem attention normalized', 'n = 60', 'd = 12', 'seed = 7', 'A1 = normal(scale = 0.5)', 'A2 = normal(scale = 0.5)', 'Xstar = normal()', 'B = planted(Xstar)'];
+    const small = [
+      'problem attention normalized',
+      'n = 60',
+      'd = 12',
+      'seed = 7',
+      'A1 = normal(scale = 0.5)',
+      'A2 = normal(scale = 0.5)',
+      'Xstar = normal()',
+      'B = planted(Xstar)',
+    ];
     const solving = client.open('bench-solve.regress', [...small, 'solve gd lr = 0.01 steps = 100000000 gradtol = 0', ''].join('\n'));
     const cts = client.newToken();
     const runId = 'bench-solve';
-    const solve = client.connection.sendRequest(Methods.solve, { textDocument: { uri: solving }, runId }, cts.token);
-    await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === runId), 'the solve streaming');
+    const solve = client.solve({ textDocument: { uri: solving }, runId }, cts.token);
+    await client.waitFor(() => client.solveProgress(runId).length > 0, 'the solve streaming');
     const until = performance.now() + 3000;
     const underSolve = await sampleLatency(client, solving, () => performance.now() < until);
     cts.cancel();
@@ -584,7 +664,9 @@ function printTable() {
   const skip = new Set(['name', 'params', 'medianMs', 'minMs', 'reps']);
   const body = cases.map((c) => [
     c.name,
-    Object.entries(c.params).map(([k, v]) => `${k}=${v}`).join(' '),
+    Object.entries(c.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' '),
     c.medianMs === undefined ? '-' : fmt(c.medianMs),
     c.minMs === undefined ? '-' : fmt(c.minMs),
     c.reps === undefined ? '-' : String(c.reps),

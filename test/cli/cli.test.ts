@@ -19,9 +19,13 @@ test('solve --json on the quickstart: the loss decreases and ends near the plant
   assert.equal(out.runs.length, 1);
   const run = out.runs[0];
   assert.equal(run.method, 'gd');
-  assert.deepEqual(Object.keys(run.iterations[0]).sort(), ['gradNorm', 'k', 'loss', 'stepNorm', 'stepSize'].filter((k) => k in run.iterations[0]).sort());
+  assert.deepEqual(
+    Object.keys(run.iterations[0]).sort(),
+    ['gradNorm', 'k', 'loss', 'stepNorm', 'stepSize'].filter((k) => k in run.iterations[0]).sort(),
+  );
   // Fixed-step GD on a smooth loss with a small enough step never increases it.
-  for (let i = 1; i < run.iterations.length; i++) assert.ok(run.iterations[i].loss <= run.iterations[i - 1].loss + 1e-15, `loss rose at k = ${i}`);
+  for (let i = 1; i < run.iterations.length; i++)
+    assert.ok(run.iterations[i].loss <= run.iterations[i - 1].loss + 1e-15, `loss rose at k = ${i}`);
   // B is planted (B = rowsoftmax(A1·X*·A2ᵀ)), so the optimal loss is 0. Starting from X0 = 0 the loss is
   // ~1e-1; 2000 steps must remove at least four orders of magnitude of it — a broken gradient (wrong sign,
   // transposed, missing the softmax Jacobian) stalls orders of magnitude above that.
@@ -52,7 +56,12 @@ test('check: diagnostics as file:line:col: severity: message, exit 1 on errors, 
 test('eval --json gives the data, loss and gradient, and they recompute independently', () => {
   const r = cli('eval', QUICKSTART, '--json');
   assert.equal(r.status, 0, r.stderr);
-  const e = JSON.parse(r.stdout) as { problem: { kind: string; n: number; d: number }; data: Record<string, number[][]>; loss: number; gradient: number[][] };
+  const e = JSON.parse(r.stdout) as {
+    problem: { kind: string; n: number; d: number };
+    data: Record<string, number[][]>;
+    loss: number;
+    gradient: number[][];
+  };
   assert.equal(e.problem.kind, 'attention');
   const { A1, A2, B, X0 } = e.data;
   // Recompute the loss from the printed data with plain arrays (an independent implementation).
@@ -80,7 +89,23 @@ test('report writes a standalone HTML page with the panel bundle and the run emb
   const m = html.match(new RegExp(`<script type="application/json" id="${REPORT_ELEMENT_ID}"[^>]*>([\\s\\S]*?)</script>`));
   assert.ok(m, 'embedded payload');
   const payload = JSON.parse(m[1]) as ReportPayload;
-  assert.deepEqual(payload.messages.map((x) => x.type), ['runStarted', 'points', 'runFinished']);
+  assert.equal(payload.version, 2);
+  // The events the live panel gets: started, the progress batches as the worker streamed them, then finished.
+  const events = payload.messages.flatMap((x) => (x.event === 'snapshot' ? [] : [x]));
+  assert.equal(events.length, payload.messages.length);
+  const [started, ...rest] = events;
+  const finished = rest.pop();
+  assert.ok(started.event === 'started' && started.kind === 'solve', JSON.stringify(started));
+  assert.equal(started.title, 'quickstart.regress');
+  assert.ok(finished?.event === 'finished' && finished.kind === 'solve', JSON.stringify(finished));
+  assert.ok(rest.length >= 1);
+  const progress = rest.flatMap((x) => (x.event === 'progress' && x.kind === 'solve' ? [x.data] : []));
+  assert.equal(progress.length, rest.length, 'only progress between started and finished');
+  assert.equal(new Set(events.map((x) => x.runId)).size, 1, 'one runId throughout');
+  const run = finished.result.runs[0];
+  assert.equal(progress.at(-1)?.stop?.reason, run.final.stopReason);
+  const streamed = progress.flatMap((p) => p.points.map((pt) => pt.k));
+  assert.ok(streamed.length > 0 && streamed.every((k) => run.iterations.some((pt) => pt.k === k)), 'every streamed point is in the result');
 });
 
 test('usage errors exit 2 with the usage text; a missing file is reported, not thrown', () => {
@@ -104,7 +129,10 @@ test('an output that cannot be written exits 2 with a message before any work, f
   ] as const) {
     const r = cli(...args, '-o', out);
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, new RegExp(`^regress-lab: cannot write ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (it is a directory|ENOTDIR)`));
+    assert.match(
+      r.stderr,
+      new RegExp(`^regress-lab: cannot write ${out.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: (it is a directory|ENOTDIR)`),
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
     assert.equal(r.stdout, '', 'nothing was solved');
   }

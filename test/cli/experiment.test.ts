@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { IclCheckpoint, IclRepeat, IclResult } from '../../protocol/experiment';
-import { REPORT_ELEMENT_ID, type ReportPayload, type ToPanel } from '../../protocol/webview';
+import { REPORT_ELEMENT_ID, type ReportPayload } from '../../protocol/webview';
 import { DIST, EXAMPLES } from '../paths';
 import { TINY_EXPERIMENT } from '../tinyExperiment';
 
@@ -31,8 +31,15 @@ test('experiment --json: every repeat has checkpoints at 0, every, …, steps, a
   assert.equal(out.source, TINY);
   assert.equal(out.stopReason, 'done');
   assert.equal(out.repeats.length, 2);
-  for (const rep of out.repeats) assert.deepEqual(rep.checkpoints.map((c) => c.step), [0, 10, 20]);
-  assert.deepEqual(out.summary.map((p) => p.step), [0, 10, 20]);
+  for (const rep of out.repeats)
+    assert.deepEqual(
+      rep.checkpoints.map((c) => c.step),
+      [0, 10, 20],
+    );
+  assert.deepEqual(
+    out.summary.map((p) => p.step),
+    [0, 10, 20],
+  );
   for (const p of out.summary) {
     const at = out.repeats.map((rep) => ({ rep, c: rep.checkpoints.find((c) => c.step === p.step)! }));
     assert.equal(p.count, 2);
@@ -42,11 +49,31 @@ test('experiment --json: every repeat has checkpoints at 0, every, …, steps, a
       assert.ok(Math.abs(got.std - std(values)) <= 1e-14, `${name} std at step ${p.step}: ${got.std} vs ${std(values)}`);
     };
     const metric = (f: (c: IclCheckpoint) => number) => at.map((x) => f(x.c));
-    check('tfLoss', p.tfLoss, metric((c) => c.tfLoss));
-    check('predsDiff', p.predsDiff, metric((c) => c.predsDiff));
-    check('modelDiff', p.modelDiff, metric((c) => c.modelDiff));
-    check('modelCos', p.modelCos, metric((c) => c.modelCos));
-    check('gdLoss', p.gdLoss, at.map((x) => x.rep.gdLoss));
+    check(
+      'tfLoss',
+      p.tfLoss,
+      metric((c) => c.tfLoss),
+    );
+    check(
+      'predsDiff',
+      p.predsDiff,
+      metric((c) => c.predsDiff),
+    );
+    check(
+      'modelDiff',
+      p.modelDiff,
+      metric((c) => c.modelDiff),
+    );
+    check(
+      'modelCos',
+      p.modelCos,
+      metric((c) => c.modelCos),
+    );
+    check(
+      'gdLoss',
+      p.gdLoss,
+      at.map((x) => x.rep.gdLoss),
+    );
   }
   // Progress on stderr: each repeat's start, then its checkpoints (the two repeats may interleave: two threads).
   const lines = r.stderr.trim().split('\n');
@@ -57,7 +84,10 @@ test('experiment --json: every repeat has checkpoints at 0, every, …, steps, a
     );
   }
   assert.equal(lines.length, 8);
-  assert.match(lines.find((l) => l.startsWith('repeat 1/2:'))!, /^repeat 1\/2: seed 0, eta = \S+, GD loss = \S+, zero loss = \S+$/);
+  assert.match(
+    lines.find((l) => l.startsWith('repeat 1/2:'))!,
+    /^repeat 1\/2: seed 0, eta = \S+, GD loss = \S+, zero loss = \S+$/,
+  );
   assert.equal(cli('experiment', TINY, '--json', '--quiet').stderr, '');
 });
 
@@ -69,18 +99,28 @@ test('experiment prints a table per step and each repeat’s eta; the numbers ar
   assert.match(lines[0], /experiment icl, n = 4, d = 3, heads = 1, k = 4, batch = 16, steps = 20, repeats = 2/);
   assert.deepEqual(lines[1].split(/\s{2,}/), ['step', 'TF loss', 'GD loss', 'Preds Diff', 'Model Diff', 'Model Cos']);
   const rows = lines.slice(3, 6).map((l) => l.split(/\s{2,}/));
-  assert.deepEqual(rows.map((row) => row[0]), ['0', '10', '20']);
+  assert.deepEqual(
+    rows.map((row) => row[0]),
+    ['0', '10', '20'],
+  );
   // The same seeds give the same run: the TF loss mean printed is the JSON's, to the digits shown.
   rows.forEach((row, i) => {
     const [m, s] = row[1].split(' ± ').map(Number);
     const want = json.summary[i].tfLoss;
-    assert.ok(Math.abs(m - want.mean) <= 1e-4 * want.mean && Math.abs(s - want.std) <= 1e-4 * want.mean + 1e-12, `${row[1]} vs ${JSON.stringify(want)}`);
+    assert.ok(
+      Math.abs(m - want.mean) <= 1e-4 * want.mean && Math.abs(s - want.std) <= 1e-4 * want.mean + 1e-12,
+      `${row[1]} vs ${JSON.stringify(want)}`,
+    );
   });
-  for (const rep of json.repeats) assert.ok(lines.some((l) => l.startsWith(`repeat ${rep.repeat + 1}: seed ${rep.seed}, eta = `)), `eta line of repeat ${rep.repeat + 1}`);
+  for (const rep of json.repeats)
+    assert.ok(
+      lines.some((l) => l.startsWith(`repeat ${rep.repeat + 1}: seed ${rep.seed}, eta = `)),
+      `eta line of repeat ${rep.repeat + 1}`,
+    );
   assert.match(r.stdout, /^stop: done after \d+ ms$/m);
 });
 
-test('experiment --out writes a report replaying experimentStarted, the progress and experimentFinished', () => {
+test('experiment --out writes a report replaying the started event, the progress and the finished event', () => {
   const out = join(tmp, 'experiment.html');
   const r = cli('experiment', TINY, '--out', out, '--quiet');
   assert.equal(r.status, 0, r.stderr);
@@ -88,20 +128,30 @@ test('experiment --out writes a report replaying experimentStarted, the progress
   const html = readFileSync(out, 'utf8');
   const m = html.match(new RegExp(`<script type="application/json" id="${REPORT_ELEMENT_ID}"[^>]*>([\\s\\S]*?)</script>`));
   assert.ok(m, 'embedded payload');
-  const messages = (JSON.parse(m[1]) as ReportPayload).messages;
-  const types = messages.map((x) => x.type);
-  assert.equal(types[0], 'experimentStarted');
-  assert.equal(types.at(-1), 'experimentFinished');
-  assert.ok(types.slice(1, -1).every((t) => t === 'experimentProgress') && types.length > 2, types.join(', '));
-  const finished = messages.at(-1) as Extract<ToPanel, { type: 'experimentFinished' }>;
-  assert.equal(new Set(messages.map((x) => x.runId)).size, 1, 'one runId throughout');
-  // The progress messages carry exactly the result's repeats: each start once, then its checkpoints.
+  const payload = JSON.parse(m[1]) as ReportPayload;
+  assert.equal(payload.version, 2);
+  const events = payload.messages.flatMap((x) => (x.event === 'snapshot' ? [] : [x]));
+  const [started, ...rest] = events;
+  const finished = rest.pop();
+  assert.ok(started.event === 'started' && started.kind === 'experiment', JSON.stringify(started));
+  assert.equal(started.title, 'tiny.regress');
+  assert.ok(finished?.event === 'finished' && finished.kind === 'experiment', JSON.stringify(finished));
+  const progress = rest.flatMap((x) => (x.event === 'progress' && x.kind === 'experiment' ? [x.data] : []));
+  assert.ok(progress.length === rest.length && progress.length > 0, rest.map((x) => x.event).join(', '));
+  assert.equal(new Set(events.map((x) => x.runId)).size, 1, 'one runId throughout');
+  // The progress events carry exactly the result's repeats: each start once, then its checkpoints.
   const replayed: IclRepeat[] = [];
-  for (const p of messages.slice(1, -1) as Extract<ToPanel, { type: 'experimentProgress' }>[]) {
+  for (const p of progress) {
     if (p.start) replayed[p.repeat] = { ...p.start, checkpoints: [] };
     replayed[p.repeat].checkpoints.push(...p.checkpoints);
   }
   assert.deepEqual(replayed, finished.result.repeats);
+  // The summary rows streamed last at each step are the result's: the panel shows the server's numbers.
+  const rows = new Map(progress.flatMap((p) => p.summary.map((row) => [row.step, row] as const)));
+  assert.deepEqual(
+    [...rows.values()].sort((a, b) => a.step - b.step),
+    finished.result.summary,
+  );
 });
 
 test('solve and report on an experiment file run the experiment; check validates it like a problem file', () => {
@@ -112,7 +162,7 @@ test('solve and report on an experiment file run the experiment; check validates
   const reported = cli('report', TINY, '-o', out, '--quiet');
   assert.equal(reported.status, 0, reported.stderr);
   assert.match(reported.stdout, /experiment icl, n = 4/);
-  assert.match(readFileSync(out, 'utf8'), /"type":"experimentFinished"/);
+  assert.match(readFileSync(out, 'utf8'), /"event":"finished","kind":"experiment"/);
   const checked = cli('check', TINY);
   assert.equal(checked.status, 0);
   assert.equal(checked.stdout, '');
@@ -124,7 +174,11 @@ test('errors: an invalid experiment exits 1 with FILE:line:col; the wrong kind o
   for (const command of ['experiment', 'solve', 'check']) {
     const r = cli(command, bad);
     assert.equal(r.status, 1, command);
-    assert.match(command === 'check' ? r.stdout : r.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:9: error: batch must be at least 1`, 'm'), command);
+    assert.match(
+      command === 'check' ? r.stdout : r.stderr,
+      new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:5:9: error: batch must be at least 1`, 'm'),
+      command,
+    );
   }
   const problem = cli('experiment', join(EXAMPLES, 'quickstart.regress'));
   assert.equal(problem.status, 1);
@@ -168,5 +222,8 @@ test('Ctrl-C stops training and still prints what ran, exiting 130', async () =>
   assert.ok(steps.at(-1)! < 100000000);
   const counts = new Map<number, number>();
   for (const r of out.repeats) for (const c of r.checkpoints) counts.set(c.step, (counts.get(c.step) ?? 0) + 1);
-  assert.deepEqual(out.summary.map((p) => [p.step, p.count]), [...counts].sort((a, b) => a[0] - b[0]));
+  assert.deepEqual(
+    out.summary.map((p) => [p.step, p.count]),
+    [...counts].sort((a, b) => a[0] - b[0]),
+  );
 });

@@ -12,7 +12,10 @@ const tmp = mkdtempSync(join(tmpdir(), 'regress-long-'));
 const cli = (...args: string[]) => spawnSync(process.execPath, [join(DIST, 'cli.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 30 });
 const file = (name: string, steps: string) => {
   const path = join(tmp, name);
-  writeFileSync(path, `problem softmax normalized\nn = 6\nd = 2\nseed = 3\nA = normal()\nb = simplex()\nx0 = zeros()\nsolve gd lr = 0.5 steps = ${steps} gradtol = 0\n`);
+  writeFileSync(
+    path,
+    `problem softmax normalized\nn = 6\nd = 2\nseed = 3\nA = normal()\nb = simplex()\nx0 = zeros()\nsolve gd lr = 0.5 steps = ${steps} gradtol = 0\n`,
+  );
   return path;
 };
 
@@ -30,12 +33,18 @@ test('--all-points keeps every iteration, and refuses blocks beyond 10⁶ steps 
   const all = cli('solve', file('all.regress', '5000'), '--json', '--all-points');
   assert.equal(all.status, 0, all.stderr);
   const run = (JSON.parse(all.stdout) as SolveResult).runs[0];
-  assert.deepEqual(run.iterations.map((p) => p.k), Array.from({ length: 5001 }, (_, k) => k));
+  assert.deepEqual(
+    run.iterations.map((p) => p.k),
+    Array.from({ length: 5001 }, (_, k) => k),
+  );
   const thin = (JSON.parse(cli('solve', file('thin.regress', '5000'), '--json').stdout) as SolveResult).runs[0];
   assert.ok(thin.iterations.length < run.iterations.length);
   const refused = cli('solve', file('too-long.regress', '1000001'), '--json', '--all-points');
   assert.equal(refused.status, 2);
-  assert.match(refused.stderr, /--all-points keeps every iteration of at most 1,000,000 steps in all; the selected blocks ask for 1,000,001/);
+  assert.match(
+    refused.stderr,
+    /--all-points keeps every iteration of at most 1,000,000 steps in all; the selected blocks ask for 1,000,001/,
+  );
   assert.equal(refused.stdout, '');
   // The limit is on the sum over the blocks: their points all go into one JSON string.
   const two = join(tmp, 'two.regress');
@@ -44,7 +53,12 @@ test('--all-points keeps every iteration, and refuses blocks beyond 10⁶ steps 
   assert.equal(both.status, 2, both.stderr);
   assert.match(both.stderr, /ask for 1,200,000/);
   // Options a command would ignore are usage errors.
-  for (const args of [['check', '--json'], ['report', '-o', join(tmp, 'r.html'), '--json'], ['check', '--all-points'], ['eval', '--all-points']]) {
+  for (const args of [
+    ['check', '--json'],
+    ['report', '-o', join(tmp, 'r.html'), '--json'],
+    ['check', '--all-points'],
+    ['eval', '--all-points'],
+  ]) {
     const r = cli(args[0], file('opts.regress', '5'), ...args.slice(1));
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
   }

@@ -8,7 +8,8 @@ import type { SolveResult, TensorCheckResult } from '../../protocol/results';
 import { EXAMPLES, REPO_ROOT } from '../paths';
 
 // Through the package's bin shim, as a user runs it.
-const cli = (...args: string[]) => spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'regress-lab.js'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'regress-lab.js'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
 
 test('tensor --json on compare-methods: sizes, loss, and tiny differences between the matrix and Kronecker forms', () => {
   const r = cli('tensor', join(EXAMPLES, 'compare-methods.regress'), '--json');
@@ -52,7 +53,10 @@ test('solve with `check tensor` on a problem that overflows at X0 reports both, 
   const dir = mkdtempSync(join(tmpdir(), 'regress-tensor-'));
   try {
     const file = join(dir, 'overflow.regress');
-    writeFileSync(file, 'problem attention rescaled\nn = 4\nd = 2\nA1 = normal(scale = 30)\nA2 = A1\nB = simplex()\nX0 = identity\ncheck tensor\nsolve gd lr = 0.1 steps = 3\n');
+    writeFileSync(
+      file,
+      'problem attention rescaled\nn = 4\nd = 2\nA1 = normal(scale = 30)\nA2 = A1\nB = simplex()\nX0 = identity\ncheck tensor\nsolve gd lr = 0.1 steps = 3\n',
+    );
     const r = cli('solve', file, '--json');
     assert.equal(r.status, 3, r.stderr);
     const out = JSON.parse(r.stdout) as SolveResult;

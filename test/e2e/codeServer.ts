@@ -27,7 +27,10 @@ export interface CodeServer {
 /** The versions the end-to-end suites run on (scripts/code-server/versions): the newest first, the oldest last. */
 export function codeServerVersions(): string[] {
   const text = readFileSync(join(REPO_ROOT, 'scripts', 'code-server', 'versions'), 'utf8');
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  return text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
 }
 
 /** CODE_SERVER_VERSION: an exact version, or `newest` / `oldest` of the tested ones; the newest when unset. */
@@ -54,7 +57,10 @@ export function codeServerInstall(version = codeServerVersion()): { node: string
   const dir = join(cacheDir(), `code-server-${version}`);
   const stamp = join(dir, '.installed');
   const entry = join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
-  if (!existsSync(stamp) || !existsSync(entry)) throw new Error(`code-server ${version} is not installed in ${dir}: run \`npm run setup:test\` (or \`bash scripts/code-server/install.sh ${version}\`)`);
+  if (!existsSync(stamp) || !existsSync(entry))
+    throw new Error(
+      `code-server ${version} is not installed in ${dir}: run \`npm run setup:test\` (or \`bash scripts/code-server/install.sh ${version}\`)`,
+    );
   return { node: readFileSync(stamp, 'utf8').trim(), entry };
 }
 
@@ -87,7 +93,10 @@ export function installBuiltExtension(extensionsDir: string): string {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { publisher: string; name: string; version: string };
   const target = join(extensionsDir, `${pkg.publisher}.${pkg.name}-${pkg.version}`);
   rmSync(target, { recursive: true, force: true });
-  const whitelist = readFileSync(join(REPO_ROOT, '.vscodeignore'), 'utf8').split('\n').filter((l) => l.startsWith('!') && !l.includes('*')).map((l) => l.slice(1).trim());
+  const whitelist = readFileSync(join(REPO_ROOT, '.vscodeignore'), 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('!') && !l.includes('*'))
+    .map((l) => l.slice(1).trim());
   for (const f of whitelist) {
     const from = f.startsWith('dist/') ? join(DIST, f.slice('dist/'.length)) : join(REPO_ROOT, f);
     if (existsSync(from)) cpSync(from, join(target, f), { recursive: true });
@@ -97,9 +106,27 @@ export function installBuiltExtension(extensionsDir: string): string {
 
 /** The folders of a run, and the environment that keeps code-server's writes inside it. */
 function runLayout(runDir: string) {
-  const dirs = { userData: join(runDir, 'user-data'), extensions: join(runDir, 'extensions'), tmp: join(runDir, 'tmp'), config: join(runDir, 'config.yaml') };
-  const env = { XDG_DATA_HOME: join(runDir, 'xdg-data'), XDG_CONFIG_HOME: join(runDir, 'xdg-config'), XDG_CACHE_HOME: join(runDir, 'xdg-cache'), TMPDIR: dirs.tmp, EXTENSIONS_GALLERY: '{}' };
-  for (const d of [dirs.userData, dirs.extensions, dirs.tmp, join(dirs.userData, 'User'), ...Object.values(env).filter((v) => v.startsWith(runDir))]) mkdirSync(d, { recursive: true });
+  const dirs = {
+    userData: join(runDir, 'user-data'),
+    extensions: join(runDir, 'extensions'),
+    tmp: join(runDir, 'tmp'),
+    config: join(runDir, 'config.yaml'),
+  };
+  const env = {
+    XDG_DATA_HOME: join(runDir, 'xdg-data'),
+    XDG_CONFIG_HOME: join(runDir, 'xdg-config'),
+    XDG_CACHE_HOME: join(runDir, 'xdg-cache'),
+    TMPDIR: dirs.tmp,
+    EXTENSIONS_GALLERY: '{}',
+  };
+  for (const d of [
+    dirs.userData,
+    dirs.extensions,
+    dirs.tmp,
+    join(dirs.userData, 'User'),
+    ...Object.values(env).filter((v) => v.startsWith(runDir)),
+  ])
+    mkdirSync(d, { recursive: true });
   writeFileSync(dirs.config, 'auth: none\n');
   return { ...dirs, env: { ...process.env, ...env } };
 }
@@ -108,7 +135,11 @@ function runLayout(runDir: string) {
 export function installVsix(vsix: string, runDir: string, version = codeServerVersion()): void {
   const { node, entry } = codeServerInstall(version);
   const { userData, extensions, config, env } = runLayout(runDir);
-  execFileSync(node, [entry, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix], { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  execFileSync(
+    node,
+    [entry, '--config', config, '--user-data-dir', userData, '--extensions-dir', extensions, '--install-extension', vsix],
+    { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 },
+  );
 }
 
 /** Settings that silence first-run UI and keep the workbench off the network. */
@@ -158,9 +189,24 @@ export async function startCodeServer(opts: StartOptions): Promise<CodeServer> {
   const child: ChildProcess = spawn(
     node,
     [
-      entry, '--config', config, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
-      '--user-data-dir', userData, '--extensions-dir', extensions, '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--ignore-last-opened', ...smoke, workspace,
+      entry,
+      '--config',
+      config,
+      '--auth',
+      'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--user-data-dir',
+      userData,
+      '--extensions-dir',
+      extensions,
+      '--disable-telemetry',
+      '--disable-update-check',
+      '--disable-workspace-trust',
+      '--disable-getting-started-override',
+      '--ignore-last-opened',
+      ...smoke,
+      workspace,
     ],
     {
       detached: true, // its own process group: the extension host and language server are stopped with it

@@ -48,6 +48,10 @@ test('the extension-host mocha suite passes inside code-server', { timeout: 300_
   const titles = [...source.matchAll(/^\s*it\('((?:[^'\\]|\\.)*)'/gm)].map((m) => m[1].replace(/\\'/g, "'"));
   assert.ok(titles.length >= 7, `titles found in the suite's source: ${titles.length}`);
   assert.equal(r.outcomes.length, titles.length, r.outcomes.map((o) => o.title).join('\n'));
-  for (const t of titles) assert.ok(r.outcomes.some((o) => o.title.endsWith(t)), `"${t}" ran`);
+  for (const t of titles)
+    assert.ok(
+      r.outcomes.some((o) => o.title.endsWith(t)),
+      `"${t}" ran`,
+    );
   assert.equal(code, 0, 'exit code from the test run');
 });

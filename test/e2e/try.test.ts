@@ -22,7 +22,8 @@ function processesMentioning(marker: string): string[] {
     try {
       if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) continue;
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes(marker) || readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker)) found.push(`${pid}: ${cmd.replace(/\0/g, ' ')}`);
+      if (cmd.includes(marker) || readFileSync(`/proc/${pid}/environ`, 'utf8').includes(marker))
+        found.push(`${pid}: ${cmd.replace(/\0/g, ' ')}`);
     } catch {
       /* exited meanwhile, or not ours to read */
     }
@@ -56,7 +57,10 @@ async function tryOnce(): Promise<{ url: string; output: string }> {
   const response = await fetch(url, { redirect: 'manual' });
   assert.equal(response.status, 200, `GET ${url}`);
   assert.match(await response.text(), /workbench/, 'the page is the VS Code workbench');
-  assert.ok(existsSync(join(dir, 'extensions', 'regress-lab.attention-regression-lab-0.1.0', 'dist', 'extension.js')), 'the extension is installed');
+  assert.ok(
+    existsSync(join(dir, 'extensions', 'regress-lab.attention-regression-lab-0.1.0', 'dist', 'extension.js')),
+    'the extension is installed',
+  );
   assert.ok(existsSync(join(dir, 'examples', 'quickstart.regress')), 'the examples are copied');
   assert.ok(processesMentioning(dir).length > 1, 'code-server and its children are found by the run folder');
 
@@ -67,12 +71,16 @@ async function tryOnce(): Promise<{ url: string; output: string }> {
   return { url, output };
 }
 
-test('npm run try serves the workbench and stops cleanly on Ctrl+C, twice in a row, keeping edits to the examples', { timeout: 400_000 }, async (t) => {
-  const first = await tryOnce();
-  const edit = '\n# an edit made in the first session\n';
-  appendFileSync(join(dir, 'examples', 'quickstart.regress'), edit);
-  const second = await tryOnce();
-  assert.ok(readFileSync(join(dir, 'examples', 'quickstart.regress'), 'utf8').endsWith(edit), 'the second run kept the edited copy');
-  assert.match(second.output, /Stopped \(SIGINT\)/);
-  t.diagnostic(`first ${first.url.split('/?')[0]}, second ${second.url.split('/?')[0]}`);
-});
+test(
+  'npm run try serves the workbench and stops cleanly on Ctrl+C, twice in a row, keeping edits to the examples',
+  { timeout: 400_000 },
+  async (t) => {
+    const first = await tryOnce();
+    const edit = '\n# an edit made in the first session\n';
+    appendFileSync(join(dir, 'examples', 'quickstart.regress'), edit);
+    const second = await tryOnce();
+    assert.ok(readFileSync(join(dir, 'examples', 'quickstart.regress'), 'utf8').endsWith(edit), 'the second run kept the edited copy');
+    assert.match(second.output, /Stopped \(SIGINT\)/);
+    t.diagnostic(`first ${first.url.split('/?')[0]}, second ${second.url.split('/?')[0]}`);
+  },
+);

@@ -1,18 +1,21 @@
 /**
  * End to end in a real VS Code (code-server) driven by Chromium: the packaged .vsix installed by code-server's own
  * `--install-extension`, the quickstart opened, a diagnostic appearing while typing a mistake, Attention Regression:
- * Solve from the command palette, and the results panel showing the finished trajectory. Screenshots and logs stay
- * in the run folder under test-artifacts/. CODE_SERVER_VERSION picks the VS Code (test/e2e/codeServer.ts).
+ * Solve from the command palette, the results panel drawing a trajectory while it runs and showing the finished one,
+ * the notification's speed and time left, Cancel, Check bounds and an experiment, then every run back after a window
+ * reload, Clear Results History, and an unreadable history file. Each test starts from an empty workbench
+ * (resetWorkbench). Screenshots and logs stay in the run folder under test-artifacts/. CODE_SERVER_VERSION picks the
+ * VS Code (test/e2e/codeServer.ts).
  */
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, test } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import { after, before, beforeEach, test } from 'node:test';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
 import { launchChromiumWithProfile } from '../webview/browser';
 import { packagedVsix } from '../vsix';
 import { installVsix, killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
-import { findPanelFrame, openFile, runCommand, waitForWorkbench } from './workbench';
+import { findPanelFrame, openFile, reloadWindow, resetWorkbench, runCommand, STATUS_ITEM, waitForWorkbench } from './workbench';
 
 let server: CodeServer | undefined;
 let context: BrowserContext | undefined;
@@ -22,14 +25,20 @@ const { runDir, workspace } = makeRunDir('e2e-ui');
 before(async () => {
   // The quickstart with a run far too long to finish (10⁹ steps, no tolerance stop: minutes even at this size, where
   // 10⁷ took seconds), written before the workbench starts so Quick Open's file index has it.
-  const long = readFileSync(join(workspace, 'quickstart.regress'), 'utf8').replace(/solve gd .*/, 'solve gd lr = 0.01 steps = 1000000000 gradtol = 0');
-  writeFileSync(join(workspace, 'long.regress'), long);
+  const quickstart = readFileSync(join(workspace, 'quickstart.regress'), 'utf8');
+  writeFileSync(join(workspace, 'long.regress'), quickstart.replace(/solve gd .*/, 'solve gd lr = 0.01 steps = 1000000000 gradtol = 0'));
+  // A run of some seconds that ends by itself (10⁷ steps of about a microsecond): many progress events before the answer.
+  writeFileSync(join(workspace, 'medium.regress'), quickstart.replace(/solve gd .*/, 'solve gd lr = 0.01 steps = 10000000 gradtol = 0'));
   installVsix(packagedVsix(), runDir);
   server = await startCodeServer({ runDir, workspace });
   context = await launchChromiumWithProfile(join(runDir, 'chromium-profile'));
   page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(60_000);
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace)}`);
+  await waitForWorkbench(page);
 });
+
+beforeEach(() => resetWorkbench(page));
 
 after(async () => {
   await page?.screenshot({ path: join(runDir, 'last.png') }).catch(() => undefined);
@@ -39,8 +48,6 @@ after(async () => {
 });
 
 test('open the quickstart, see a diagnostic, solve, and watch the panel finish', { timeout: 300_000 }, async () => {
-  await page.goto(`${server!.url}/?folder=${encodeURIComponent(workspace)}`);
-  await waitForWorkbench(page);
   await openFile(page, 'quickstart.regress');
   // The grammar is active: the language mode in the status bar is ours.
   await page.waitForSelector('.statusbar-item[id="status.editor.mode"] >> text=Regress');
@@ -55,6 +62,9 @@ test('open the quickstart, see a diagnostic, solve, and watch the panel finish',
   await page.keyboard.press('Backspace');
   await page.keyboard.press('Backspace');
   await page.waitForFunction(() => document.querySelectorAll('.monaco-editor .squiggly-error').length === 0);
+  // The text is as it was: saved, so closing the editor later asks nothing.
+  await page.keyboard.press('Control+S');
+  await page.waitForSelector('.tabs-container .tab.active:not(.dirty)');
 
   await runCommand(page, 'Attention Regression: Solve');
   const panel = await findPanelFrame(page);
@@ -73,6 +83,40 @@ test('open the quickstart, see a diagnostic, solve, and watch the panel finish',
   await (await panel.frameElement()).screenshot({ path: join(runDir, 'panel.png') });
 });
 
+test('the panel draws a solve while it runs: its point count grows before the run is marked finished', { timeout: 180_000 }, async () => {
+  await openFile(page, 'medium.regress');
+  await runCommand(page, 'Attention Regression: Show Results Panel');
+  const panel = await findPanelFrame(page);
+  // Every change of the new card's status or drawn point count, recorded in the page as it happens, so no reading
+  // depends on when the test looks.
+  await panel.evaluate(() => {
+    const readings: { status: string; points: number }[] = [];
+    Object.assign(window, { readings });
+    new MutationObserver(() => {
+      const card = [...document.querySelectorAll<HTMLElement>('section.run.solve')].find(
+        (c) => c.querySelector('h2')?.textContent === 'medium.regress',
+      );
+      const chart = card?.querySelector<HTMLElement>('.chart[data-points]');
+      if (!card || !chart) return;
+      const r = { status: card.dataset.status ?? '', points: Number(chart.dataset.points) };
+      const last = readings.at(-1);
+      if (last?.status !== r.status || last.points !== r.points) readings.push(r);
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status', 'data-points'] });
+  });
+  await runCommand(page, 'Attention Regression: Solve');
+  const card = panel.locator('section.run.solve[data-status="finished"]', { has: panel.locator('h2', { hasText: 'medium.regress' }) });
+  await card.waitFor({ timeout: 120_000 });
+  const readings = await panel.evaluate(() => (window as unknown as { readings: { status: string; points: number }[] }).readings);
+  const whileRunning = readings.filter((r) => r.status === 'running' && r.points > 0).map((r) => r.points);
+  assert.ok(
+    whileRunning.length >= 2 && whileRunning.at(-1)! > whileRunning[0],
+    `the chart grew while the run went: ${JSON.stringify(readings)}`,
+  );
+  const final = Number(await card.locator('.chart').getAttribute('data-points'));
+  assert.ok(final >= whileRunning.at(-1)!, `finished with ${final} points drawn`);
+  assert.equal(await card.locator('tr[data-run-index="0"]').getAttribute('data-stop-reason'), 'steps');
+});
+
 test('the progress notification cancels a long solve; the panel keeps its partial trajectory', { timeout: 180_000 }, async () => {
   await openFile(page, 'long.regress');
   await runCommand(page, 'Attention Regression: Solve');
@@ -81,7 +125,16 @@ test('the progress notification cancels a long solve; the panel keeps its partia
   const panel = await findPanelFrame(page);
   // Let the chart receive some points first, so the cancel is mid-run.
   await panel.waitForFunction(() => Number(document.querySelector('tr[data-run-index="0"]')?.getAttribute('data-points')) > 10);
-  await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  try {
+    // The notification gives the speed and the time left once a second of progress came; the status bar the run.
+    await toast
+      .filter({ hasText: /block 1: k = \d+\/1000000000, loss = \S+ · [\d,.]+ steps\/s · \d[\d hmins]* left/ })
+      .waitFor({ timeout: 30_000 });
+    await page.locator(`${STATUS_ITEM}:has(.codicon-pulse)`, { hasText: /^\s*1 run · \d+%\s*$/ }).waitFor();
+  } finally {
+    // Also when a check failed: the run would hold the server's one run slot and stall the tests after this one.
+    await toast.locator('.monaco-button', { hasText: 'Cancel' }).click();
+  }
   await panel.waitForSelector('body[data-panel-state="cancelled"]', { timeout: 30_000 });
   await toast.waitFor({ state: 'detached' });
   const row = panel.locator('section.run[data-status="cancelled"] tr[data-run-index="0"]');
@@ -98,32 +151,151 @@ test('▶ Check bounds above a solve block shows the bound table: every sharp bo
   const panel = await findPanelFrame(page);
   await panel.waitForSelector('section.run[data-status="finished"] table.bounds[data-run-index="0"]', { timeout: 120_000 });
   const rows = panel.locator('section.run[data-status="finished"] table.bounds[data-run-index="0"] tr[data-bound]');
-  const bounds = await rows.evaluateAll((trs) => trs.map((tr) => ({ name: tr.getAttribute('data-bound'), kind: tr.getAttribute('data-kind'), holds: tr.getAttribute('data-holds') })));
+  const bounds = await rows.evaluateAll((trs) =>
+    trs.map((tr) => ({ name: tr.getAttribute('data-bound'), kind: tr.getAttribute('data-kind'), holds: tr.getAttribute('data-holds') })),
+  );
   assert.ok(bounds.some((b) => b.name === 'S1') && bounds.some((b) => b.name === 'paper'), JSON.stringify(bounds));
   for (const b of bounds.filter((x) => x.kind !== 'paper')) assert.equal(b.holds, 'true', `${b.name} holds`);
   await page.screenshot({ path: join(runDir, 'bounds.png') });
 });
 
-test('▶ Run experiment above the experiment line streams the experiment card to its end; the summary matches the repeats', { timeout: 180_000 }, async () => {
-  await openFile(page, 'icl-experiment.regress');
-  await page.locator('.codelens-decoration a', { hasText: 'Run experiment' }).first().click();
-  const toast = page.locator('.notification-toast', { hasText: 'Running experiment icl-experiment.regress' });
-  await toast.waitFor();
-  const panel = await findPanelFrame(page);
-  // Live: the progress line names a repeat and a step while training runs.
-  await panel.waitForFunction(() => /repeat \d\/3 · step \d+\/1000/.test(document.querySelector('section.run.experiment .progress')?.textContent ?? ''));
-  const card = panel.locator('section.run.experiment[data-status="finished"]');
-  await card.waitFor({ timeout: 120_000 });
-  assert.equal(await card.getAttribute('data-stop-reason'), 'done');
-  const rows = card.locator('table.icl-repeats tr[data-repeat]');
-  assert.equal(await rows.count(), 3);
-  for (let i = 0; i < 3; i++) assert.equal(await rows.nth(i).getAttribute('data-step'), '1000');
-  const summary = card.locator('tr.icl-summary');
-  assert.equal(await summary.getAttribute('data-step'), '1000');
-  assert.equal(await summary.getAttribute('data-count'), '3');
-  // The trained layer turned towards the GD step (docs/experiment.md): Model Cos well above 0 on average.
-  const cos = Number(await summary.locator('td[data-quantity="modelCos"]').getAttribute('data-mean'));
-  assert.ok(cos > 0.5, `Model Cos ${cos}`);
-  await toast.waitFor({ state: 'detached' });
-  await (await panel.frameElement()).screenshot({ path: join(runDir, 'experiment.png') });
-});
+test(
+  '▶ Run experiment above the experiment line streams the experiment card to its end; the summary matches the repeats',
+  { timeout: 180_000 },
+  async () => {
+    await openFile(page, 'icl-experiment.regress');
+    await page.locator('.codelens-decoration a', { hasText: 'Run experiment' }).first().click();
+    const toast = page.locator('.notification-toast', { hasText: 'Running experiment icl-experiment.regress' });
+    await toast.waitFor();
+    const panel = await findPanelFrame(page);
+    // Live: the progress line names a repeat and a step while training runs.
+    await panel.waitForFunction(() =>
+      /repeat \d\/3 · step \d+\/1000/.test(document.querySelector('section.run.experiment .progress')?.textContent ?? ''),
+    );
+    const card = panel.locator('section.run.experiment[data-status="finished"]');
+    await card.waitFor({ timeout: 120_000 });
+    assert.equal(await card.getAttribute('data-stop-reason'), 'done');
+    const rows = card.locator('table.icl-repeats tr[data-repeat]');
+    assert.equal(await rows.count(), 3);
+    for (let i = 0; i < 3; i++) assert.equal(await rows.nth(i).getAttribute('data-step'), '1000');
+    const summary = card.locator('tr.icl-summary');
+    assert.equal(await summary.getAttribute('data-step'), '1000');
+    assert.equal(await summary.getAttribute('data-count'), '3');
+    // The trained layer turned towards the GD step (docs/experiment.md): Model Cos well above 0 on average.
+    const cos = Number(await summary.locator('td[data-quantity="modelCos"]').getAttribute('data-mean'));
+    assert.ok(cos > 0.5, `Model Cos ${cos}`);
+    await toast.waitFor({ state: 'detached' });
+    await (await panel.frameElement()).screenshot({ path: join(runDir, 'experiment.png') });
+  },
+);
+
+/** Every card of the panel, newest first, as the page shows it. */
+function cardsOf(panel: Frame) {
+  return panel.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('section.run')].map((c) => ({
+      runId: c.dataset.runId,
+      kind: c.dataset.kind,
+      status: c.dataset.status,
+      title: c.querySelector('h2')?.textContent,
+      points: Number(c.dataset.points),
+    })),
+  );
+}
+
+/** Waits until the panel shows `count` cards, none running (a replay is applied event by event). */
+async function allEnded(panel: Frame, count: number) {
+  await panel.waitForFunction(
+    (n) => document.querySelectorAll('section.run').length === n && !document.querySelector('section.run[data-status="running"]'),
+    count,
+    { timeout: 60_000 },
+  );
+}
+
+/** The results history file of this window's workspace (the only workspace here), once written. */
+function historyFile(): string | undefined {
+  const storage = join(runDir, 'user-data', 'User', 'globalStorage', 'regress-lab.attention-regression-lab');
+  const found = existsSync(storage) ? readdirSync(storage).find((f) => /^results-history-[0-9a-f]{16}\.json$/.test(f)) : undefined;
+  return found && join(storage, found);
+}
+
+test(
+  'after Developer: Reload Window the panel is back with every run as it was; Clear Results History empties it; an unreadable history is set aside',
+  { timeout: 420_000 },
+  async (t) => {
+    await openFile(page, 'quickstart.regress');
+    await runCommand(page, 'Attention Regression: Solve');
+    // This run and those of the tests before, replayed into the new panel: the quickstart, the medium and the cancelled
+    // long solve, the bounds, the experiment. The page applies the replay in steps: wait for all of it.
+    let panel = await findPanelFrame(page);
+    await allEnded(panel, 6);
+    const before = await cardsOf(panel);
+    assert.deepEqual(
+      before.map((c) => c.status).sort(),
+      ['cancelled', 'finished', 'finished', 'finished', 'finished', 'finished'],
+      JSON.stringify(before),
+    );
+    assert.equal(before[0].title, 'quickstart.regress');
+    const chart = () => panel.locator('section.run').first().locator('.chart').getAttribute('data-points');
+    const quickstartDrawn = await chart();
+
+    // The panel alone (no .regress editor visible), focused: the status item stays, and reads as ours, not a language.
+    await runCommand(page, 'View: Close All Editors');
+    await page.waitForFunction(() => document.querySelectorAll('.tabs-container .tab').length === 0);
+    await runCommand(page, 'Attention Regression: Show Results Panel');
+    panel = await findPanelFrame(page);
+    await allEnded(panel, before.length);
+    await (await panel.frameElement()).click();
+    const idle = page.locator(`${STATUS_ITEM}:has(.codicon-graph-line)`, { hasText: /^\s*Regress Lab\s*$/ });
+    await idle.waitFor();
+
+    await reloadWindow(page);
+    panel = await findPanelFrame(page);
+    await allEnded(panel, before.length);
+    const after = await cardsOf(panel);
+    // Each card as it was; the medium run's 10⁷ steps (some 5,700 points) thinned to the history's 2,000 per block.
+    for (const [i, card] of before.entries()) {
+      const thinned = card.points > 2001;
+      assert.deepEqual(
+        { ...after[i], points: thinned ? 0 : after[i].points },
+        { ...card, points: thinned ? 0 : card.points },
+        `card ${i + 1}`,
+      );
+      if (!thinned) continue;
+      assert.ok(after[i].points > 1000 && after[i].points <= 2001, `${card.title}: ${after[i].points} of ${card.points} points`);
+      t.diagnostic(`${card.title}: ${card.points} points, ${after[i].points} after the reload`);
+    }
+    assert.ok(
+      before.some((c) => c.points > 2001),
+      'one run was thinned',
+    );
+    assert.equal(await chart(), quickstartDrawn, 'the quickstart’s chart draws the same points');
+    await idle.waitFor();
+    await page.screenshot({ path: join(runDir, 'reloaded.png') });
+
+    // The panel's title bar button clears the history: the panel empties, and stays empty after a reload.
+    await page.locator('.editor-actions [aria-label*="Clear Results History"]').click();
+    await findPanelFrame(page, 30_000, 'empty');
+    await reloadWindow(page);
+    panel = await findPanelFrame(page, 60_000, 'empty');
+    assert.equal(await panel.locator('section.run').count(), 0);
+
+    // An unreadable history file: one message says where it went, and the extension works on.
+    await openFile(page, 'quickstart.regress');
+    await runCommand(page, 'Attention Regression: Solve');
+    await findPanelFrame(page, 60_000, 'finished');
+    for (const deadline = Date.now() + 30_000; !historyFile(); await page.waitForTimeout(100))
+      if (Date.now() > deadline) throw new Error('no history file was written');
+    const file = historyFile()!;
+    writeFileSync(file, '{"version": 1, "runs": [');
+    await reloadWindow(page);
+    const toast = page.locator('.notification-toast', { hasText: 'The saved results history could not be read (not JSON' });
+    await toast.waitFor({ timeout: 60_000 });
+    const aside = readdirSync(join(file, '..')).find((f) => f.includes('.unreadable-'));
+    assert.ok(aside && (await toast.textContent())?.includes(aside), `the message names ${aside}: ${await toast.textContent()}`);
+    assert.equal(readFileSync(join(file, '..', aside), 'utf8'), '{"version": 1, "runs": [');
+    panel = await findPanelFrame(page, 60_000, 'empty');
+    await openFile(page, 'quickstart.regress');
+    await runCommand(page, 'Attention Regression: Solve');
+    await findPanelFrame(page, 120_000, 'finished');
+  },
+);

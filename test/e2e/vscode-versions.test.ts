@@ -15,7 +15,10 @@ test('engines.vscode and @types/vscode name the VS Code of the oldest code-serve
   const versions = codeServerVersions();
   assert.ok(versions.length >= 2, `a newest and an oldest version: ${versions.join(', ')}`);
   for (const v of versions) codeServerInstall(v); // each one is installed (npm run setup:test), or this throws
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string }; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    engines: { vscode: string };
+    devDependencies: Record<string, string>;
+  };
   const lock = JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
   const minimum = /^\^(\d+\.\d+)\.0$/.exec(pkg.engines.vscode)?.[1];
   assert.ok(minimum, `engines.vscode is ^MAJOR.MINOR.0: ${pkg.engines.vscode}`);

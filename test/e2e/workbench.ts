@@ -12,7 +12,8 @@ export async function openFile(page: Page, name: string) {
   const input = page.locator('.quick-input-box input');
   await input.waitFor();
   await page.keyboard.insertText(name);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${name}"]`);
+  // The focused row, not merely a row: results arrive in steps (recent files first), and Enter opens the focused one.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${name}"]`);
   await page.keyboard.press('Enter');
   await page.waitForSelector(`.tabs-container .tab[aria-label*="${name}"]`);
   await page.waitForSelector('.monaco-editor .view-lines');
@@ -23,23 +24,52 @@ export async function runCommand(page: Page, title: string) {
   await page.keyboard.press('F1');
   await page.locator('.quick-input-box input').waitFor();
   await page.keyboard.insertText(title);
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
+  await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`);
   await page.keyboard.press('Enter');
 }
 
+/** The extension's status bar item. */
+export const STATUS_ITEM = '[id="regress-lab.attention-regression-lab.regressLab.status"]';
+
 /**
- * The frame that holds our panel page. A webview is an iframe (URL with /webview/browser/pre/) around a nested
- * frame whose name Playwright keeps as 'pending-frame', so frames are found by their content.
+ * Developer: Reload Window, and the workbench back (the page reloads: what was found in it before is gone).
  */
-export async function findPanelFrame(page: Page, timeoutMs = 60_000): Promise<Frame> {
+export async function reloadWindow(page: Page) {
+  const loaded = page.waitForEvent('load', { timeout: 90_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await loaded;
+  await waitForWorkbench(page);
+}
+
+/**
+ * The frame that holds our panel page (with `state`: once its <body data-panel-state> is that). A webview is an iframe
+ * (URL with /webview/browser/pre/) around a nested frame whose name Playwright keeps as 'pending-frame', so frames
+ * are found by their content.
+ */
+export async function findPanelFrame(page: Page, timeoutMs = 60_000, state?: string): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const f of page.frames()) {
       if (!f.url().includes('/webview/') && !f.parentFrame()?.url().includes('/webview/')) continue;
-      const ok = await f.evaluate(() => !!document.body?.dataset.panelState).catch(() => false);
+      const ok = await f
+        .evaluate((want) => (want ? document.body?.dataset.panelState === want : !!document.body?.dataset.panelState), state)
+        .catch(() => false);
       if (ok) return f;
     }
-    if (Date.now() > deadline) throw new Error('the results panel did not appear');
+    if (Date.now() > deadline) throw new Error(`the results panel did not appear${state ? ` in state ${state}` : ''}`);
     await page.waitForTimeout(250);
   }
+}
+
+/**
+ * Back to an empty workbench before a test, whatever the last one left: no quick input or menu, no notification, no
+ * editor (the results panel is one too; a run reopens it and replays the recent runs).
+ */
+export async function resetWorkbench(page: Page) {
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Escape');
+  await runCommand(page, 'Notifications: Clear All Notifications');
+  await page.locator('.notification-toast').first().waitFor({ state: 'detached' });
+  await runCommand(page, 'View: Close All Editors');
+  await page.waitForFunction(() => document.querySelectorAll('.tabs-container .tab').length === 0);
 }

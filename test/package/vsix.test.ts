@@ -17,7 +17,9 @@ test('the .vsix holds exactly the bundles, the manifest and the language assets,
   const entries = zipEntries(zip);
   // The build's bundles, found rather than listed, so a new worker missing from .vscodeignore fails here.
   const bundles = readdirSync(DIST).filter((f) => f.endsWith('.js') && f !== 'cli.js');
-  const examples = readdirSync(EXAMPLES, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(EXAMPLES.length + 1));
+  const examples = readdirSync(EXAMPLES, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(EXAMPLES.length + 1));
   const expected = [
     '[Content_Types].xml',
     'extension.vsixmanifest',
@@ -33,7 +35,11 @@ test('the .vsix holds exactly the bundles, the manifest and the language assets,
   assert.ok(bundles.includes('server.js') && bundles.includes('solverWorker.js'), `bundles found: ${bundles.join(', ')}`);
   assert.deepEqual(entries.map((e) => e.name).sort(), expected.sort());
 
-  const file = (name: string) => zipRead(zip, entries.find((e) => e.name === name)!).toString('utf8');
+  const file = (name: string) =>
+    zipRead(
+      zip,
+      entries.find((e) => e.name === name)!,
+    ).toString('utf8');
   const manifest = JSON.parse(file('extension/package.json')) as { main: string; engines: { vscode: string } };
   const repo = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } };
   assert.equal(manifest.main, './dist/extension.js');
@@ -46,6 +52,11 @@ test('the .vsix holds exactly the bundles, the manifest and the language assets,
 
   const kib = (n: number) => `${(n / 1024).toFixed(0)} KiB`;
   const unpacked = entries.reduce((s, e) => s + e.size, 0);
-  const largest = [...entries].sort((a, b) => b.size - a.size).slice(0, 4).map((e) => `${e.name.replace('extension/', '')} ${kib(e.size)}`);
-  t.diagnostic(`${VSIX_NAME}: ${kib(statSync(vsix).size)}, ${entries.length} entries, ${kib(unpacked)} unpacked; largest: ${largest.join(', ')}`);
+  const largest = [...entries]
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 4)
+    .map((e) => `${e.name.replace('extension/', '')} ${kib(e.size)}`);
+  t.diagnostic(
+    `${VSIX_NAME}: ${kib(statSync(vsix).size)}, ${entries.length} entries, ${kib(unpacked)} unpacked; largest: ${largest.join(', ')}`,
+  );
 });

@@ -8,8 +8,6 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Methods, type SolveProgressParams } from '../../protocol/lsp';
-import type { SolveResult } from '../../protocol/results';
 import { DIST, EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
 
@@ -36,7 +34,8 @@ test('`regress-lab lsp` without --stdio is a usage error (exit 2), not a server 
 
 test('initialize names the server and the features an editor can use', () => {
   assert.equal(initialize.serverInfo?.name, 'regress-lab');
-  for (const c of ['hoverProvider', 'completionProvider', 'documentFormattingProvider', 'documentSymbolProvider', 'textDocumentSync']) assert.ok(c in initialize.capabilities, c);
+  for (const c of ['hoverProvider', 'completionProvider', 'documentFormattingProvider', 'documentSymbolProvider', 'textDocumentSync'])
+    assert.ok(c in initialize.capabilities, c);
 });
 
 test('diagnostics: a misspelt generator is an error at its range; the fix clears it', async () => {
@@ -52,24 +51,36 @@ test('diagnostics: a misspelt generator is an error at its range; the fix clears
 
 test('hover, completion and formatting answer as in VS Code', async () => {
   const uri = client.open('features.regress', QUICKSTART);
-  const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: lineOf('B ='), character: 0 } })) as { contents: { value: string } };
+  const hover = (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: lineOf('B ='), character: 0 },
+  })) as { contents: { value: string } };
   assert.match(hover.contents.value, /\| shape \| 8×8 \|/);
   const c = client.open('complete.regress', 'problem ');
-  const items = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: c }, position: { line: 0, character: 8 } })) as { label: string }[];
-  assert.deepEqual(items.map((i) => i.label), ['attention', 'softmax']);
+  const items = (await client.connection.sendRequest('textDocument/completion', {
+    textDocument: { uri: c },
+    position: { line: 0, character: 8 },
+  })) as { label: string }[];
+  assert.deepEqual(
+    items.map((i) => i.label),
+    ['attention', 'softmax'],
+  );
   const f = client.open('format.regress', 'problem attention normalized\nA1 = [\n1 2.5\n-10 3\n]\n');
-  const edits = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri: f }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
+  const edits = (await client.connection.sendRequest('textDocument/formatting', {
+    textDocument: { uri: f },
+    options: { tabSize: 2, insertSpaces: true },
+  })) as { newText: string }[];
   assert.equal(edits.length, 1);
   assert.equal(edits[0].newText, 'problem attention normalized\nA1 = [\n    1  2.5\n  -10  3\n]\n');
 });
 
-test('regress/solve streams progress and stops on $/cancelRequest with its partial trajectory', async () => {
+test('regress/run of a solve streams progress and stops on $/cancelRequest with its partial trajectory', async () => {
   const long = QUICKSTART.replace(/solve gd .*/, 'solve gd lr = 0.01 steps = 100000000 gradtol = 0');
   const uri = client.open('long.regress', long);
   const runId = 'any-editor-long';
   const cts = client.newToken();
-  const pending = client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId }, cts.token) as Promise<SolveResult>;
-  await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === runId && p.points.some((q) => q.k >= 1)), 'progress past k = 0');
+  const pending = client.solve({ textDocument: { uri }, runId }, cts.token);
+  await client.waitFor(() => client.solveProgress(runId).some((p) => p.points.some((q) => q.k >= 1)), 'progress past k = 0');
   cts.cancel();
   const run = (await pending).runs[0];
   assert.equal(run.final.stopReason, 'cancelled');
@@ -78,8 +89,7 @@ test('regress/solve streams progress and stops on $/cancelRequest with its parti
 
 test('the session logged no error, and shutdown then exit ends the process with code 0', async () => {
   // E.g. registering for workspace-folder events that this client never declared it sends.
-  const errors = client.of<{ type: number; message: string }>('window/logMessage').filter((m) => m.type === 1);
-  assert.deepEqual(errors, []);
+  assert.deepEqual(client.logged(1), []);
   await client.connection.sendRequest('shutdown');
   await client.connection.sendNotification('exit');
   assert.equal(await client.exited, 0, client.stderr);

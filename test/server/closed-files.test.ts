@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
-import { Methods, SolveErrorCodes } from '../../protocol/lsp';
-import type { SolveResult } from '../../protocol/results';
+import { RunErrorCodes } from '../../protocol/lsp';
 import { EXAMPLES } from '../paths';
 import { TestClient, type PublishedDiagnostics } from './lsp-client';
 import { failure, initializeIn, openPath, within } from './workspace';
@@ -40,11 +39,14 @@ after(async () => {
 });
 
 const uriOf = (path: string) => pathToFileURL(path).toString();
-const solve = (uri: string, runId: string) => client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId }) as Promise<SolveResult>;
+const solve = (uri: string, runId: string) => client.solve({ textDocument: { uri }, runId });
 /** The server still answers: a hover on an open document. */
 async function stillAnswers() {
   const uri = client.open('alive.regress', QUICK);
-  const h = await within(client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } }), 'a hover after the refused request');
+  const h = await within(
+    client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } }),
+    'a hover after the refused request',
+  );
   assert.ok(h, 'the hover has contents');
 }
 
@@ -55,7 +57,7 @@ test('closed documents: a regular file inside the workspace folder is solved fro
 
 test('closed documents: the server never reads its own stdin (/proc/self/fd/0) and answers the next request', async () => {
   const e = await failure(solve('file:///proc/self/fd/0', 'stdin'), 'solve of /proc/self/fd/0', 5000);
-  assert.equal(e.code, SolveErrorCodes.invalidDocument);
+  assert.equal(e.code, RunErrorCodes.invalidDocument);
   assert.equal(e.message, 'Cannot read a file outside the workspace folders: open it in the editor first');
   await stillAnswers();
 });
@@ -63,7 +65,7 @@ test('closed documents: the server never reads its own stdin (/proc/self/fd/0) a
 test('closed documents: files outside the workspace, directly or through a symbolic link, are refused without naming them', async () => {
   for (const uri of [uriOf(join(outside, 'secret.regress')), uriOf(join(ws, 'link.regress')), uriOf(join(ws, '..', 'elsewhere.regress'))]) {
     const e = await failure(solve(uri, 'outside'), `solve of ${uri}`);
-    assert.equal(e.code, SolveErrorCodes.invalidDocument);
+    assert.equal(e.code, RunErrorCodes.invalidDocument);
     assert.equal(e.message, 'Cannot read a file outside the workspace folders: open it in the editor first');
   }
 });
@@ -77,7 +79,7 @@ test('closed documents: a FIFO, a directory and a file above the size cap are re
   ];
   for (const [name, message] of cases) {
     const e = await failure(solve(uriOf(join(ws, name)), name), `solve of ${name}`, 5000);
-    assert.equal(e.code, SolveErrorCodes.invalidDocument, `${name}: ${e.message}`);
+    assert.equal(e.code, RunErrorCodes.invalidDocument, `${name}: ${e.message}`);
     assert.match(e.message, message);
     assert.ok(!e.message.includes(ws), `${name}: the message names no path`);
   }
@@ -88,8 +90,11 @@ test('closed documents: without a workspace folder no closed file is read', asyn
   const bare = new TestClient();
   try {
     await initializeIn(bare, undefined);
-    const e = await failure(bare.connection.sendRequest(Methods.solve, { textDocument: { uri: uriOf(join(ws, 'quick.regress')) }, runId: 'bare' }), 'solve without folders');
-    assert.equal(e.code, SolveErrorCodes.invalidDocument);
+    const e = await failure(
+      bare.solve({ textDocument: { uri: uriOf(join(ws, 'quick.regress')) }, runId: 'bare' }),
+      'solve without folders',
+    );
+    assert.equal(e.code, RunErrorCodes.invalidDocument);
     assert.equal(e.message, 'Cannot read a closed document without a workspace folder: open it in the editor first');
   } finally {
     await bare.close();

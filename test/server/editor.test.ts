@@ -23,18 +23,29 @@ after(() => client.close());
 type Item = { label: string; insertText?: string };
 const complete = async (text: string, line: number, character: number) => {
   const u = client.open(`c${line}-${character}-${text.length}.regress`, text);
-  return ((await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: u }, position: { line, character } })) as Item[]).map((i) => i.label);
+  return (
+    (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: u }, position: { line, character } })) as Item[]
+  ).map((i) => i.label);
 };
 
 test('hover on a matrix shows its shape, norms and whether rows are distributions', async () => {
-  const h = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: lineOf('B ='), character: 0 } })) as { contents: { value: string } };
+  const h = (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: lineOf('B ='), character: 0 },
+  })) as { contents: { value: string } };
   assert.match(h.contents.value, /\*\*B\*\*/);
   assert.match(h.contents.value, /\| shape \| 8×8 \|/);
   assert.match(h.contents.value, /\| rows are distributions \| yes \|/);
   assert.match(h.contents.value, /‖·‖ \(spectral\) \| \d/);
-  const g = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: lineOf('A1 ='), character: 6 } })) as { contents: { value: string } };
+  const g = (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: lineOf('A1 ='), character: 6 },
+  })) as { contents: { value: string } };
   assert.match(g.contents.value, /\*\*normal\*\*/);
-  const m = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: lineOf('solve'), character: 7 } })) as { contents: { value: string } };
+  const m = (await client.connection.sendRequest('textDocument/hover', {
+    textDocument: { uri },
+    position: { line: lineOf('solve'), character: 7 },
+  })) as { contents: { value: string } };
   assert.match(m.contents.value, /Gradient descent \(fixed step\)/);
 });
 
@@ -53,7 +64,10 @@ test('completion: statements, kinds, variants, methods, unused options, generato
 });
 
 test('document symbols outline the problem, settings, data and solve blocks', async () => {
-  const syms = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as { name: string; detail?: string }[];
+  const syms = (await client.connection.sendRequest('textDocument/documentSymbol', { textDocument: { uri } })) as {
+    name: string;
+    detail?: string;
+  }[];
   assert.deepEqual(
     syms.map((s) => s.name),
     ['problem attention normalized', 'n', 'd', 'seed', 'A1', 'A2', 'Xstar', 'B', 'X0', 'solve gd lr=3.0 steps=2000'],
@@ -64,9 +78,18 @@ test('document symbols outline the problem, settings, data and solve blocks', as
 test('folding covers multi-line matrices and comment blocks; formatting aligns matrix columns', async () => {
   const text = '# one\n# two\nproblem attention normalized\nA1 = [\n1 2.5\n-10 3\n]\n';
   const u = client.open('fold.regress', text);
-  const folds = (await client.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri: u } })) as { startLine: number; endLine: number }[];
-  assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]).sort(), [[0, 1], [3, 5]]);
-  const edits = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri: u }, options: { tabSize: 2, insertSpaces: true } })) as { newText: string }[];
+  const folds = (await client.connection.sendRequest('textDocument/foldingRange', { textDocument: { uri: u } })) as {
+    startLine: number;
+    endLine: number;
+  }[];
+  assert.deepEqual(folds.map((f) => [f.startLine, f.endLine]).sort(), [
+    [0, 1],
+    [3, 5],
+  ]);
+  const edits = (await client.connection.sendRequest('textDocument/formatting', {
+    textDocument: { uri: u },
+    options: { tabSize: 2, insertSpaces: true },
+  })) as { newText: string }[];
   assert.equal(edits.length, 1);
   assert.equal(edits[0].newText, '# one\n# two\nproblem attention normalized\nA1 = [\n    1  2.5\n  -10  3\n]\n');
 });
@@ -79,12 +102,19 @@ test('a data file edited outside the editor re-checks the documents that load it
     const doc = pathToFileURL(join(dir, 'watch.regress')).toString();
     // n and d come from the loaded file's shape.
     const text = 'problem softmax normalized\nA = load("A.csv")\nxstar = [0.5 -0.5]\nb = planted(xstar)\nsolve gd lr = 1\n';
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: doc, languageId: 'regress', version: 1, text } });
+    await client.connection.sendNotification('textDocument/didOpen', {
+      textDocument: { uri: doc, languageId: 'regress', version: 1, text },
+    });
     const first = await client.diagnosticsFor(doc, 1);
-    assert.deepEqual(first.diagnostics.filter((d) => d.severity === 1), []);
+    assert.deepEqual(
+      first.diagnostics.filter((d) => d.severity === 1),
+      [],
+    );
 
     writeFileSync(csv, '1,0\n0,x\n1,1\n');
-    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(csv).toString(), type: 2 }] });
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', {
+      changes: [{ uri: pathToFileURL(csv).toString(), type: 2 }],
+    });
     await client.waitFor(() => client.published(doc).length > 1, 'diagnostics after the data file changed');
     const again = client.published(doc)[1].diagnostics;
     assert.equal(again.length, 1);

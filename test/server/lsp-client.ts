@@ -1,18 +1,43 @@
 /**
  * A minimal LSP client over stdio for tests: spawns the bundled server (or, with `via: 'cli'`, the CLI's
- * `regress-lab lsp --stdio`, as other editors start it) and speaks JSON-RPC with vscode-jsonrpc.
+ * `regress-lab lsp --stdio`, as other editors start it) and speaks JSON-RPC with vscode-jsonrpc. The custom methods
+ * go through the typed signatures of protocol/lsp.ts (`request`, `notify`, `onNotification`, `received`), so a test
+ * gets the payload types the server and the extension use; malformed traffic goes through `connection` directly.
  */
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { CancellationTokenSource, createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { Methods, type ServerStatusParams } from '../../protocol/lsp';
+import {
+  CancellationTokenSource,
+  createMessageConnection,
+  NotificationType,
+  ParameterStructures,
+  RequestType,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type CancellationToken,
+  type MessageConnection,
+  type RequestParam,
+} from 'vscode-jsonrpc/node';
+import type { IclResult, IclSweepResult } from '../../protocol/experiment';
+import { Notifications, Requests, type NotificationSignature, type RequestSignature, type ServerStatusParams } from '../../protocol/lsp';
+import type { SolveResult } from '../../protocol/results';
+import type { ExperimentProgress, RunEventOf, RunParams, ServerRunEvent, SolveProgress, SweepProgress } from '../../protocol/runs';
 import { DIST } from '../paths';
+
+/** The library's types for a signature: the one place the tests turn a method name into typed traffic. */
+const requestType = <P, R>(sig: RequestSignature<P, R>) => new RequestType<P, R, void>(sig.method, ParameterStructures.byName);
+const notificationType = <P>(sig: NotificationSignature<P>) => new NotificationType<P>(sig.method, ParameterStructures.byName);
 
 export interface PublishedDiagnostics {
   uri: string;
   version?: number;
-  diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity: number; message: string }[];
+  diagnostics: {
+    range: { start: { line: number; character: number }; end: { line: number; character: number } };
+    severity: number;
+    message: string;
+  }[];
 }
 
 export class TestClient {
@@ -20,7 +45,12 @@ export class TestClient {
   private readonly child: ChildProcess;
   private readonly diagnostics = new Map<string, PublishedDiagnostics[]>();
   private readonly waiters: { pred: () => boolean; resolve: () => void }[] = [];
+  /** Notifications of other methods than those below. */
   readonly notifications: { method: string; params: unknown }[] = [];
+  /** `regress/runEvent`, `regress/serverStatus` and window/logMessage notifications, in order. */
+  readonly runEvents: ServerRunEvent[] = [];
+  readonly statuses: ServerStatusParams[] = [];
+  readonly logs: { type: number; message: string }[] = [];
   /** The server process's exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
   stderr = '';
@@ -35,10 +65,16 @@ export class TestClient {
       this.diagnostics.set(p.uri, [...(this.diagnostics.get(p.uri) ?? []), p]);
       this.poke();
     });
-    this.connection.onNotification((method: string, params: unknown) => {
-      this.notifications.push({ method, params });
-      this.poke();
-    });
+    const keep =
+      <T>(into: T[]) =>
+      (p: T) => {
+        into.push(p);
+        this.poke();
+      };
+    this.onNotification(Notifications.runEvent, keep(this.runEvents));
+    this.onNotification(Notifications.serverStatus, keep(this.statuses));
+    this.connection.onNotification('window/logMessage', keep(this.logs));
+    this.connection.onNotification((method: string, params: unknown) => keep(this.notifications)({ method, params }));
     this.connection.listen();
   }
 
@@ -77,13 +113,67 @@ export class TestClient {
     return this.diagnostics.get(uri) ?? [];
   }
 
-  of<T>(method: string): T[] {
-    return this.notifications.filter((n) => n.method === method).map((n) => n.params as T);
+  /** Messages the server logged (type 1 error, 2 warning, 3 info, 4 log; all without `type`). */
+  logged(type?: number): string[] {
+    return this.logs.filter((m) => type === undefined || m.type === type).map((m) => m.message);
+  }
+
+  request<P, R>(sig: RequestSignature<P, R>, params: RequestParam<P>, token?: CancellationToken): Promise<R> {
+    return this.connection.sendRequest(requestType(sig), params, token);
+  }
+
+  notify<P>(sig: NotificationSignature<P>, params: RequestParam<P>): Promise<void> {
+    return this.connection.sendNotification(notificationType(sig), params);
+  }
+
+  onNotification<P>(sig: NotificationSignature<P>, handler: (params: P) => void) {
+    this.connection.onNotification(notificationType(sig), handler);
+  }
+
+  /** `regress/run` of a solve, narrowed to its SolveResult. */
+  async solve(params: Omit<RunParams<'solve'>, 'kind'>, token?: CancellationToken): Promise<SolveResult> {
+    const response = await this.request(Requests.run, { kind: 'solve', ...params }, token);
+    assert.ok(response.kind === 'solve', `a solve answered as ${response.kind}`);
+    return response.result;
+  }
+
+  /** `regress/run` of an experiment, narrowed to its IclResult. */
+  async experiment(params: Omit<RunParams<'experiment'>, 'kind'>, token?: CancellationToken): Promise<IclResult> {
+    const response = await this.request(Requests.run, { kind: 'experiment', ...params }, token);
+    assert.ok(response.kind === 'experiment', `an experiment answered as ${response.kind}`);
+    return response.result;
+  }
+
+  /** `regress/run` of a sweep, narrowed to its IclSweepResult. */
+  async sweep(params: Omit<RunParams<'sweep'>, 'kind'>, token?: CancellationToken): Promise<IclSweepResult> {
+    const response = await this.request(Requests.run, { kind: 'sweep', ...params }, token);
+    assert.ok(response.kind === 'sweep', `a sweep answered as ${response.kind}`);
+    return response.result;
+  }
+
+  /** Every `started` event received. */
+  started(): RunEventOf<'started'>[] {
+    return this.runEvents.flatMap((e) => (e.event === 'started' ? [e] : []));
+  }
+
+  /** The progress batches of solve `runId`, in order. */
+  solveProgress(runId: string): SolveProgress[] {
+    return this.runEvents.flatMap((e) => (e.event === 'progress' && e.kind === 'solve' && e.runId === runId ? [e.data] : []));
+  }
+
+  /** The progress batches of experiment `runId`, in order. */
+  experimentProgress(runId: string): ExperimentProgress[] {
+    return this.runEvents.flatMap((e) => (e.event === 'progress' && e.kind === 'experiment' && e.runId === runId ? [e.data] : []));
+  }
+
+  /** The progress batches of sweep `runId`, in order. */
+  sweepProgress(runId: string): SweepProgress[] {
+    return this.runEvents.flatMap((e) => (e.event === 'progress' && e.kind === 'sweep' && e.runId === runId ? [e.data] : []));
   }
 
   /** Resolves once the server's latest status says nothing runs or waits. */
   idle(): Promise<void> {
-    return this.waitFor(() => this.of<ServerStatusParams>(Methods.serverStatus).at(-1)?.quiescent === true, 'an idle server');
+    return this.waitFor(() => this.statuses.at(-1)?.quiescent === true, 'an idle server');
   }
 
   /** The server's process id (to read its memory and threads from /proc). */
@@ -93,10 +183,14 @@ export class TestClient {
 
   /** Writes JSON-RPC messages in one write to the server's stdin, e.g. a request and its cancel arriving together. */
   writeRaw(...messages: object[]) {
-    this.child.stdin!.write(messages.map((m) => {
-      const body = JSON.stringify({ jsonrpc: '2.0', ...m });
-      return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
-    }).join(''));
+    this.child.stdin!.write(
+      messages
+        .map((m) => {
+          const body = JSON.stringify({ jsonrpc: '2.0', ...m });
+          return `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+        })
+        .join(''),
+    );
   }
 
   newToken() {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { Methods } from '../../protocol/lsp';
+import { Requests } from '../../protocol/lsp';
 import { TestClient } from './lsp-client';
 
 let client: TestClient;
@@ -28,7 +28,10 @@ test('malformed didOpen, didChange and didClose notifications are dropped with a
     ['textDocument/didOpen', { textDocument: { uri, languageId: 'regress', version: 1 } }],
     ['textDocument/didOpen', null],
     ['textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 5 }] }],
-    ['textDocument/didChange', { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'x', range: { start: { line: -1, character: 0 }, end: null } }] }],
+    [
+      'textDocument/didChange',
+      { textDocument: { uri, version: 2 }, contentChanges: [{ text: 'x', range: { start: { line: -1, character: 0 }, end: null } }] },
+    ],
     ['textDocument/didChange', { textDocument: { uri }, contentChanges: 'x' }],
     ['textDocument/didClose', { textDocument: {} }],
   ];
@@ -37,25 +40,37 @@ test('malformed didOpen, didChange and didClose notifications are dropped with a
     await alive();
   }
   assert.equal((client.stderr.match(/TypeError/g) ?? []).length, 0, client.stderr);
-  assert.ok(client.of<{ message: string }>('window/logMessage').filter((m) => /Ignored a malformed/.test(m.message)).length >= notes.length, 'each one logged');
+  assert.ok(client.logged().filter((m) => /Ignored a malformed/.test(m)).length >= notes.length, 'each one logged');
 });
 
-test('positional params of regress/solve and regress/experiment are InvalidParams, and nothing runs', async () => {
-  for (const method of [Methods.solve, Methods.experiment]) {
-    await assert.rejects(client.connection.sendRequest(method, { textDocument: { uri: 'file:///x.regress' }, runId: 'p' }, null), (e: { code: number }) => e.code === -32602);
+test('positional params of regress/run are InvalidParams, and nothing runs', async () => {
+  for (const kind of ['solve', 'experiment']) {
+    await assert.rejects(
+      client.connection.sendRequest(Requests.run.method, { kind, textDocument: { uri: 'file:///x.regress' }, runId: 'p' }, null),
+      (e: { code: number }) => e.code === -32602,
+    );
   }
-  assert.equal(client.of<{ runId: string }>(Methods.solveStarted).length, 0);
+  assert.equal(client.started().length, 0);
 });
 
 test('a document above the formatting limit (1 MiB) is left as it is, at once', async () => {
   const rows = Array.from({ length: 250_000 }, (_, i) => `${i % 7}   ${(i * 3) % 11}`).join('\n');
   const uri = client.open('huge-literal.regress', `problem softmax normalized\nd = 2\nA = [\n${rows}\n]\n`);
   const t0 = Date.now();
-  const edits = await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri }, options: { tabSize: 2, insertSpaces: true } });
+  const edits = await client.connection.sendRequest('textDocument/formatting', {
+    textDocument: { uri },
+    options: { tabSize: 2, insertSpaces: true },
+  });
   assert.deepEqual(edits, []);
   assert.ok(Date.now() - t0 < 5000, `${Date.now() - t0} ms`);
   // The same text under the limit is formatted (its columns realigned): the limit, not a broken formatter, left it.
-  const small = client.open('small-literal.regress', `problem softmax normalized\nd = 2\nA = [\n${rows.split('\n').slice(0, 50).join('\n')}\n]\n`);
-  const smallEdits = (await client.connection.sendRequest('textDocument/formatting', { textDocument: { uri: small }, options: { tabSize: 2, insertSpaces: true } })) as unknown[];
+  const small = client.open(
+    'small-literal.regress',
+    `problem softmax normalized\nd = 2\nA = [\n${rows.split('\n').slice(0, 50).join('\n')}\n]\n`,
+  );
+  const smallEdits = (await client.connection.sendRequest('textDocument/formatting', {
+    textDocument: { uri: small },
+    options: { tabSize: 2, insertSpaces: true },
+  })) as unknown[];
   assert.equal(smallEdits.length, 1);
 });

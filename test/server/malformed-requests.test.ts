@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Methods } from '../../protocol/lsp';
+import { Requests } from '../../protocol/lsp';
 import { EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
 import { failure, within } from './workspace';
@@ -26,7 +26,10 @@ async function refused(method: string, cases: [params: unknown, message: RegExp]
     const e = await failure(client.connection.sendRequest(method, params), `${method} ${JSON.stringify(params)}`);
     assert.equal(e.code, INVALID_PARAMS, `${method} ${JSON.stringify(params)}: ${e.code} ${e.message}`);
     assert.match(e.message, message);
-    const h = await within(client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } }), 'hover after a malformed request');
+    const h = await within(
+      client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 2 } }),
+      'hover after a malformed request',
+    );
     assert.ok(h);
   }
 }
@@ -55,11 +58,21 @@ test('codeLens, documentSymbol, foldingRange and formatting: a missing or invali
   }
 });
 
-test('regress/solve: textDocument, runId, solveIndex and bounds are checked before anything runs', async () => {
-  const ok = { textDocument: { uri }, runId: 'r' };
-  await refused(Methods.solve, [
-    ...noDocument.map(([p, m]): [unknown, RegExp] => [{ ...(p as object), runId: 'r' }, m]),
-    [{ textDocument: { uri } }, /runId must be a non-empty string of at most 256 characters/],
+test('regress/run: textDocument, kind and runId are checked before anything runs', async () => {
+  await refused(Requests.run.method, [
+    ...noDocument.map(([p, m]): [unknown, RegExp] => [{ ...(p as object), kind: 'solve', runId: 'r' }, m]),
+    [{ textDocument: { uri }, runId: 'r' }, /^kind must be one of solve, experiment, sweep$/],
+    [{ textDocument: { uri }, runId: 'r', kind: 'optimize' }, /^kind must be one of solve, experiment, sweep$/],
+    [{ textDocument: { uri }, runId: 'r', kind: 7 }, /^kind must be one of solve, experiment, sweep$/],
+    [{ textDocument: { uri }, runId: 'r', kind: 'toString' }, /^kind must be one of solve, experiment, sweep$/],
+  ]);
+  assert.equal(client.started().length, 0);
+});
+
+test('regress/run of a solve: runId, solveIndex and bounds are checked before anything runs', async () => {
+  const ok = { kind: 'solve', textDocument: { uri }, runId: 'r' };
+  await refused(Requests.run.method, [
+    [{ kind: 'solve', textDocument: { uri } }, /runId must be a non-empty string of at most 256 characters/],
     [{ ...ok, runId: '' }, /runId must be/],
     [{ ...ok, runId: 42 }, /runId must be/],
     [{ ...ok, runId: 'x'.repeat(257) }, /runId must be/],
@@ -69,17 +82,39 @@ test('regress/solve: textDocument, runId, solveIndex and bounds are checked befo
     [{ ...ok, bounds: 'yes' }, /bounds must be true or false/],
   ]);
   // Nothing was announced for the refused requests, and a valid one still runs.
-  assert.equal(client.of(Methods.solveStarted).length, 0);
-  const result = (await within(client.connection.sendRequest(Methods.solve, { ...ok, runId: 'x'.repeat(256), solveIndex: 0, bounds: false }), 'a valid solve')) as { runs: unknown[] };
+  assert.equal(client.started().length, 0);
+  const result = await within(
+    client.solve({ textDocument: { uri }, runId: 'x'.repeat(256), solveIndex: 0, bounds: false }),
+    'a valid solve',
+  );
   assert.equal(result.runs.length, 1);
 });
 
-test('regress/experiment: textDocument and runId are checked before anything runs', async () => {
+test('regress/run of an experiment: runId is checked before anything runs', async () => {
   const experiment = client.open('tiny.regress', TINY_EXPERIMENT);
-  await refused(Methods.experiment, [
-    ...noDocument.map(([p, m]): [unknown, RegExp] => [{ ...(p as object), runId: 'e' }, m]),
-    [{ textDocument: { uri: experiment } }, /runId must be/],
-    [{ textDocument: { uri: experiment }, runId: '' }, /runId must be/],
+  await refused(Requests.run.method, [
+    [{ kind: 'experiment', textDocument: { uri: experiment } }, /runId must be/],
+    [{ kind: 'experiment', textDocument: { uri: experiment }, runId: '' }, /runId must be/],
   ]);
-  assert.equal(client.of(Methods.experimentStarted).length, 0);
+  assert.equal(client.started().filter((e) => e.kind === 'experiment').length, 0);
+});
+
+test('regress/run: a runId already running is refused, so two runs never share one stream of events; once ended it is free again', async () => {
+  const long = client.open('long.regress', TINY_EXPERIMENT.replace('steps = 20', 'steps = 100000000'));
+  const source = client.newToken();
+  const first = client.experiment({ textDocument: { uri: long }, runId: 'busy' }, source.token);
+  await client.waitFor(() => client.started().some((e) => e.runId === 'busy'), 'the first run started');
+  for (const kind of ['experiment', 'solve'] as const) {
+    const e = await failure(
+      client.connection.sendRequest(Requests.run.method, { kind, textDocument: { uri: kind === 'solve' ? uri : long }, runId: 'busy' }),
+      `a second ${kind} run 'busy'`,
+    );
+    assert.equal(e.code, INVALID_PARAMS, e.message);
+    assert.match(e.message, /^runId busy is already in use by a run that has not ended/);
+  }
+  assert.equal(client.started().filter((e) => e.runId === 'busy').length, 1, 'the second run never started');
+  source.cancel();
+  assert.equal((await within(first, 'the cancelled first run')).stopReason, 'cancelled');
+  const again = await within(client.solve({ textDocument: { uri }, runId: 'busy' }), 'a run reusing the ended run’s id');
+  assert.equal(again.runs.length, 1);
 });

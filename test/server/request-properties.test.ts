@@ -11,8 +11,49 @@ import fc from 'fast-check';
 import { EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
 
-const SOURCES = ['quickstart.regress', 'compare-methods.regress', 'bounds-softmax.regress', 'icl-experiment.regress'].map((f) => readFileSync(join(EXAMPLES, f), 'utf8'));
-const TOKENS = ['problem', 'attention', 'softmax', 'rescaled', 'solve', 'gd', 'newton', 'A1', 'A2', 'B', 'X0', 'n', 'd', '=', '[', ']', '(', ')', ',', ';', '\n', ' ', '#', '−2', '1e999', 'normal', 'planted', 'lr', 'steps', '"x.csv"', 'load', 'check', 'bounds', 'experiment', 'icl', '\t', '\r\n', 'é'];
+const SOURCES = ['quickstart.regress', 'compare-methods.regress', 'bounds-softmax.regress', 'icl-experiment.regress'].map((f) =>
+  readFileSync(join(EXAMPLES, f), 'utf8'),
+);
+const TOKENS = [
+  'problem',
+  'attention',
+  'softmax',
+  'rescaled',
+  'solve',
+  'gd',
+  'newton',
+  'A1',
+  'A2',
+  'B',
+  'X0',
+  'n',
+  'd',
+  '=',
+  '[',
+  ']',
+  '(',
+  ')',
+  ',',
+  ';',
+  '\n',
+  ' ',
+  '#',
+  '−2',
+  '1e999',
+  'normal',
+  'planted',
+  'lr',
+  'steps',
+  '"x.csv"',
+  'load',
+  'check',
+  'bounds',
+  'experiment',
+  'icl',
+  '\t',
+  '\r\n',
+  'é',
+];
 /** Per request; a hang or a stack overflow never answers at all. */
 const BOUND_MS = 5000;
 
@@ -39,7 +80,10 @@ function assertInside(text: string, what: string, response: unknown) {
   for (const { path, range } of rangesIn(response)) {
     for (const p of [range.start, range.end]) {
       assert.ok(p.line >= 0 && p.line < lines.length, `${what} ${path}: line ${p.line} outside ${lines.length} lines`);
-      assert.ok(p.character >= 0 && p.character <= lines[p.line].length, `${what} ${path}: character ${p.character} outside line ${p.line} (${lines[p.line].length})`);
+      assert.ok(
+        p.character >= 0 && p.character <= lines[p.line].length,
+        `${what} ${path}: character ${p.character} outside line ${p.line} (${lines[p.line].length})`,
+      );
     }
   }
 }
@@ -47,7 +91,9 @@ function assertInside(text: string, what: string, response: unknown) {
 async function timed<T>(what: string, request: Promise<T>): Promise<T> {
   const started = Date.now();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${BOUND_MS} ms\n${client.stderr}`)), BOUND_MS)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${BOUND_MS} ms\n${client.stderr}`)), BOUND_MS)),
+  );
   try {
     return await Promise.race([request, timeout]);
   } finally {
@@ -57,9 +103,17 @@ async function timed<T>(what: string, request: Promise<T>): Promise<T> {
 }
 
 const documents = fc.oneof(
-  fc.record({ source: fc.constantFrom(...SOURCES), edits: fc.array(fc.record({ at: fc.nat(4000), del: fc.nat(10), ins: fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(...TOKENS)) }), { maxLength: 5 }) }).map(({ source, edits }) =>
-    edits.reduce((t, e) => t.slice(0, Math.min(e.at, t.length)) + e.ins + t.slice(Math.min(e.at, t.length) + e.del), source),
-  ),
+  fc
+    .record({
+      source: fc.constantFrom(...SOURCES),
+      edits: fc.array(
+        fc.record({ at: fc.nat(4000), del: fc.nat(10), ins: fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom(...TOKENS)) }),
+        { maxLength: 5 },
+      ),
+    })
+    .map(({ source, edits }) =>
+      edits.reduce((t, e) => t.slice(0, Math.min(e.at, t.length)) + e.ins + t.slice(Math.min(e.at, t.length) + e.del), source),
+    ),
   fc.array(fc.constantFrom(...TOKENS), { maxLength: 80 }).map((parts) => parts.join(' ')),
 );
 
@@ -82,7 +136,12 @@ test('every request on 150 random and mutated documents answers in time with ran
       ['textDocument/codeLens', doc],
       ['textDocument/formatting', { ...doc, options: { tabSize: 2, insertSpaces: true } }],
     ];
-    for (const [method, params] of requests) assertInside(text, `${method} on v${version}`, await timed(`${method} on v${version}`, client.connection.sendRequest(method, params)));
+    for (const [method, params] of requests)
+      assertInside(
+        text,
+        `${method} on v${version}`,
+        await timed(`${method} on v${version}`, client.connection.sendRequest(method, params)),
+      );
     const published = await timed(`diagnostics of v${version}`, client.diagnosticsFor(uri, version));
     assertInside(text, `diagnostics of v${version}`, published.diagnostics);
   }

@@ -43,8 +43,16 @@ test('hover and completion answer within a second while a document takes seconds
   const opened = performance.now();
   const uri = client.open('heavy.regress', problem(HEAVY_N, 'heavy-marker'));
   const full = () => client.published(uri).find((p) => isFull(p, 'heavy-marker'));
-  const hover = () => client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: B_LINE, character: 0 } }) as Promise<Hover>;
-  const complete = () => client.connection.sendRequest('textDocument/completion', { textDocument: { uri }, position: { line: A2_LINE, character: 5 } }) as Promise<Item[]>;
+  const hover = () =>
+    client.connection.sendRequest('textDocument/hover', {
+      textDocument: { uri },
+      position: { line: B_LINE, character: 0 },
+    }) as Promise<Hover>;
+  const complete = () =>
+    client.connection.sendRequest('textDocument/completion', {
+      textDocument: { uri },
+      position: { line: A2_LINE, character: 5 },
+    }) as Promise<Item[]>;
   // Every request sent before the full diagnostics arrived counts.
   const hovers: number[] = [];
   const completions: number[] = [];
@@ -55,7 +63,10 @@ test('hover and completion answer within a second while a document takes seconds
     hovers.push(h.ms);
     completions.push(c.ms);
     firstHover ||= h.value?.contents.value ?? '';
-    assert.ok(c.value.some((i) => i.label === 'normal') && c.value.some((i) => i.label === 'A1'), JSON.stringify(c.value.map((i) => i.label)));
+    assert.ok(
+      c.value.some((i) => i.label === 'normal') && c.value.some((i) => i.label === 'A1'),
+      JSON.stringify(c.value.map((i) => i.label)),
+    );
     await sleep(100);
   }
   await client.waitFor(() => !!full(), 'the full diagnostics', 300_000);
@@ -63,7 +74,9 @@ test('hover and completion answer within a second while a document takes seconds
 
   const worst = Math.max(...hovers, ...completions);
   const bound = Math.min(1000, analysisMs / 5);
-  console.log(`analysis ${analysisMs.toFixed(0)} ms; ${hovers.length} hovers, worst ${Math.max(...hovers).toFixed(1)} ms; completions worst ${Math.max(...completions).toFixed(1)} ms`);
+  console.log(
+    `analysis ${analysisMs.toFixed(0)} ms; ${hovers.length} hovers, worst ${Math.max(...hovers).toFixed(1)} ms; completions worst ${Math.max(...completions).toFixed(1)} ms`,
+  );
   assert.ok(analysisMs > 2000, `the analysis took only ${analysisMs.toFixed(0)} ms: not heavy enough to test anything`);
   assert.ok(worst < bound, `worst latency ${worst.toFixed(0)} ms against ${bound.toFixed(0)} ms (analysis ${analysisMs.toFixed(0)} ms)`);
   assert.ok(hovers.length >= 3, `${hovers.length} hovers answered while the analysis ran`);
@@ -82,7 +95,11 @@ test('an edit abandons the heavy build of the old version: the new version gets 
   await sleep(500);
   const edited = performance.now();
   client.change(uri, problem(128, 'new-marker'), 2);
-  await client.waitFor(() => client.published(uri).some((p) => p.version === 2 && isFull(p, 'new-marker')), 'the full diagnostics of version 2', 300_000);
+  await client.waitFor(
+    () => client.published(uri).some((p) => p.version === 2 && isFull(p, 'new-marker')),
+    'the full diagnostics of version 2',
+    300_000,
+  );
   const newMs = performance.now() - edited;
   console.log(`version 2 fully analysed ${newMs.toFixed(0)} ms after the edit (the old build takes ${analysisMs.toFixed(0)} ms)`);
   assert.ok(newMs < analysisMs / 3, `version 2 waited ${newMs.toFixed(0)} ms, against ${analysisMs.toFixed(0)} ms for the old build`);
@@ -92,7 +109,11 @@ test('an edit abandons the heavy build of the old version: the new version gets 
   const published = client.published(uri);
   assert.equal(published.filter((p) => isFull(p, 'old-marker')).length, 0, 'no full diagnostics of version 1');
   const versions = published.map((p) => p.version ?? 0);
-  assert.deepEqual(versions, [...versions].sort((a, b) => a - b), `versions published in order: ${versions}`);
+  assert.deepEqual(
+    versions,
+    [...versions].sort((a, b) => a - b),
+    `versions published in order: ${versions}`,
+  );
   assert.equal(published.at(-1)!.version, 2);
   assert.ok(isFull(published.at(-1)!, 'new-marker'));
 });

@@ -3,8 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Methods, SolveErrorCodes } from '../../protocol/lsp';
-import type { SolveResult } from '../../protocol/results';
+import { RunErrorCodes } from '../../protocol/lsp';
 import { EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
 import { failure, initializeIn, openPath, within } from './workspace';
@@ -21,8 +20,8 @@ before(() => {
 });
 after(() => rmSync(ws, { recursive: true, force: true }));
 
-const warnings = (client: TestClient) => client.of<{ type: number; message: string }>('window/logMessage').filter((m) => m.type === 2).map((m) => m.message);
-const solve = (client: TestClient, uri: string, runId: string) => within(client.connection.sendRequest(Methods.solve, { textDocument: { uri }, runId }) as Promise<SolveResult>, `solve ${runId}`);
+const warnings = (client: TestClient) => client.logged(2);
+const solve = (client: TestClient, uri: string, runId: string) => within(client.solve({ textDocument: { uri }, runId }), `solve ${runId}`);
 
 test('settings: invalid maxConcurrentRuns and diagnosticsDelayMs fall back to their defaults with a warning; solves and diagnostics still come', async () => {
   const client = new TestClient();
@@ -39,14 +38,21 @@ test('settings: invalid maxConcurrentRuns and diagnosticsDelayMs fall back to th
     await client.diagnosticsFor(uri, 2);
 
     for (const bad of [-1, 2.5, 'two', 1e9, null]) {
-      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { regressLab: { solver: { maxConcurrentRuns: bad } } } });
+      await client.connection.sendNotification('workspace/didChangeConfiguration', {
+        settings: { regressLab: { solver: { maxConcurrentRuns: bad } } },
+      });
       const shown = typeof bad === 'string' ? JSON.stringify(bad) : String(bad);
-      await client.waitFor(() => warnings(client).includes(`regressLab.solver.maxConcurrentRuns: ${shown} is not a whole number from 1 to 16; using 1`), `the warning for ${shown}`);
+      await client.waitFor(
+        () => warnings(client).includes(`regressLab.solver.maxConcurrentRuns: ${shown} is not a whole number from 1 to 16; using 1`),
+        `the warning for ${shown}`,
+      );
       assert.equal((await solve(client, uri, `after-${shown}`)).runs[0].final.iterations, 20);
     }
     // A valid value is taken silently.
     const before = warnings(client).length;
-    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: { regressLab: { solver: { maxConcurrentRuns: 4 } } } });
+    await client.connection.sendNotification('workspace/didChangeConfiguration', {
+      settings: { regressLab: { solver: { maxConcurrentRuns: 4 } } },
+    });
     assert.equal((await solve(client, uri, 'after-4')).runs[0].final.iterations, 20);
     assert.equal(warnings(client).length, before);
   } finally {
@@ -69,13 +75,18 @@ test('trust: in an untrusted workspace diagnostics work but load() reads nothing
     );
     const problem = openPath(client, join(ws, 'quick.regress'), QUICK);
     const experiment = openPath(client, join(ws, 'tiny.regress'), TINY_EXPERIMENT);
-    for (const [method, u] of [[Methods.solve, problem], [Methods.experiment, experiment], [Methods.solve, `${problem}.closed`]]) {
-      const e = await failure(client.connection.sendRequest(method, { textDocument: { uri: u }, runId: 'untrusted' }), `${method} when untrusted`);
-      assert.equal(e.code, SolveErrorCodes.untrusted);
+    const runs = [
+      client.solve({ textDocument: { uri: problem }, runId: 'untrusted-1' }),
+      client.experiment({ textDocument: { uri: experiment }, runId: 'untrusted-2' }),
+      client.solve({ textDocument: { uri: `${problem}.closed` }, runId: 'untrusted-3' }),
+    ];
+    for (const [i, run] of runs.entries()) {
+      const e = await failure(run, `run ${i + 1} when untrusted`);
+      assert.equal(e.code, RunErrorCodes.untrusted);
       assert.equal(e.code, -32005);
       assert.match(e.message, /^This folder is not trusted: .*trust the folder/);
     }
-    assert.equal(client.of(Methods.solveStarted).length + client.of(Methods.experimentStarted).length, 0);
+    assert.equal(client.started().length, 0);
   } finally {
     await client.close();
   }
@@ -87,7 +98,11 @@ test('trust: trusted: true, and no trusted option at all (other editors), load d
     try {
       await initializeIn(client, ws, { ...options, diagnosticsDelayMs: 20 });
       const uri = openPath(client, join(ws, 'loading.regress'), LOADING.replace('nromal()', 'A1'));
-      assert.deepEqual((await client.diagnosticsFor(uri, 1)).diagnostics.filter((d) => d.severity === 1), [], JSON.stringify(options));
+      assert.deepEqual(
+        (await client.diagnosticsFor(uri, 1)).diagnostics.filter((d) => d.severity === 1),
+        [],
+        JSON.stringify(options),
+      );
       assert.equal((await solve(client, uri, 'trusted')).runs[0].final.iterations, 5);
     } finally {
       await client.close();

@@ -7,8 +7,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { Methods, type SolveProgressParams } from '../../protocol/lsp';
-import type { SolveResult } from '../../protocol/results';
 import { EXAMPLES } from '../paths';
 import { TestClient } from './lsp-client';
 
@@ -31,11 +29,11 @@ function usage(): { rssMiB: number; threads: number } {
 }
 
 async function round(i: number, short: string, long: string) {
-  const done = (await client.connection.sendRequest(Methods.solve, { textDocument: { uri: short }, runId: `soak-${i}` })) as SolveResult;
+  const done = await client.solve({ textDocument: { uri: short }, runId: `soak-${i}` });
   assert.equal(done.runs[0].final.stopReason, 'steps');
   const cts = client.newToken();
-  const pending = client.connection.sendRequest(Methods.solve, { textDocument: { uri: long }, runId: `soak-long-${i}` }, cts.token) as Promise<SolveResult>;
-  await client.waitFor(() => client.of<SolveProgressParams>(Methods.solveProgress).some((p) => p.runId === `soak-long-${i}`), `run ${i} streaming`);
+  const pending = client.solve({ textDocument: { uri: long }, runId: `soak-long-${i}` }, cts.token);
+  await client.waitFor(() => client.solveProgress(`soak-long-${i}`).length > 0, `run ${i} streaming`);
   cts.cancel();
   assert.equal((await pending).runs[0].final.stopReason, 'cancelled');
   client.change(short, `${SHORT}# edit ${i}\n`, i + 2);
@@ -53,7 +51,9 @@ test('200 solves (100 cancelled) and 100 edits leave no worker behind and the me
   const deadline = Date.now() + 10_000;
   while (usage().threads > warm.threads && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   const end = usage();
-  console.log(`server after 20 warm-up solves: ${warm.rssMiB.toFixed(0)} MiB, ${warm.threads} threads; after 200 more: ${end.rssMiB.toFixed(0)} MiB, ${end.threads} threads`);
+  console.log(
+    `server after 20 warm-up solves: ${warm.rssMiB.toFixed(0)} MiB, ${warm.threads} threads; after 200 more: ${end.rssMiB.toFixed(0)} MiB, ${end.threads} threads`,
+  );
   assert.ok(end.threads <= warm.threads, `threads ${warm.threads} → ${end.threads}: a worker was left running`);
   // 100 leaked workers would add about a gigabyte; the collector's timing moves the figure by tens of MiB.
   assert.ok(end.rssMiB < warm.rssMiB + 150, `memory ${warm.rssMiB.toFixed(0)} → ${end.rssMiB.toFixed(0)} MiB`);

@@ -5,7 +5,13 @@ import type { TestClient } from './lsp-client';
 /** Initializes `client` with `folder` as its one workspace folder (none when undefined). */
 export async function initializeIn(client: TestClient, folder: string | undefined, initializationOptions: object = {}) {
   const workspaceFolders = folder ? [{ uri: pathToFileURL(folder).toString(), name: 'ws' }] : null;
-  await client.connection.sendRequest('initialize', { processId: process.pid, rootUri: null, workspaceFolders, capabilities: {}, initializationOptions });
+  await client.connection.sendRequest('initialize', {
+    processId: process.pid,
+    rootUri: null,
+    workspaceFolders,
+    capabilities: {},
+    initializationOptions,
+  });
   await client.connection.sendNotification('initialized', {});
 }
 

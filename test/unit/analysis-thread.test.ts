@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { AnalysisThread } from '../../server/src/jobs/analysisThread';
 import { DIST } from '../paths';
 
-const planted = (n: number) => `problem attention normalized\nn = ${n}\nd = ${n}\nA1 = normal(scale = 0.02)\nA2 = A1\nXstar = normal()\nB = planted(Xstar)\nsolve gd\n`;
+const planted = (n: number) =>
+  `problem attention normalized\nn = ${n}\nd = ${n}\nA1 = normal(scale = 0.02)\nA2 = A1\nXstar = normal()\nB = planted(Xstar)\nsolve gd\n`;
 
 test('a superseded task is dropped at once and, past abandonMs, abandoned: the next task does not wait for it', async () => {
   const thread = new AnalysisThread(join(DIST, 'analysisWorker.js'), 100);
@@ -24,7 +25,10 @@ test('a superseded task is dropped at once and, past abandonMs, abandoned: the n
   const next = await thread.run('b', { kind: 'analyze', text: planted(8) });
   const nextMs = performance.now() - t0;
   assert.equal(next?.kind, 'analyze');
-  assert.ok(nextMs < heavyMs / 2, `the next task answered ${nextMs.toFixed(0)} ms after the supersede; the abandoned build takes ${heavyMs.toFixed(0)} ms`);
+  assert.ok(
+    nextMs < heavyMs / 2,
+    `the next task answered ${nextMs.toFixed(0)} ms after the supersede; the abandoned build takes ${heavyMs.toFixed(0)} ms`,
+  );
 });
 
 test('a worker that dies fails its task with the reason, and the next task gets a new worker', async () => {

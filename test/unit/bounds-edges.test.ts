@@ -12,7 +12,7 @@ import { log10Log10M, log10M, paperAssumptions, paperBound } from '../../server/
 import { BoundTable } from '../../server/src/bounds/summary';
 import { WeightShiftCheck } from '../../server/src/bounds/weightShift';
 import { analyze } from '../../server/src/language/analyze';
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 import type { SoftmaxProblem } from '../../server/src/problem';
 import { randMatrix, rowStochastic } from './builders';
 
@@ -34,15 +34,18 @@ test('rescaled rows whose exp underflows (every score below −745): finite b̃,
     const x0 = Float64Array.of(-900, rng.normal() * 0.5, rng.normal() * 0.5);
     const x1 = Float64Array.from(x0, (v, i) => (i === 0 ? v : v + 0.01 * rng.normal()));
     const check = new WeightShiftCheck(p, { method: 'gd' });
-    check.step(0, x0, x1, 0.1);
+    check.onStep(0, x0, x1, 0.1);
     // Oracle: shifting every score by +c (x[0] += c) leaves b̃, (1+√n‖b‖)‖Δu‖/α0 and e^ρ‖ΔS‖/α0 unchanged; at
     // c = 900 the scores are O(1) and the naive formulas are accurate.
     const oracle = new WeightShiftCheck(p, { method: 'gd' });
     const shift = (x: Float64Array) => Float64Array.from(x, (v, i) => (i === 0 ? v + 900 : v));
-    oracle.step(0, shift(x0), shift(x1), 0.1);
+    oracle.onStep(0, shift(x0), shift(x1), 0.1);
     const [got, want] = [check.result().steps[0], oracle.result().steps[0]];
     assert.ok(Number.isFinite(got.observedShift) && got.observedShift > 0, String(got.observedShift));
-    assert.ok(Math.abs(got.observedShift - want.observedShift) <= 1e-9 * want.observedShift, `${got.observedShift} vs ${want.observedShift}`);
+    assert.ok(
+      Math.abs(got.observedShift - want.observedShift) <= 1e-9 * want.observedShift,
+      `${got.observedShift} vs ${want.observedShift}`,
+    );
     assert.ok(Number.isFinite(got.exactnessError));
     for (const name of ['beta', 'betaLip']) {
       const [g, w] = [valueOf(got.bounds, name), valueOf(want.bounds, name)];
@@ -74,19 +77,22 @@ function exact(v: number): bigint {
 }
 
 test('tiny steps at large scores: the scores’ rounding, measured exactly, stays inside the allowance, and no sharp bound fails', () => {
-  let steps = 0, beyondHalfDS = 0;
+  let steps = 0,
+    beyondHalfDS = 0;
   for (const big of [1e6, 1e8, 1e10]) {
     // Two scores near `big` that differ by O(1): the softmax Jacobian is then near its largest (½).
     const p = shiftable('normalized', 2, 3, 5);
     const rng = new Rng(7, 23);
-    const d = p.d, n = p.n, gamma = ((d + 1) * Number.EPSILON) / (1 - (d + 1) * Number.EPSILON);
+    const d = p.d,
+      n = p.n,
+      gamma = ((d + 1) * Number.EPSILON) / (1 - (d + 1) * Number.EPSILON);
     for (let trial = 0; trial < 300; trial++) {
       const x0 = Float64Array.from({ length: d }, (_, i) => (i === 0 ? big : 0.3 * rng.normal()));
       // A move of A·Δx a few percent of the spacing of doubles at the scores: where S0 and S1 round to different
       // neighbours the rounded observation exceeds ½‖A·Δx‖, a false alarm unless the scores' rounding is allowed.
       const x1 = Float64Array.from(x0, (v, i) => (i === 0 ? v : v + 0.05 * big * Number.EPSILON * rng.normal()));
       const check = new WeightShiftCheck(p, { method: 'gd' });
-      check.step(0, x0, x1, 1e-12);
+      check.onStep(0, x0, x1, 1e-12);
       const r = check.result();
       steps++;
       const s1 = valueOf(r.steps[0].bounds, 'S1');
@@ -95,7 +101,9 @@ test('tiny steps at large scores: the scores’ rounding, measured exactly, stay
       // The allowance: |fl(A·x) − A·x| ≤ γ_{d+1}·(|A||x|) per entry; checked exactly (BigInt) at both ends.
       for (const x of [x0, x1]) {
         for (let i = 0; i < n; i++) {
-          let fl = 0, abs = 0, ex = 0n;
+          let fl = 0,
+            abs = 0,
+            ex = 0n;
           for (let j = 0; j < d; j++) {
             fl += p.A.data[i * d + j] * x[j];
             abs += Math.abs(p.A.data[i * d + j] * x[j]);
@@ -114,9 +122,10 @@ test('tiny steps at large scores: the scores’ rounding, measured exactly, stay
 test('‖b‖ ≤ R is checked and shown: a huge target makes the papers’ assumptions unmet (not "a bug")', () => {
   const p = shiftable('rescaled', 5, 3, 7, 1000);
   p.A.data.forEach((v, i) => (p.A.data[i] = v * 3));
-  const x0 = Float64Array.of(0.1, 0.2, -0.1), x1 = Float64Array.of(0.1, 0.2, -0.1 + 1e-6);
+  const x0 = Float64Array.of(0.1, 0.2, -0.1),
+    x1 = Float64Array.of(0.1, 0.2, -0.1 + 1e-6);
   const check = new WeightShiftCheck(p, { method: 'gd' });
-  check.step(0, x0, x1, 0.1);
+  check.onStep(0, x0, x1, 0.1);
   const a = check.result().steps[0].assumptions;
   const bNorm = Math.sqrt(Array.from(p.b).reduce((s, v) => s + v * v, 0));
   assert.ok(Math.abs(a.bNorm! - bNorm) <= 1e-12 * bNorm);
@@ -142,7 +151,7 @@ test('tightness below the smallest double is reported in log10 (the ratio underf
 test('log10 M for R beyond 1e153 is computed in log space; the bound holds for any finite observed shift', () => {
   // Closed forms: log10 M = 1.5·log10 n + (10/ln 10)·R²; at R = 5e153 the product (10/ln 10·R)·R is still finite.
   for (const R of [1e3, 1e100, 1e153, 5e153, 6e153]) {
-    const want = 1.5 * Math.log10(7) + ((10 / Math.LN10) * R) * R;
+    const want = 1.5 * Math.log10(7) + (10 / Math.LN10) * R * R;
     assert.ok(Number.isFinite(log10M(7, R)), `R = ${R}`);
     assert.ok(Math.abs(log10M(7, R) - want) <= 1e-13 * want, `R = ${R}: ${log10M(7, R)} vs ${want}`);
   }

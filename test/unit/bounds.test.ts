@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { BoundValue, RunBounds } from '../../protocol/bounds';
+import type { BoundValue, BlockBounds } from '../../protocol/bounds';
 import type { MethodName, Variant } from '../../protocol/results';
 import { dataMoveCheck } from '../../server/src/bounds/dataMove';
 import { log10M } from '../../server/src/bounds/paper';
 import { selfAttentionLayer } from '../../server/src/bounds/selfAttention';
 import { WeightShiftCheck } from '../../server/src/bounds/weightShift';
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 import type { Matrix, Problem, SelfAttentionMove } from '../../server/src/problem';
 import { runSolve } from '../../server/src/solver/run';
 import { DIST, EXAMPLES } from '../paths';
@@ -26,8 +26,28 @@ const rowsOf = (m: Matrix): Rows => Array.from({ length: m.rows }, (_, i) => Arr
 
 function problem(kind: 'attention' | 'softmax', variant: Variant, n: number, d: number, seed: number, scale = 0.6, xScale = 0.5): Problem {
   const rng = new Rng(seed, 3);
-  if (kind === 'attention') return { kind, variant, n, d, reg: 0, A1: randMatrix(rng, n, d, scale), A2: randMatrix(rng, n, d, scale), B: rowStochastic(rng, n, n), X0: randMatrix(rng, d, d, xScale) };
-  return { kind, variant, n, d, reg: 0, A: randMatrix(rng, n, d, scale), b: rowStochastic(rng, 1, n).data, x0: randMatrix(rng, d, 1, xScale).data };
+  if (kind === 'attention')
+    return {
+      kind,
+      variant,
+      n,
+      d,
+      reg: 0,
+      A1: randMatrix(rng, n, d, scale),
+      A2: randMatrix(rng, n, d, scale),
+      B: rowStochastic(rng, n, n),
+      X0: randMatrix(rng, d, d, xScale),
+    };
+  return {
+    kind,
+    variant,
+    n,
+    d,
+    reg: 0,
+    A: randMatrix(rng, n, d, scale),
+    b: rowStochastic(rng, 1, n).data,
+    x0: randMatrix(rng, d, 1, xScale).data,
+  };
 }
 
 /** Naive scores as rows: A1·X·A2ᵀ, or one row A·x. */
@@ -55,11 +75,13 @@ function naiveShift(p: Problem, S0: Rows, S1: Rows) {
     return { e, s, f: e.map((v) => v / s) };
   };
   const bt = S0.map((r0, i) => {
-    const a = soft(r0), c = soft(S1[i]);
+    const a = soft(r0),
+      c = soft(S1[i]);
     return p.variant === 'normalized' ? b[i].map((v, j) => v + a.f[j] - c.f[j]) : b[i].map((v, j) => (a.e[j] - c.e[j] + c.s * v) / a.s);
   });
   const loss = (S: Rows, t: Rows) =>
-    0.5 * S.reduce((acc, r, i) => {
+    0.5 *
+    S.reduce((acc, r, i) => {
       const q = soft(r);
       return acc + r.reduce((s, _v, j) => s + (p.variant === 'normalized' ? q.f[j] - t[i][j] : q.e[j] - q.s * t[i][j]) ** 2, 0);
     }, 0);
@@ -67,16 +89,26 @@ function naiveShift(p: Problem, S0: Rows, S1: Rows) {
   return { bt, shift, lossPrev: loss(S0, bt), lossNext: loss(S1, b) };
 }
 
-const KINDS: ['attention' | 'softmax', Variant][] = [['attention', 'normalized'], ['attention', 'rescaled'], ['softmax', 'normalized'], ['softmax', 'rescaled']];
-const SHAPES: [number, number][] = [[1, 1], [3, 2], [6, 3], [9, 4]];
+const KINDS: ['attention' | 'softmax', Variant][] = [
+  ['attention', 'normalized'],
+  ['attention', 'rescaled'],
+  ['softmax', 'normalized'],
+  ['softmax', 'rescaled'],
+];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [3, 2],
+  [6, 3],
+  [9, 4],
+];
 
 function x0Of(p: Problem): Float64Array {
   return Float64Array.from(p.kind === 'attention' ? p.X0.data : p.x0);
 }
 
-function checkStep(p: Problem, method: MethodName, x: Float64Array, y: Float64Array, eta?: number): RunBounds {
+function checkStep(p: Problem, method: MethodName, x: Float64Array, y: Float64Array, eta?: number): BlockBounds {
   const c = new WeightShiftCheck(p, { method });
-  c.step(0, x, y, eta);
+  c.onStep(0, x, y, eta);
   return c.result();
 }
 
@@ -91,12 +123,16 @@ test('b̃ and the identity L(x_t; b̃) = L(x_t+1; b) match a naive recomputation
         const step = checkStep(p, 'lbfgs', x, y).steps[0];
         const naive = naiveShift(p, naiveScores(p, x), naiveScores(p, y));
         const where = `${kind} ${variant} n=${n} d=${d} seed=${seed}`;
-        assert.ok(Math.abs(step.observedShift - naive.shift) <= 1e-12 * (1 + naive.shift), `${where}: shift ${step.observedShift} vs ${naive.shift}`);
+        assert.ok(
+          Math.abs(step.observedShift - naive.shift) <= 1e-12 * (1 + naive.shift),
+          `${where}: shift ${step.observedShift} vs ${naive.shift}`,
+        );
         assert.ok(Math.abs(naive.lossPrev - naive.lossNext) <= 1e-13 * (1 + naive.lossNext), `${where}: naive identity`);
         assert.ok(step.exactnessError <= 1e-13 * (1 + step.lossNext), `${where}: exactness ${step.exactnessError}`);
         assert.ok(Math.abs(step.lossNext - naive.lossNext) <= 1e-12 * (1 + naive.lossNext), `${where}: L(x_t+1; b)`);
         // Σ b̃ = Σ b per row: both softmax rows sum to 1 (normalized); Σb_j = 1 keeps Σ b̃_j = 1 (rescaled).
-        for (const [i, row] of naive.bt.entries()) assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - target(p)[i].reduce((s, v) => s + v, 0)) < 1e-12, `${where}: row sum`);
+        for (const [i, row] of naive.bt.entries())
+          assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - target(p)[i].reduce((s, v) => s + v, 0)) < 1e-12, `${where}: row sum`);
       }
     }
   }
@@ -130,15 +166,27 @@ test('along real runs of each method every sharp bound holds; S3 appears for gra
   for (const [kind, variant] of KINDS) {
     const p = problem(kind, variant, 6, 3, 5);
     for (const method of ['gd', 'armijo', 'newton', 'lbfgs'] as MethodName[]) {
-      const r = runSolve(p, { index: 0, method, options: { steps: 40, lr: 0.5 }, line: 0, label: method }, { onPoint: () => undefined, cancelled: () => false, bounds: true });
+      const r = runSolve(
+        p,
+        { index: 0, method, options: { steps: 40, lr: 0.5 }, line: 0, label: method },
+        { onPoint: () => undefined, cancelled: () => false, observers: [new WeightShiftCheck(p, { method })] },
+      );
       const b = r.bounds!;
       assert.equal(b.steps.length, r.final.iterations, `${kind} ${variant} ${method}: one check per step`);
       assert.equal(b.sharpViolations, 0, `${kind} ${variant} ${method}: ${b.messages.join(' ')}`);
       const names = new Set(b.summary.map((s) => s.name));
-      assert.equal(names.has('S3'), variant === 'normalized' && (method === 'gd' || method === 'armijo'), `${kind} ${variant} ${method}: S3 presence`);
+      assert.equal(
+        names.has('S3'),
+        variant === 'normalized' && (method === 'gd' || method === 'armijo'),
+        `${kind} ${variant} ${method}: S3 presence`,
+      );
       assert.equal(names.has('beta'), variant === 'rescaled');
       // Rounding level relative to the loss (the rescaled loss carries the scale of exp(S)).
-      for (const st of b.steps) assert.ok(st.exactnessError <= 1e-13 * (1 + st.lossNext), `${kind} ${variant} ${method} k=${st.k}: exactness ${st.exactnessError} at loss ${st.lossNext}`);
+      for (const st of b.steps)
+        assert.ok(
+          st.exactnessError <= 1e-13 * (1 + st.lossNext),
+          `${kind} ${variant} ${method} k=${st.k}: exactness ${st.exactnessError} at loss ${st.lossNext}`,
+        );
       assert.equal(b.maxExactnessError, Math.max(...b.steps.map((st) => st.exactnessError)));
       // The summary agrees with the steps it folds.
       const s1 = b.summary.find((s) => s.name === (variant === 'normalized' ? 'S1' : 'beta'))!;
@@ -151,12 +199,17 @@ test('along real runs of each method every sharp bound holds; S3 appears for gra
 
 test('S3 is ¼·η·‖A‖²·‖c(x_t)‖ for a GD step on the vector problem (math spec §3.4)', () => {
   const p = problem('softmax', 'normalized', 7, 3, 2);
-  const r = runSolve(p, { index: 0, method: 'gd', options: { steps: 1, lr: 0.8 }, line: 0, label: 'gd' }, { onPoint: () => undefined, cancelled: () => false, bounds: true });
+  const r = runSolve(
+    p,
+    { index: 0, method: 'gd', options: { steps: 1, lr: 0.8 }, line: 0, label: 'gd' },
+    { onPoint: () => undefined, cancelled: () => false, observers: [new WeightShiftCheck(p, { method: 'gd' })] },
+  );
   const step = r.bounds!.steps[0];
   const A = r.bounds!.norms.A!;
   // ‖c(x0)‖ from the naive softmax.
   const z = naiveScores(p, x0Of(p))[0];
-  const e = z.map(Math.exp), s = e.reduce((a, v) => a + v, 0);
+  const e = z.map(Math.exp),
+    s = e.reduce((a, v) => a + v, 0);
   const c = Math.sqrt(e.reduce((acc, v, j) => acc + (v / s - (p as { b: Float64Array }).b[j]) ** 2, 0));
   const s3 = step.bounds.find((b) => b.name === 'S3')!;
   assert.ok(Math.abs(s3.value! - 0.25 * 0.8 * A * A * c) < 1e-12, `${s3.value} vs ${0.25 * 0.8 * A * A * c}`);
@@ -178,7 +231,7 @@ test('log-space M matches n^1.5·exp(10R²) where that does not overflow, and st
     }
   }
   assert.equal(Number.isFinite(n15exp(9)), false, 'the direct formula overflows at R = 9');
-  assert.ok(Math.abs(log10M(10, 9) - (1.5 + (810 / Math.LN10))) < 1e-9);
+  assert.ok(Math.abs(log10M(10, 9) - (1.5 + 810 / Math.LN10)) < 1e-9);
 });
 
 function n15exp(R: number) {
@@ -208,14 +261,25 @@ test('the papers’ bound holds wherever its assumptions hold; broken assumption
   // Hand-built failures: small data (R < 4) and a big step (‖A·Δx‖_∞ ≥ 0.01).
   const small = problem('softmax', 'normalized', 4, 2, 1, 0.2, 0.1);
   const x = x0Of(small);
-  const step = checkStep(small, 'gd', x, x.map((v) => v + 0.5), 0.1).steps[0];
+  const step = checkStep(
+    small,
+    'gd',
+    x,
+    x.map((v) => v + 0.5),
+    0.1,
+  ).steps[0];
   assert.equal(step.assumptions.rAtLeast4, false);
   assert.ok(step.assumptions.R < 4);
   assert.equal(step.assumptions.stepInfOk, false);
   assert.ok(step.assumptions.stepInf >= 0.01);
   assert.equal(step.bounds.find((b) => b.name === 'paper')!.assumptionsMet, false);
   const summary = new WeightShiftCheck(small, { method: 'gd' });
-  summary.step(0, x, x.map((v) => v + 0.5), 0.1);
+  summary.onStep(
+    0,
+    x,
+    x.map((v) => v + 0.5),
+    0.1,
+  );
   assert.equal(summary.result().summary.find((s) => s.name === 'paper')!.assumptionsMetSteps, 0);
 });
 
@@ -235,7 +299,17 @@ function naiveLayer(A: Rows, m: SelfAttentionMove): Rows {
 function withMove(p: Problem, seed: number, layers: number): Problem {
   const rng = new Rng(seed, 5);
   const k = 2;
-  return { ...p, move: { k, layers, WQ: randMatrix(rng, p.d, k, 0.5), WK: randMatrix(rng, p.d, k, 0.5), WV: randMatrix(rng, p.d, k, 0.5), WP: randMatrix(rng, k, p.d, 0.5) } };
+  return {
+    ...p,
+    move: {
+      k,
+      layers,
+      WQ: randMatrix(rng, p.d, k, 0.5),
+      WK: randMatrix(rng, p.d, k, 0.5),
+      WV: randMatrix(rng, p.d, k, 0.5),
+      WP: randMatrix(rng, k, p.d, 0.5),
+    },
+  };
 }
 
 test('the self-attention layer matches a naive implementation', () => {
@@ -248,7 +322,13 @@ test('the self-attention layer matches a naive implementation', () => {
 test('data move: the identity, (S2) and the cap hold per layer; closeness is consistent with the two shifts', () => {
   for (const [kind, variant] of KINDS) {
     const p = withMove(problem(kind, variant, 5, 3, 6), 6, 3);
-    const runs = [runSolve(p, { index: 0, method: 'gd', options: { steps: 5, lr: 0.5 }, line: 0, label: 'gd' }, { onPoint: () => undefined, cancelled: () => false })];
+    const runs = [
+      runSolve(
+        p,
+        { index: 0, method: 'gd', options: { steps: 5, lr: 0.5 }, line: 0, label: 'gd' },
+        { onPoint: () => undefined, cancelled: () => false },
+      ),
+    ];
     const r = dataMoveCheck(p, runs);
     assert.equal(r.steps.length, 3);
     // Layer 1 recomputed naively: b̃ from the scores before and after the layer at x0.
@@ -256,7 +336,10 @@ test('data move: the identity, (S2) and the cap hold per layer; closeness is con
     const data0 = p.kind === 'attention' ? [p.A1, p.A2] : [p.A];
     const data1 = data0.map((A) => selfAttentionLayer(A, p.move!));
     const naive = naiveShift(p, naiveScores(p, x, data0), naiveScores(p, x, data1));
-    assert.ok(Math.abs(r.steps[0].observedShift - naive.shift) < 1e-12 * (1 + naive.shift), `${kind} ${variant}: ${r.steps[0].observedShift} vs ${naive.shift}`);
+    assert.ok(
+      Math.abs(r.steps[0].observedShift - naive.shift) < 1e-12 * (1 + naive.shift),
+      `${kind} ${variant}: ${r.steps[0].observedShift} vs ${naive.shift}`,
+    );
     for (const s of r.steps) {
       assert.ok(s.exactnessError < 1e-12, `${kind} ${variant} layer ${s.layer}: exactness`);
       for (const b of s.bounds.filter((v) => v.name !== 'paper')) assert.ok(b.holds, `${kind} ${variant} layer ${s.layer}: ${b.name}`);
@@ -278,14 +361,30 @@ test('data move at x0 = 0 shifts nothing and says why', () => {
 });
 
 test('check-bounds --json: every step recomputes from the printed data and iterates', () => {
-  const out = execFileSync(process.execPath, [join(DIST, 'cli.js'), 'check-bounds', join(EXAMPLES, 'softmax-vector.regress'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const j = JSON.parse(out) as { data: { A: Rows; b: number[] }; runs: { iterates: number[][]; steps: { k: number; observedShift: number; stepNorm: number }[]; sharpViolations: number }[] };
+  const out = execFileSync(process.execPath, [join(DIST, 'cli.js'), 'check-bounds', join(EXAMPLES, 'softmax-vector.regress'), '--json'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
+  const j = JSON.parse(out) as {
+    data: { A: Rows; b: number[] };
+    runs: { iterates: number[][]; steps: { k: number; observedShift: number; stepNorm: number }[]; sharpViolations: number }[];
+  };
   const run = j.runs[0];
   assert.equal(run.iterates.length, run.steps.length + 1);
   assert.equal(run.sharpViolations, 0);
-  const p: Problem = { kind: 'softmax', variant: 'normalized', n: j.data.A.length, d: j.data.A[0].length, reg: 0, A: { rows: j.data.A.length, cols: j.data.A[0].length, data: Float64Array.from(j.data.A.flat()) }, b: Float64Array.from(j.data.b), x0: Float64Array.from(run.iterates[0]) };
+  const p: Problem = {
+    kind: 'softmax',
+    variant: 'normalized',
+    n: j.data.A.length,
+    d: j.data.A[0].length,
+    reg: 0,
+    A: { rows: j.data.A.length, cols: j.data.A[0].length, data: Float64Array.from(j.data.A.flat()) },
+    b: Float64Array.from(j.data.b),
+    x0: Float64Array.from(run.iterates[0]),
+  };
   for (const k of [0, 1, 7, run.steps.length - 1]) {
-    const x = Float64Array.from(run.iterates[k]), y = Float64Array.from(run.iterates[k + 1]);
+    const x = Float64Array.from(run.iterates[k]),
+      y = Float64Array.from(run.iterates[k + 1]);
     const naive = naiveShift(p, naiveScores(p, x), naiveScores(p, y));
     assert.ok(Math.abs(run.steps[k].observedShift - naive.shift) <= 1e-12 * (1 + naive.shift), `step ${k}`);
     assert.ok(Math.abs(run.steps[k].stepNorm - Math.hypot(...y.map((v, i) => v - x[i]))) < 1e-14);

@@ -1,5 +1,5 @@
 /** Seeded random data for the numerics tests (the repository's own PRNG, never Math.random). */
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 import type { Matrix } from '../../server/src/problem';
 
 /** Independent N(0, scale²) entries. */

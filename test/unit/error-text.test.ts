@@ -9,7 +9,10 @@ test('a worker failure (message, newline, stack) shows its message only', () => 
 });
 
 test('blank leading lines and CRLF are skipped; an empty message still says something', () => {
-  assert.equal(firstLine('\n  \r\n  The solver worker stopped: exit code 1\r\n    at Worker.<anonymous>'), 'The solver worker stopped: exit code 1');
+  assert.equal(
+    firstLine('\n  \r\n  The solver worker stopped: exit code 1\r\n    at Worker.<anonymous>'),
+    'The solver worker stopped: exit code 1',
+  );
   assert.equal(firstLine('one line'), 'one line');
   assert.equal(firstLine(' \n\t'), 'no message');
 });

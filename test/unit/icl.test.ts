@@ -7,13 +7,14 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { IclRepeat, IclSettings } from '../../protocol/experiment';
+import type { IclSettings } from '../../protocol/experiment';
 import { Adam } from '../../server/src/icl/adam';
 import { AttentionLayer } from '../../server/src/icl/attentionLayer';
-import { runIclExperiment, summarize, type IclHooks } from '../../server/src/icl/experiment';
+import { summarize } from '../../common/stats';
+import { runIclExperiment, type IclHooks } from '../../server/src/icl/experiment';
 import { chooseEta, directionScores, etaGrid, gdDirection, gdPrediction } from '../../server/src/icl/oneStepGd';
 import { TaskSampler, type Task } from '../../server/src/icl/tasks';
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 
 const small = (over: Partial<IclSettings> = {}): IclSettings => ({
   n: 6,
@@ -26,6 +27,9 @@ const small = (over: Partial<IclSettings> = {}): IclSettings => ({
   lr: 0.01,
   beta1: 0.9,
   beta2: 0.98,
+  eps: 1e-12,
+  labels: 'centered',
+  readout: 'offset',
   batch: 32,
   steps: 40,
   every: 10,
@@ -57,7 +61,10 @@ test('tasks: the target is the softmax of the words times a hidden x*, so it sum
   // Three difference rows a_i − a_0 (i = 1..3) determine x* in R^3.
   const M = [1, 2, 3].map((i) => [0, 1, 2].map((j) => w[i * 3 + j] - w[j]));
   const rhs = [1, 2, 3].map(logit);
-  const det = (m: number[][]) => m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  const det = (m: number[][]) =>
+    m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+    m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+    m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
   const D = det(M);
   const x = [0, 1, 2].map((c) => det(M.map((row, r) => row.map((v, j) => (j === c ? rhs[r] : v)))) / D);
   for (const i of [4, 5]) {
@@ -110,7 +117,9 @@ test('one-step GD: the prediction is the query’s softmax share and its sensiti
   const direction = gdDirection(task, s.n, s.d);
   const y = gdPrediction(directionScores(task, direction), eta);
   const naive = (t: Task) => {
-    const e = Array.from({ length: s.n + 1 }, (_, i) => Math.exp(eta * [0, 1, 2, 3].reduce((a, j) => a + t.words.data[i * 4 + j] * direction[j], 0)));
+    const e = Array.from({ length: s.n + 1 }, (_, i) =>
+      Math.exp(eta * [0, 1, 2, 3].reduce((a, j) => a + t.words.data[i * 4 + j] * direction[j], 0)),
+    );
     return e[s.n] / e.reduce((a, b) => a + b, 0);
   };
   assert.ok(Math.abs(y - naive(task)) < 1e-14);
@@ -128,7 +137,10 @@ test('one-step GD: the prediction is the query’s softmax share and its sensiti
 
 test('η grid: log-spaced from etamin to etamax; chooseEta returns the grid loss minimiser', () => {
   const grid = etaGrid(0.01, 100, 5);
-  assert.deepEqual(grid.map((x) => Number(x.toPrecision(12))), [0.01, 0.1, 1, 10, 100]);
+  assert.deepEqual(
+    grid.map((x) => Number(x.toPrecision(12))),
+    [0.01, 0.1, 1, 10, 100],
+  );
   assert.deepEqual(etaGrid(3, 3, 1), [3]);
   const s = small();
   const tasks = [1, 2, 3, 4, 5].map((seed) => sampleTask(s, seed));
@@ -159,10 +171,17 @@ function fdGradient(params: Float64Array, f: () => number, h = 1e-6): Float64Arr
   return g;
 }
 
-for (const heads of [1, 3]) {
-  test(`attention layer (${heads} head${heads > 1 ? 's' : ''}): parameter gradient and query sensitivity match finite differences`, () => {
-    const s = small({ n: 5, d: 3, heads, k: 4 });
-    const layer = new AttentionLayer(s.n, s.d, heads, s.k);
+for (const [heads, labels, readout] of [
+  [1, 'doc', 'plain'],
+  [3, 'doc', 'plain'],
+  [1, 'centered', 'offset'],
+  [3, 'centered', 'offset'],
+  [2, 'doc', 'offset'],
+  [2, 'centered', 'plain'],
+] as const) {
+  test(`attention layer (${heads} head${heads > 1 ? 's' : ''}, ${labels} labels, ${readout} read-out): parameter gradient and query sensitivity match finite differences`, () => {
+    const s = small({ n: 5, d: 3, heads, k: 4, labels, readout });
+    const layer = new AttentionLayer(s.n, s.d, heads, s.k, readout);
     // Larger weights than the 0.002 initialiser, so the softmax is far from uniform and every term matters.
     const rng = new Rng(11, 3);
     for (let i = 0; i < layer.params.length; i++) layer.params[i] = 0.8 * rng.normal();
@@ -184,7 +203,8 @@ for (const heads of [1, 3]) {
     layer.sensitivity(sens);
     const query = task.words.data.subarray(s.n * s.d, (s.n + 1) * s.d);
     const fdSens = fdGradient(query, () => layer.forward(task));
-    for (let j = 0; j < s.d; j++) assert.ok(Math.abs(sens[j] - fdSens[j]) < 1e-7 * Math.max(1, Math.abs(fdSens[j])), `a_q[${j}]: ${sens[j]} vs ${fdSens[j]}`);
+    for (let j = 0; j < s.d; j++)
+      assert.ok(Math.abs(sens[j] - fdSens[j]) < 1e-7 * Math.max(1, Math.abs(fdSens[j])), `a_q[${j}]: ${sens[j]} vs ${fdSens[j]}`);
   });
 }
 
@@ -203,7 +223,10 @@ test('Adam: the first step moves every parameter by lr·sign(g) (bias correction
   const params = Float64Array.from([1, -2, 0.5]);
   const adam = new Adam(3, 0.1, 0.9, 0.98);
   adam.step(params, Float64Array.from([3, -0.5, 20]));
-  assert.deepEqual(Array.from(params).map((v) => Number(v.toFixed(6))), [0.9, -1.9, 0.4]);
+  assert.deepEqual(
+    Array.from(params).map((v) => Number(v.toFixed(6))),
+    [0.9, -1.9, 0.4],
+  );
   const afterFirst = params[0];
   adam.step(params, Float64Array.from([1, 1, 1]));
   // Written out: m = 0.9·m + 0.1·g, v = 0.98·v + 0.02·g², step lr·(m/0.19)/(√(v/0.0396) + 1e-8).
@@ -214,13 +237,45 @@ test('Adam: the first step moves every parameter by lr·sign(g) (bias correction
 });
 
 test('summary: mean and population std over the repeats that reached each step', () => {
-  const cp = (step: number, tfLoss: number) => ({ step, tfLoss, predsDiff: tfLoss * 2, modelDiff: 1, modelCos: tfLoss > 2 ? 1 : -1 });
-  const repeats: IclRepeat[] = [
-    { repeat: 0, seed: 0, eta: 1, etaAtEdge: false, gdLoss: 1, zeroLoss: 5, checkpoints: [cp(0, 1), cp(10, 4)] },
-    { repeat: 1, seed: 1, eta: 1, etaAtEdge: false, gdLoss: 3, zeroLoss: 5, checkpoints: [cp(0, 3)] },
-  ];
-  const [first, last] = summarize(repeats);
-  assert.deepEqual(first, { step: 0, count: 2, tfLoss: { mean: 2, std: 1 }, gdLoss: { mean: 2, std: 1 }, predsDiff: { mean: 4, std: 2 }, modelDiff: { mean: 1, std: 0 }, modelCos: { mean: 0, std: 1 } });
+  const cp = (step: number, tfLoss: number) => ({
+    step,
+    tfLoss,
+    predsDiff: tfLoss * 2,
+    modelDiff: 1,
+    modelCos: tfLoss > 2 ? 1 : -1,
+    tfRatio: tfLoss / 5,
+  });
+  const start = (repeat: number, gdLoss: number) => ({
+    repeat,
+    seed: repeat,
+    eta: 1,
+    etaAtEdge: false,
+    gdLoss,
+    zeroLoss: 5,
+    linEta: 1,
+    linGdLoss: gdLoss,
+    gdRatio: gdLoss / 5,
+    linGdRatio: gdLoss / 5,
+    zeroPredsDiff: 1,
+    zeroModelDiff: 1,
+  });
+  const [first, last] = summarize([
+    { start: start(0, 1), checkpoints: [cp(0, 1), cp(10, 4)] },
+    { start: start(1, 3), checkpoints: [cp(0, 3)] },
+  ]);
+  const { step, count, tfLoss, gdLoss, predsDiff, modelDiff, modelCos } = first;
+  assert.deepEqual(
+    { step, count, tfLoss, gdLoss, predsDiff, modelDiff, modelCos },
+    {
+      step: 0,
+      count: 2,
+      tfLoss: { mean: 2, std: 1 },
+      gdLoss: { mean: 2, std: 1 },
+      predsDiff: { mean: 4, std: 2 },
+      modelDiff: { mean: 1, std: 0 },
+      modelCos: { mean: 0, std: 1 },
+    },
+  );
   assert.equal(last.step, 10);
   assert.equal(last.count, 1);
   assert.deepEqual(last.tfLoss, { mean: 4, std: 0 });
@@ -230,19 +285,60 @@ test('experiment: checkpoints at 0, every, …, steps; streamed as returned; the
   const s = small({ steps: 25, every: 10 });
   const streamed: { repeat: number; step: number }[] = [];
   const starts: number[] = [];
-  const run = runIclExperiment(s, { onRepeatStart: (st) => starts.push(st.repeat), onCheckpoint: (r, c) => streamed.push({ repeat: r, step: c.step }), cancelled: () => false });
+  const run = runIclExperiment(s, {
+    onRepeatStart: (st) => starts.push(st.repeat),
+    onCheckpoint: (r, c) => streamed.push({ repeat: r, step: c.step }),
+    cancelled: () => false,
+  });
   assert.equal(run.stopReason, 'done');
   assert.deepEqual(starts, [0, 1]);
-  assert.deepEqual(run.repeats.map((r) => r.checkpoints.map((c) => c.step)), [[0, 10, 20, 25], [0, 10, 20, 25]]);
-  assert.deepEqual(streamed, run.repeats.flatMap((r) => r.checkpoints.map((c) => ({ repeat: r.repeat, step: c.step }))));
+  assert.deepEqual(
+    run.repeats.map((r) => r.checkpoints.map((c) => c.step)),
+    [
+      [0, 10, 20, 25],
+      [0, 10, 20, 25],
+    ],
+  );
+  assert.deepEqual(
+    streamed,
+    run.repeats.flatMap((r) => r.checkpoints.map((c) => ({ repeat: r.repeat, step: c.step }))),
+  );
   assert.equal(run.repeats[0].checkpoints[0].trainLoss, undefined);
   assert.ok(run.repeats[0].checkpoints.slice(1).every((c) => c.trainLoss! > 0));
-  assert.deepEqual(run.repeats.map((r) => r.seed), [3, 4]);
+  assert.deepEqual(
+    run.repeats.map((r) => r.seed),
+    [3, 4],
+  );
   const again = runIclExperiment(s, quiet);
   assert.deepEqual(again.repeats, run.repeats);
   // A different repeat seed draws different tasks.
   assert.notEqual(run.repeats[0].gdLoss, run.repeats[1].gdLoss);
-  assert.deepEqual(run.summary, summarize(run.repeats));
+  // The summary over two repeats, written out: the mean (a + b)/2 and the population std |a − b|/2 of each metric.
+  assert.deepEqual(
+    run.summary.map((p) => [p.step, p.count]),
+    [
+      [0, 2],
+      [10, 2],
+      [20, 2],
+      [25, 2],
+    ],
+  );
+  const [r0, r1] = run.repeats;
+  const close = (got: { mean: number; std: number }, a: number, b: number, what: string) => {
+    assert.ok(Math.abs(got.mean - (a + b) / 2) <= 1e-15 * Math.abs(a + b), `${what} mean ${got.mean} vs ${(a + b) / 2}`);
+    assert.ok(
+      Math.abs(got.std - Math.abs(a - b) / 2) <= 1e-12 * (Math.abs(a) + Math.abs(b)),
+      `${what} std ${got.std} vs ${Math.abs(a - b) / 2}`,
+    );
+  };
+  run.summary.forEach((p, i) => {
+    const [c0, c1] = [r0.checkpoints[i], r1.checkpoints[i]];
+    close(p.tfLoss, c0.tfLoss, c1.tfLoss, `tfLoss at ${p.step}`);
+    close(p.predsDiff, c0.predsDiff, c1.predsDiff, `predsDiff at ${p.step}`);
+    close(p.modelDiff, c0.modelDiff, c1.modelDiff, `modelDiff at ${p.step}`);
+    close(p.modelCos, c0.modelCos, c1.modelCos, `modelCos at ${p.step}`);
+    close(p.gdLoss, r0.gdLoss, r1.gdLoss, `gdLoss at ${p.step}`);
+  });
 });
 
 test('experiment: training lowers the held-out loss and aligns the layer’s sensitivity with the GD step', () => {
@@ -260,7 +356,10 @@ test('experiment: a grid that stops short of the best η is flagged at its edge'
   const run = runIclExperiment(small({ etamin: 0.001, etamax: 0.01, etacount: 5, steps: 0, repeats: 1 }), quiet);
   assert.equal(run.repeats[0].etaAtEdge, true);
   assert.equal(run.repeats[0].eta, 0.01);
-  assert.deepEqual(run.repeats[0].checkpoints.map((c) => c.step), [0]);
+  assert.deepEqual(
+    run.repeats[0].checkpoints.map((c) => c.step),
+    [0],
+  );
 });
 
 test('experiment: cancelling keeps the checkpoints so far and stops within one Adam step', () => {
@@ -274,7 +373,10 @@ test('experiment: cancelling keeps the checkpoints so far and stops within one A
   });
   assert.equal(run.stopReason, 'cancelled');
   assert.equal(run.repeats.length, 1);
-  assert.deepEqual(run.repeats[0].checkpoints.map((c) => c.step), [0, 5, 10, 15]);
+  assert.deepEqual(
+    run.repeats[0].checkpoints.map((c) => c.step),
+    [0, 5, 10, 15],
+  );
   assert.equal(run.summary.length, 4);
 });
 

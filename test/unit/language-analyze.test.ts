@@ -2,19 +2,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { analyze } from '../../server/src/language/analyze';
 import type { Diagnostic } from '../../server/src/language/syntax';
 import { EXAMPLES } from '../paths';
+import { analyzeProblem } from './problemAnalysis';
 
 const QUICKSTART = readFileSync(join(EXAMPLES, 'quickstart.regress'), 'utf8');
 
-const errors = (text: string) => analyze(text).diagnostics.filter((d) => d.severity === 'error');
+const errors = (text: string) => analyzeProblem(text).diagnostics.filter((d) => d.severity === 'error');
 const at = (d: Diagnostic) => [d.span.start.line, d.span.start.col, d.span.end.line, d.span.end.col];
 
 const HEADER = 'problem attention normalized\nn = 3\nd = 2\n';
 
 test('the quickstart is clean and builds an attention problem with a planted, row-stochastic B', () => {
-  const a = analyze(QUICKSTART);
+  const a = analyzeProblem(QUICKSTART);
   assert.deepEqual(a.diagnostics, []);
   const p = a.problem;
   assert.ok(p && p.kind === 'attention');
@@ -24,20 +24,23 @@ test('the quickstart is clean and builds an attention problem with a planted, ro
     assert.ok(Math.abs(row.reduce((s, v) => s + v, 0) - 1) < 1e-12);
     assert.ok(row.every((v) => v > 0));
   }
-  assert.deepEqual(a.solves.map((s) => s.method), ['gd']);
+  assert.deepEqual(
+    a.solves.map((s) => s.method),
+    ['gd'],
+  );
   assert.equal(a.solves[0].options.lr, 3);
 });
 
 test('generated data is reproducible from the seed and independent of other names', () => {
-  const one = analyze(QUICKSTART).problem!;
-  const two = analyze(QUICKSTART).problem!;
+  const one = analyzeProblem(QUICKSTART).problem!;
+  const two = analyzeProblem(QUICKSTART).problem!;
   assert.ok(one.kind === 'attention' && two.kind === 'attention');
   assert.deepEqual(Array.from(one.A1.data), Array.from(two.A1.data));
   // Adding a matrix (X0 from zeros to normal) must not change A1's stream.
-  const three = analyze(QUICKSTART.replace('X0 = zeros', 'X0 = normal(scale = 0.1)')).problem!;
+  const three = analyzeProblem(QUICKSTART.replace('X0 = zeros', 'X0 = normal(scale = 0.1)')).problem!;
   assert.ok(three.kind === 'attention');
   assert.deepEqual(Array.from(three.A1.data), Array.from(one.A1.data));
-  const reseeded = analyze(QUICKSTART.replace('seed = 7', 'seed = 8')).problem!;
+  const reseeded = analyzeProblem(QUICKSTART.replace('seed = 7', 'seed = 8')).problem!;
   assert.ok(reseeded.kind === 'attention');
   assert.notDeepEqual(Array.from(reseeded.A1.data), Array.from(one.A1.data));
 });
@@ -80,7 +83,7 @@ test('shape mismatches name the expected and actual shapes', () => {
 });
 
 test('n and d are inferred from a literal when not given; missing required items are errors', () => {
-  const a = analyze('problem attention normalized\nA1 = [1 0\n0 1\n1 1]\nA2 = A1\nB = simplex()\nsolve gd lr = 1\n');
+  const a = analyzeProblem('problem attention normalized\nA1 = [1 0\n0 1\n1 1]\nA2 = A1\nB = simplex()\nsolve gd lr = 1\n');
   assert.deepEqual(errors('problem attention normalized\nA1 = [1 0\n0 1\n1 1]\nA2 = A1\nB = simplex()\nsolve gd lr = 1\n'), []);
   assert.equal(a.sizes.n, 3);
   assert.equal(a.sizes.d, 2);
@@ -97,29 +100,42 @@ test('numbers: non-finite values, non-positive learning rates and bad sizes are 
   assert.equal(e2[0].message, 'lr must be greater than 0, not 0');
   assert.deepEqual(at(e2[0]), [6, 14, 6, 15]);
   const e3 = errors('problem attention normalized\nn = 2.5\nd = 0\n');
-  assert.deepEqual(e3.slice(0, 2).map((e) => e.message), ['n must be a whole number, not 2.5', 'd must be at least 1, not 0']);
+  assert.deepEqual(
+    e3.slice(0, 2).map((e) => e.message),
+    ['n must be a whole number, not 2.5', 'd must be at least 1, not 0'],
+  );
 });
 
 test('a normalized target whose rows are not distributions is a warning, not an error', () => {
-  const a = analyze(`${HEADER}A1 = normal()\nA2 = A1\nB = [0.5 0.5 0\n1 0 0\n0.2 0.2 0.2]\nsolve gd lr = 1\n`);
+  const a = analyzeProblem(`${HEADER}A1 = normal()\nA2 = A1\nB = [0.5 0.5 0\n1 0 0\n0.2 0.2 0.2]\nsolve gd lr = 1\n`);
   const w = a.diagnostics.filter((d) => d.severity === 'warning');
   assert.equal(w.length, 1);
   assert.match(w[0].message, /^Row 3 of B is not a probability distribution \(sum 0\.6000/);
   assert.ok(a.problem, 'warnings do not block solving');
-  assert.equal(analyze(`${HEADER.replace('normalized', 'rescaled')}A1 = normal()\nA2 = A1\nB = [0.5 0.5 0\n1 0 0\n0.2 0.2 0.2]\n`).diagnostics.filter((d) => d.severity === 'warning').length, 0);
+  assert.equal(
+    analyzeProblem(
+      `${HEADER.replace('normalized', 'rescaled')}A1 = normal()\nA2 = A1\nB = [0.5 0.5 0\n1 0 0\n0.2 0.2 0.2]\n`,
+    ).diagnostics.filter((d) => d.severity === 'warning').length,
+    0,
+  );
 });
 
 test('references copy the data; circular definitions are caught', () => {
-  const a = analyze(`${HEADER}A1 = normal()\nA2 = A1\nB = simplex()\n`);
+  const a = analyzeProblem(`${HEADER}A1 = normal()\nA2 = A1\nB = simplex()\n`);
   const p = a.problem!;
   assert.ok(p.kind === 'attention');
   assert.deepEqual(Array.from(p.A2.data), Array.from(p.A1.data));
   const cyc = errors(`${HEADER}A1 = A2\nA2 = A1\nB = simplex()\n`);
-  assert.ok(cyc.some((e) => /Circular definition/.test(e.message)), JSON.stringify(cyc));
+  assert.ok(
+    cyc.some((e) => /Circular definition/.test(e.message)),
+    JSON.stringify(cyc),
+  );
 });
 
 test('the softmax (vector) form: vectors as a row or a column, planted b from xstar', () => {
-  const a = analyze('problem softmax normalized\nA = [1 0\n0 1\n1 1]\nxstar = [0.5 -0.5]\nb = planted(xstar)\nx0 = [0\n0]\nsolve gd lr = 1\n');
+  const a = analyzeProblem(
+    'problem softmax normalized\nA = [1 0\n0 1\n1 1]\nxstar = [0.5 -0.5]\nb = planted(xstar)\nx0 = [0\n0]\nsolve gd lr = 1\n',
+  );
   assert.deepEqual(errors('problem softmax normalized\nA = [1 0\n0 1\n1 1]\nxstar = [0.5 -0.5]\nb = planted(xstar)\nx0 = [0\n0]\n'), []);
   const p = a.problem!;
   assert.ok(p.kind === 'softmax');
@@ -127,13 +143,29 @@ test('the softmax (vector) form: vectors as a row or a column, planted b from xs
   const z = [0.5, -0.5, 0].map(Math.exp);
   const s = z.reduce((x, y) => x + y, 0);
   z.forEach((v, i) => assert.ok(Math.abs(p.b[i] - v / s) < 1e-15));
-  assert.deepEqual(errors('problem softmax normalized\nn = 3\nd = 2\nA = normal()\nb = simplex()\nA1 = normal()\n').map((e) => e.message), ["'A1' belongs to attention problems, not softmax ones"]);
+  assert.deepEqual(
+    errors('problem softmax normalized\nn = 3\nd = 2\nA = normal()\nb = simplex()\nA1 = normal()\n').map((e) => e.message),
+    ["'A1' belongs to attention problems, not softmax ones"],
+  );
 });
 
 test('the analysis never throws on hostile input and keeps every range inside the document', () => {
-  const inputs = ['', '\n\n', '[[[[', ']]]', 'problem', 'solve', '= = =', '"unterminated', 'A1 = normal(scale = 1', '\u0000\u0001€😀', 'problem attention normalized\nn = 99999999\nd = 99999999\n', 'problem attention normalized\n'.repeat(3)];
+  const inputs = [
+    '',
+    '\n\n',
+    '[[[[',
+    ']]]',
+    'problem',
+    'solve',
+    '= = =',
+    '"unterminated',
+    'A1 = normal(scale = 1',
+    '\u0000\u0001€😀',
+    'problem attention normalized\nn = 99999999\nd = 99999999\n',
+    'problem attention normalized\n'.repeat(3),
+  ];
   for (const text of inputs) {
-    const a = analyze(text);
+    const a = analyzeProblem(text);
     const lines = text.split(/\r\n|\r|\n/);
     for (const d of a.diagnostics) {
       assert.ok(d.span.start.line < lines.length && d.span.end.line < lines.length, `${JSON.stringify(text)}: ${JSON.stringify(d)}`);
@@ -145,13 +177,19 @@ test('the analysis never throws on hostile input and keeps every range inside th
 
 test('the size limit counts what each problem kind really builds: softmax never forms an n×n matrix', () => {
   // n = 10,000 (n² = 1e8, above the limit) with d = 3 builds only A (30,000 entries): accepted.
-  const ok = analyze('problem softmax normalized\nn = 10000\nd = 3\nA = normal(1)\nb = simplex\n');
-  assert.deepEqual(ok.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message), []);
+  const ok = analyzeProblem('problem softmax normalized\nn = 10000\nd = 3\nA = normal(1)\nb = simplex\n');
+  assert.deepEqual(
+    ok.diagnostics.filter((d) => d.severity === 'error').map((d) => d.message),
+    [],
+  );
   assert.equal(ok.problem?.kind === 'softmax' && ok.problem.A.data.length, 30000);
   // n·d above 2^25 is refused, citing A and its size in memory.
   const big = errors('problem softmax normalized\nn = 20000000\nd = 2\nA = normal(1)\nb = simplex\n');
   assert.equal(big.length, 1);
-  assert.equal(big[0].message, 'Problem too large: the 20000000×2 matrix A would have 40,000,000 entries (305 MiB; limit 33,554,432 entries, 256 MiB)');
+  assert.equal(
+    big[0].message,
+    'Problem too large: the 20000000×2 matrix A would have 40,000,000 entries (305 MiB; limit 33,554,432 entries, 256 MiB)',
+  );
   // Attention builds B and S (n×n): n = 6000 is refused for them, whatever d.
   const att = errors('problem attention normalized\nn = 6000\nd = 2\n');
   assert.match(att[0].message, /^Problem too large: the 6000×6000 matrices B and S = A1·X·A2ᵀ would have 36,000,000 entries/);

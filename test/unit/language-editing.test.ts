@@ -7,6 +7,7 @@ import { evaluate, EvaluationError } from '../../server/src/solver/run';
 import { analyze } from '../../server/src/language/analyze';
 import { cachedReader, parseCsv, parseNpy } from '../../server/src/language/datafiles';
 import { formatDocument } from '../../server/src/language/format';
+import { analyzeProblem } from './problemAnalysis';
 
 test('format aligns multi-line matrix columns on the decimal point and trims trailing spaces', () => {
   const text = 'problem attention normalized\nA1 = [   \n  1 -0.25\n 10.5 3   \n  -2 1e-3\n]\n';
@@ -33,7 +34,9 @@ function npy(shape: number[], values: number[], opts: { fortran?: boolean; descr
   out.set(new TextEncoder().encode(header), 10);
   const v = new DataView(out.buffer, 10 + header.length);
   const le = descr[0] !== '>';
-  values.forEach((x, i) => (descr.endsWith('f8') ? v.setFloat64(i * 8, x, le) : descr.endsWith('f4') ? v.setFloat32(i * 4, x, le) : v.setInt32(i * 4, x, le)));
+  values.forEach((x, i) =>
+    descr.endsWith('f8') ? v.setFloat64(i * 8, x, le) : descr.endsWith('f4') ? v.setFloat32(i * 4, x, le) : v.setInt32(i * 4, x, le),
+  );
   return out;
 }
 
@@ -143,13 +146,21 @@ test('load(): reads workspace files relative to the problem, checks shapes, refu
   const access = { documentPath: join(ws, 'p.regress'), roots: [ws], read: cachedReader() };
   const base = 'problem attention normalized\nn = 3\nd = 2\nA2 = A1\nB = planted(Xstar)\nXstar = load("data/x2.npy")\n';
   writeFileSync(join(ws, 'data', 'x2.npy'), npy([2, 2], [1, 0, 0, 1]));
-  const a = analyze(`${base}A1 = load("data/A1.csv")\n`, access);
-  assert.deepEqual(a.diagnostics.filter((d) => d.severity === 'error'), []);
+  const a = analyzeProblem(`${base}A1 = load("data/A1.csv")\n`, access);
+  assert.deepEqual(
+    a.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.ok(a.problem?.kind === 'attention');
   assert.deepEqual(Array.from(a.problem.A1.data), [1, 0, 0, 1, 1, 1]);
 
-  const msg = (text: string) => analyze(`${base}${text}\n`, access).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
-  assert.deepEqual(msg(`A1 = load("../${outside.split('/').pop()}/secret.csv")`), [`../${outside.split('/').pop()}/secret.csv is outside the workspace; data files must be inside it`]);
+  const msg = (text: string) =>
+    analyze(`${base}${text}\n`, access)
+      .diagnostics.filter((d) => d.severity === 'error')
+      .map((d) => d.message);
+  assert.deepEqual(msg(`A1 = load("../${outside.split('/').pop()}/secret.csv")`), [
+    `../${outside.split('/').pop()}/secret.csv is outside the workspace; data files must be inside it`,
+  ]);
   assert.deepEqual(msg('A1 = load("data/link.csv")'), ['data/link.csv is outside the workspace; data files must be inside it']);
   assert.match(msg('A1 = load("data/missing.csv")')[0], /^Cannot read data\/missing\.csv: no such file/);
   assert.deepEqual(msg('A1 = load("data/x.npy")'), ['A1 must be n×d = 3×2, but data/x.npy holds a vector of length 2']);
@@ -158,32 +169,48 @@ test('load(): reads workspace files relative to the problem, checks shapes, refu
   assert.match(analyze(`${base}A1 = load("data/A1.csv")\n`).diagnostics[0].message, /Save this file in a workspace folder first/);
   // Without n and d the loaded file's shape fixes them; a file that cannot be read is reported at its path, once,
   // instead of "Missing n" and "Missing d".
-  const inferred = analyze('problem attention normalized\nA1 = load("data/A1.csv")\nA2 = A1\nB = simplex()\n', access);
-  assert.deepEqual(inferred.diagnostics.filter((d) => d.severity === 'error'), []);
+  const inferred = analyzeProblem('problem attention normalized\nA1 = load("data/A1.csv")\nA2 = A1\nB = simplex()\n', access);
+  assert.deepEqual(
+    inferred.diagnostics.filter((d) => d.severity === 'error'),
+    [],
+  );
   assert.deepEqual([inferred.sizes.n, inferred.sizes.d], [3, 2]);
-  const broken = analyze('problem attention normalized\nA1 = load("data/missing.csv")\nA2 = A1\nB = simplex()\n', access).diagnostics.filter((d) => d.severity === 'error');
+  const broken = analyze(
+    'problem attention normalized\nA1 = load("data/missing.csv")\nA2 = A1\nB = simplex()\n',
+    access,
+  ).diagnostics.filter((d) => d.severity === 'error');
   assert.equal(broken.length, 1, JSON.stringify(broken));
   assert.match(broken[0].message, /^Cannot read data\/missing\.csv: no such file/);
   assert.deepEqual(broken[0].span.start, { line: 1, col: 10 });
 });
 
 test('rescaled problems warn when the initial point already overflows the squared exp', () => {
-  const text = (scale: number) => `problem attention rescaled\nn = 4\nd = 2\nseed = 1\nA1 = normal(scale = ${scale})\nA2 = A1\nB = simplex()\nX0 = identity\n`;
-  const warnings = (t: string) => analyze(t).diagnostics.filter((d) => d.severity === 'warning').map((d) => d.message);
+  const text = (scale: number) =>
+    `problem attention rescaled\nn = 4\nd = 2\nseed = 1\nA1 = normal(scale = ${scale})\nA2 = A1\nB = simplex()\nX0 = identity\n`;
+  const warnings = (t: string) =>
+    analyze(t)
+      .diagnostics.filter((d) => d.severity === 'warning')
+      .map((d) => d.message);
   assert.deepEqual(warnings(text(1)), []);
   const w = warnings(text(40));
   assert.equal(w.length, 1);
-  assert.match(w[0], /^Entries of A1·X0·A2ᵀ reach \d+(\.\d+)?: the rescaled loss squares exp\(S\) and would overflow; the solver refuses scores above \d+\.\d for this n and target/);
+  assert.match(
+    w[0],
+    /^Entries of A1·X0·A2ᵀ reach \d+(\.\d+)?: the rescaled loss squares exp\(S\) and would overflow; the solver refuses scores above \d+\.\d for this n and target/,
+  );
   assert.deepEqual(warnings(text(40).replace('rescaled', 'normalized')), []);
 });
 
 test('the overflow warning and the solver agree: a file is warned about exactly when its run would stop at k = 0', () => {
-  const file = (s: number, n: number) => `problem softmax rescaled\nn = ${n}\nd = 1\nA = [${[s, ...Array(n - 1).fill(0)].join('; ')}]\nb = [${Array(n).fill(1 / n).join(' ')}]\nx0 = [1]\nsolve gd steps = 1\n`;
+  const file = (s: number, n: number) =>
+    `problem softmax rescaled\nn = ${n}\nd = 1\nA = [${[s, ...Array(n - 1).fill(0)].join('; ')}]\nb = [${Array(n)
+      .fill(1 / n)
+      .join(' ')}]\nx0 = [1]\nsolve gd steps = 1\n`;
   let flips = 0;
   for (const n of [2, 7, 50]) {
     let before: boolean | undefined;
     for (let s = 340; s <= 356; s += 0.25) {
-      const a = analyze(file(s, n));
+      const a = analyzeProblem(file(s, n));
       const warned = a.diagnostics.some((d) => d.severity === 'warning' && /would overflow/.test(d.message));
       let refused = false;
       try {

@@ -5,9 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 import { dot, norm2 } from '../../server/src/math/dense';
-import { initialPoint, objectiveFor, type Objective } from '../../server/src/math/objective';
+import { objectiveFor } from '../../server/src/math/kernels';
+import { initialPoint, type Objective } from '../../server/src/math/objective';
 import type { AttentionProblem } from '../../server/src/problem';
 import { backtrack, unitSlope } from '../../server/src/solver/lineSearch';
 import { lbfgs } from '../../server/src/solver/lbfgs';
@@ -16,8 +17,11 @@ import { randMatrix, rowStochastic } from './builders';
 
 function shiftingLbfgs(obj: Objective, m: number): Stepper {
   const n = obj.dim;
-  const S: Float64Array[] = [], Y: Float64Array[] = [], rho: number[] = [];
-  const p = new Float64Array(n), trial = new Float64Array(n);
+  const S: Float64Array[] = [],
+    Y: Float64Array[] = [],
+    rho: number[] = [];
+  const p = new Float64Array(n),
+    trial = new Float64Array(n);
   let first = true;
   const direction = (g: Float64Array) => {
     const alpha: number[] = [];
@@ -27,7 +31,8 @@ function shiftingLbfgs(obj: Objective, m: number): Stepper {
       for (let i = 0; i < n; i++) p[i] -= alpha[k] * Y[k][i];
     }
     if (S.length) {
-      const l = S.length - 1, gamma = dot(S[l], Y[l]) / dot(Y[l], Y[l]);
+      const l = S.length - 1,
+        gamma = dot(S[l], Y[l]) / dot(Y[l], Y[l]);
       for (let i = 0; i < n; i++) p[i] *= gamma;
     }
     for (let k = 0; k < S.length; k++) {
@@ -42,12 +47,14 @@ function shiftingLbfgs(obj: Objective, m: number): Stepper {
         S.length = Y.length = rho.length = 0;
         direction(it.grad);
       }
-      const x0 = Float64Array.from(it.x), g0 = Float64Array.from(it.grad);
+      const x0 = Float64Array.from(it.x),
+        g0 = Float64Array.from(it.grad);
       const t0 = first ? Math.min(1, 1 / norm2(p)) : 1;
       first = false;
       const out = backtrack(obj, it, p, { t0, shrink: 0.5, c1: 1e-4 }, trial);
       if (out.kind !== 'moved') return out;
-      const s = it.x.map((v, i) => v - x0[i]), y = it.grad.map((v, i) => v - g0[i]);
+      const s = it.x.map((v, i) => v - x0[i]),
+        y = it.grad.map((v, i) => v - g0[i]);
       const sy = dot(s, y);
       if (sy > 1e-12 * Math.sqrt(dot(s, s) * dot(y, y))) {
         if (S.length === m) {
@@ -66,21 +73,33 @@ function shiftingLbfgs(obj: Objective, m: number): Stepper {
 
 test('L-BFGS ring buffer: the same iterates as the shifting-array form over 40 steps with memory 3', () => {
   const rng = new Rng(5, 9);
-  const n = 12, d = 4;
+  const n = 12,
+    d = 4;
   const p: AttentionProblem = {
-    kind: 'attention', variant: 'normalized', n, d, reg: 0,
-    A1: randMatrix(rng, n, d, 1), A2: randMatrix(rng, n, d, 1), B: rowStochastic(rng, n, n), X0: randMatrix(rng, d, d, 0.5),
+    kind: 'attention',
+    variant: 'normalized',
+    n,
+    d,
+    reg: 0,
+    A1: randMatrix(rng, n, d, 1),
+    A2: randMatrix(rng, n, d, 1),
+    B: rowStochastic(rng, n, n),
+    X0: randMatrix(rng, d, d, 0.5),
   };
   const obj = objectiveFor(p);
   const start = (): Iterate => {
-    const x = initialPoint(p), grad = new Float64Array(obj.dim);
+    const x = initialPoint(p),
+      grad = new Float64Array(obj.dim);
     return { x, grad, loss: obj.lossGrad(x, grad) };
   };
-  const a = start(), b = start();
-  const ring = lbfgs(obj, { memory: 3 }), ref = shiftingLbfgs(obj, 3);
+  const a = start(),
+    b = start();
+  const ring = lbfgs(obj, { memory: 3 }),
+    ref = shiftingLbfgs(obj, 3);
   let moved = 0;
   for (let k = 0; k < 40; k++) {
-    const ra = ring.step(a), rb = ref.step(b);
+    const ra = ring.step(a),
+      rb = ref.step(b);
     assert.deepEqual(ra, rb, `step ${k}`);
     assert.deepEqual(a.x, b.x, `x after step ${k}`);
     if (ra.kind !== 'moved') break;

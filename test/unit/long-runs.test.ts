@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { IterationPoint } from '../../protocol/results';
+import type { IterationPoint, SolveResult } from '../../protocol/results';
 import { JobScheduler } from '../../server/src/jobs/scheduler';
-import { analyze } from '../../server/src/language/analyze';
+import { analyzeProblem } from './problemAnalysis';
 import { runSolve } from '../../server/src/solver/run';
 import { Trajectory } from '../../server/src/solver/trajectory';
 import { DIST } from '../paths';
@@ -15,7 +15,7 @@ import { DIST } from '../paths';
 const point = (k: number, loss: number): IterationPoint => ({ k, loss, gradNorm: 1, stepNorm: 1 });
 
 function problemOf(text: string) {
-  const a = analyze(text);
+  const a = analyzeProblem(text);
   assert.ok(a.problem, a.diagnostics.map((d) => d.message).join('\n'));
   return { problem: a.problem, specs: a.solves };
 }
@@ -55,7 +55,11 @@ test('a thinned trajectory keeps every k below 1024, then gaps of at most k/512,
 });
 
 test('a run keeps a subset of its own points, bit for bit, with the first, the lowest loss and the last', () => {
-  for (const solve of ['solve gd lr = 40 steps = 6000 gradtol = 0', 'solve lbfgs steps = 3000 gradtol = 0', 'solve armijo lr = 100 steps = 5000 gradtol = 0']) {
+  for (const solve of [
+    'solve gd lr = 40 steps = 6000 gradtol = 0',
+    'solve lbfgs steps = 3000 gradtol = 0',
+    'solve armijo lr = 100 steps = 5000 gradtol = 0',
+  ]) {
     const { problem, specs } = problemOf(SMALL(solve));
     const streamedAll: IterationPoint[] = [];
     const every = runSolve(problem, specs[0], { onPoint: (p) => streamedAll.push(p), cancelled: () => false, allPoints: true });
@@ -69,7 +73,10 @@ test('a run keeps a subset of its own points, bit for bit, with the first, the l
     // What was streamed is a prefix-ordered subset of the result (the result may add the best and the last).
     assert.ok(streamed.every((p) => thin.iterations.includes(p)));
     const best = every.iterations.reduce((a, b) => (b.loss < a.loss ? b : a));
-    assert.ok(thin.iterations.some((p) => p.k === best.k), `${solve}: the lowest loss (k = ${best.k}) is kept`);
+    assert.ok(
+      thin.iterations.some((p) => p.k === best.k),
+      `${solve}: the lowest loss (k = ${best.k}) is kept`,
+    );
     assert.equal(thin.iterations[0].k, 0);
     assert.equal(thin.iterations.at(-1)!.k, thin.final.iterations);
     if (every.final.iterations > 2048) assert.ok(thin.iterations.length < every.iterations.length, `${solve}: thinned`);
@@ -78,22 +85,26 @@ test('a run keeps a subset of its own points, bit for bit, with the first, the l
 
 test('a cancel that must terminate the worker still ends the block as cancelled at the last k received, with its points', async () => {
   // n = 3000: one gradient takes far longer than the 0 ms grace period, so the worker is terminated mid-iteration.
-  const { problem, specs } = problemOf('problem attention normalized\nn = 3000\nd = 64\nseed = 1\nA1 = normal(scale = 0.1)\nA2 = A1\nB = simplex()\nX0 = zeros()\nsolve gd steps = 100\n');
+  const { problem, specs } = problemOf(
+    'problem attention normalized\nn = 3000\nd = 64\nseed = 1\nA1 = normal(scale = 0.1)\nA2 = A1\nB = simplex()\nX0 = zeros()\nsolve gd steps = 100\n',
+  );
   const scheduler = new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}, 50, 0);
   const streamed: IterationPoint[] = [];
   let cancel!: () => void;
   const first = new Promise<void>((resolve) => {
-    const job = scheduler.submitSolve(problem, specs, { bounds: false, tensor: false }, {
-      onPoints: (_i, points) => {
-        streamed.push(...points);
+    const job = scheduler.submit(
+      'solve',
+      { problem, specs, checks: { bounds: false, tensor: false } },
+      { runId: 'cancel', source: 'test' },
+      (progress) => {
+        streamed.push(...progress.points);
         resolve();
       },
-      onRunDone: () => {},
-    });
+    );
     cancel = () => job.cancel();
     void job.done.then((r) => (result = r));
   });
-  let result: Awaited<ReturnType<typeof scheduler.submitSolve>['done']> | undefined;
+  let result: SolveResult | undefined;
   await first;
   // Cancel inside iteration 1 (≈170 ms here, longer on a busy machine), not at the flag check right after k = 0.
   await new Promise((r) => setTimeout(r, 50));

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Rng } from '../../server/src/language/random';
+import { Rng } from '../../server/src/math/random';
 
 /** Φ(b) − Φ(a) by composite Simpson on the density: accurate to ~1e-12 with 2,000 panels per unit. */
 function mass(a: number, b: number): number {
@@ -23,7 +23,7 @@ const draws = (() => {
   const out = new Float64Array(N);
   const rng = new Rng(20261206, 7);
   // In uneven chunks, as the experiment fills buffers of several sizes.
-  for (let start = 0; start < N; ) {
+  for (let start = 0; start < N;) {
     const end = Math.min(N, start + 1 + (start % 997));
     rng.fillNormal(out, start, end);
     start = end;

@@ -7,8 +7,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Variant } from '../../protocol/results';
-import { Rng } from '../../server/src/language/random';
-import { hessian, initialPoint, objectiveFor, type Objective } from '../../server/src/math/objective';
+import { Rng } from '../../server/src/math/random';
+import { objectiveFor } from '../../server/src/math/kernels';
+import { hessian, initialPoint, type Objective } from '../../server/src/math/objective';
 import type { AttentionProblem, Matrix, Problem, SoftmaxProblem } from '../../server/src/problem';
 import { randMatrix, rowStochastic } from './builders';
 
@@ -25,7 +26,11 @@ interface Scales {
 function attentionProblem(variant: Variant, n: number, d: number, reg: number, seed: number, s: Scales = {}): AttentionProblem {
   const rng = new Rng(seed, 1);
   return {
-    kind: 'attention', variant, n, d, reg,
+    kind: 'attention',
+    variant,
+    n,
+    d,
+    reg,
     A1: randMatrix(rng, n, d, s.data ?? 0.7),
     A2: randMatrix(rng, n, d, s.data ?? 0.7),
     B: rowStochastic(rng, n, n),
@@ -36,14 +41,23 @@ function attentionProblem(variant: Variant, n: number, d: number, reg: number, s
 function softmaxProblem(variant: Variant, n: number, d: number, reg: number, seed: number, s: Scales = {}): SoftmaxProblem {
   const rng = new Rng(seed, 2);
   return {
-    kind: 'softmax', variant, n, d, reg,
+    kind: 'softmax',
+    variant,
+    n,
+    d,
+    reg,
     A: randMatrix(rng, n, d, s.data ?? 0.7),
     b: rowStochastic(rng, 1, n).data,
     x0: randMatrix(rng, 1, d, s.x ?? 0.5).data,
   };
 }
 
-const SHAPES: [number, number][] = [[1, 1], [3, 2], [5, 4], [8, 3]];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [3, 2],
+  [5, 4],
+  [8, 3],
+];
 const VARIANTS: Variant[] = ['normalized', 'rescaled'];
 const REGS = [0, 0.3];
 
@@ -107,7 +121,10 @@ function fdGradient(obj: Objective, x: Float64Array): Float64Array {
 /** (∇L(x + h v) − ∇L(x − h v)) / 2h. */
 function fdHessVec(obj: Objective, x: Float64Array, v: Float64Array): Float64Array {
   const n = x.length;
-  const xp = new Float64Array(n), xm = new Float64Array(n), gp = new Float64Array(n), gm = new Float64Array(n);
+  const xp = new Float64Array(n),
+    xm = new Float64Array(n),
+    gp = new Float64Array(n),
+    gm = new Float64Array(n);
   const h = H / Math.max(1e-300, norm(v));
   for (let i = 0; i < n; i++) {
     xp[i] = x[i] + h * v[i];
@@ -170,7 +187,8 @@ function naiveLoss(p: Problem, x: Float64Array): number {
 
 /** 𝖠_{j0} = A1[j0,:] ⊗ A2 (n × d²): row j1, column i0·d + i1 holds A1[j0,i0]·A2[j1,i1] (math spec §1, §4.2). */
 function kroneckerBlock(A1: Matrix, A2: Matrix, j0: number): Matrix {
-  const n = A2.rows, d = A1.cols;
+  const n = A2.rows,
+    d = A1.cols;
   const data = new Float64Array(n * d * d);
   for (let j1 = 0; j1 < n; j1++)
     for (let i0 = 0; i0 < d; i0++)
@@ -182,7 +200,8 @@ function kroneckerBlock(A1: Matrix, A2: Matrix, j0: number): Matrix {
 function hessCore(f: number[], b: number[]): number[][] {
   const n = f.length;
   const g = f.map((fi, i) => (2 * fi - b[i]) * fi);
-  let c1 = 0, c2 = 0;
+  let c1 = 0,
+    c2 = 0;
   for (let i = 0; i < n; i++) {
     c1 += (3 * f[i] - 2 * b[i]) * f[i];
     c2 += (f[i] - b[i]) * f[i];
@@ -199,12 +218,14 @@ function hessCore(f: number[], b: number[]): number[][] {
 /** The same B(x) from DLS23's split B_rank + B_diag (§2.4), as a check on the test's own formula. */
 function hessCoreSplit(f: number[], b: number[]): number[][] {
   const n = f.length;
-  let c1 = 0, c2 = 0;
+  let c1 = 0,
+    c2 = 0;
   for (let i = 0; i < n; i++) {
     c1 += (3 * f[i] - 2 * b[i]) * f[i];
     c2 += f[i] * (f[i] - b[i]);
   }
-  const bf = f.map((fi, i) => b[i] * fi), ff = f.map((fi) => fi * fi);
+  const bf = f.map((fi, i) => b[i] * fi),
+    ff = f.map((fi) => fi * fi);
   const out: number[][] = [];
   for (let i = 0; i < n; i++) {
     const r: number[] = [];
@@ -376,10 +397,13 @@ test('hessian(obj, x) is symmetric before symmetrization too: the raw HVP column
     const x = initialPoint(p);
     const u = new Float64Array(obj.dim).map(() => rng.normal());
     const v = new Float64Array(obj.dim).map(() => rng.normal());
-    const Hu = new Float64Array(obj.dim), Hv = new Float64Array(obj.dim);
+    const Hu = new Float64Array(obj.dim),
+      Hv = new Float64Array(obj.dim);
     obj.hessVec(x, u, Hu);
     obj.hessVec(x, v, Hv);
-    let uHv = 0, vHu = 0, scale = 0;
+    let uHv = 0,
+      vHu = 0,
+      scale = 0;
     for (let i = 0; i < obj.dim; i++) {
       uHv += u[i] * Hv[i];
       vHu += v[i] * Hu[i];
@@ -390,7 +414,12 @@ test('hessian(obj, x) is symmetric before symmetrization too: the raw HVP column
 });
 
 test('softmax normalized Hessian equals the closed form Aᵀ B(x) A + reg·I of math spec §2.4', () => {
-  for (const [n, d] of [[3, 2], [5, 4], [8, 3], [6, 6]] as [number, number][]) {
+  for (const [n, d] of [
+    [3, 2],
+    [5, 4],
+    [8, 3],
+    [6, 6],
+  ] as [number, number][]) {
     for (const reg of REGS) {
       const p = softmaxProblem('normalized', n, d, reg, 500 + n * 10 + d);
       const x = initialPoint(p);
@@ -411,10 +440,16 @@ test('softmax normalized Hessian equals the closed form Aᵀ B(x) A + reg·I of 
 });
 
 test('attention normalized Hessian equals Σ_i (a_i a_iᵀ) ⊗ (A2ᵀ B_i A2) + reg·I (math spec §4.6, row-major vec)', () => {
-  for (const [n, d] of [[3, 2], [5, 3], [4, 4]] as [number, number][]) {
+  for (const [n, d] of [
+    [3, 2],
+    [5, 3],
+    [4, 4],
+  ] as [number, number][]) {
     const p = attentionProblem('normalized', n, d, 0.2, 900 + n * 10 + d);
     const x = initialPoint(p);
-    const A1 = rows(p.A1), A2 = rows(p.A2), B = rows(p.B);
+    const A1 = rows(p.A1),
+      A2 = rows(p.A2),
+      B = rows(p.B);
     const S = mm(mm(A1, rows({ rows: d, cols: d, data: x })), transpose(A2));
     const D = d * d;
     const closed = new Float64Array(D * D);
@@ -450,7 +485,12 @@ test('the loss of all four problems equals a naive recomputation (plain exp, num
 test('attention loss and gradient = sum of n vector softmax regressions on the Kronecker blocks A1[j0,:] ⊗ A2 (§4.4)', () => {
   const rng = new Rng(12, 4);
   for (const variant of VARIANTS) {
-    for (const [n, d] of [[1, 1], [3, 2], [5, 4], [8, 3]] as [number, number][]) {
+    for (const [n, d] of [
+      [1, 1],
+      [3, 2],
+      [5, 4],
+      [8, 3],
+    ] as [number, number][]) {
       for (const reg of REGS) {
         const p = attentionProblem(variant, n, d, reg, 700 + n * 10 + d);
         const x = Float64Array.from(p.X0.data).map((v) => v + 0.2 * rng.normal());
@@ -490,7 +530,11 @@ test('attention loss and gradient = sum of n vector softmax regressions on the K
 
 test('at a planted solution (B = rowsoftmax(A1 X* A2ᵀ), X0 = X*) loss and gradient vanish, for both variants', () => {
   for (const variant of VARIANTS) {
-    for (const [n, d] of [[3, 2], [5, 4], [8, 3]] as [number, number][]) {
+    for (const [n, d] of [
+      [3, 2],
+      [5, 4],
+      [8, 3],
+    ] as [number, number][]) {
       const p = attentionProblem(variant, n, d, 0, 300 + n * 10 + d, { data: 1 });
       const S = mm(mm(rows(p.A1), rows(p.X0)), transpose(rows(p.A2)));
       p.B = { rows: n, cols: n, data: Float64Array.from(S.flatMap(softmaxOf)) };
@@ -510,7 +554,10 @@ test('at a planted solution (B = rowsoftmax(A1 X* A2ᵀ), X0 = X*) loss and grad
     const z = rows(sp.A).map((a) => a.reduce((s, aj, j) => s + aj * sp.x0[j], 0));
     sp.b = Float64Array.from(softmaxOf(z));
     const { loss, g } = grad(objectiveFor(sp), initialPoint(sp));
-    const u = Math.max(1, z.reduce((s, v) => s + Math.exp(v), 0));
+    const u = Math.max(
+      1,
+      z.reduce((s, v) => s + Math.exp(v), 0),
+    );
     const eps = Number.EPSILON;
     assert.ok(loss <= 36 * (10 * eps * u) ** 2, `softmax ${variant}: loss ${loss}`);
     assert.ok(norm(g) <= 36 * 10 * eps * u * u, `softmax ${variant}: ‖∇L‖ ${norm(g)}`);
@@ -523,6 +570,12 @@ test('a planted solution with reg > 0 is not stationary: the gradient is exactly
   p.B = { rows: 5, cols: 5, data: Float64Array.from(S.flatMap(softmaxOf)) };
   const x = initialPoint(p);
   const { loss, g } = grad(objectiveFor(p), x);
-  assertClose(g, x.map((v) => 0.25 * v), 1e-12, 1e-14, 'reg·X*');
+  assertClose(
+    g,
+    x.map((v) => 0.25 * v),
+    1e-12,
+    1e-14,
+    'reg·X*',
+  );
   assert.ok(Math.abs(loss - 0.125 * norm(x) ** 2) <= 1e-14, `loss ${loss}`);
 });

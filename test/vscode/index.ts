@@ -23,7 +23,9 @@ export async function run(): Promise<void> {
   const failures = await new Promise<number>((resolve) => {
     const runner = mocha.run(resolve);
     runner.on('pass', (t) => outcomes.push({ title: t.fullTitle(), state: 'passed', durationMs: t.duration }));
-    runner.on('fail', (t, err: Error) => outcomes.push({ title: t.fullTitle(), state: 'failed', error: `${err.message}\n${err.stack ?? ''}` }));
+    runner.on('fail', (t, err: Error) =>
+      outcomes.push({ title: t.fullTitle(), state: 'failed', error: `${err.message}\n${err.stack ?? ''}` }),
+    );
     runner.on('pending', (t) => outcomes.push({ title: t.fullTitle(), state: 'pending' }));
   });
   const file = process.env.REGRESS_LAB_TEST_RESULTS;

@@ -8,22 +8,24 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type { BoundName, BoundStep, BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, RunBounds } from '../../protocol/bounds';
-import type { IterationPoint, RunResult, RunSpec, SolveResult, TensorCheckResult, TensorComparison } from '../../protocol/results';
-import type { ToPanel } from '../../protocol/webview';
+import type { BoundName, BoundStep, BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, BlockBounds } from '../../protocol/bounds';
+import type { IterationPoint, BlockResult, BlockSpec, SolveResult, TensorCheckResult, TensorComparison } from '../../protocol/results';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
+import { finished, progress, started, uriOf } from './events';
 import { countColoredPixels, openPanel, useDarkTheme, type PanelPage } from './panel-page';
 import { BOUND_LABEL, BoundTable } from '../../server/src/bounds/summary';
 
 const SHOTS = join(ARTIFACTS, 'webview');
 // webview/src/theme.ts: the observed shift is drawn in Okabe–Ito blue, (S1) in orange.
 const BLUE: [number, number, number] = [0, 114, 178];
+// On a dark background the main line is Okabe–Ito's sky blue instead (webview/src/theme.ts).
+const SKY: [number, number, number] = [86, 180, 233];
 const ORANGE: [number, number, number] = [230, 159, 0];
 const STEPS = 200;
 
 const problem = { kind: 'attention', variant: 'normalized', n: 8, d: 4, reg: 0 } as const;
-const specs: RunSpec[] = [
+const specs: BlockSpec[] = [
   { index: 0, method: 'gd', options: { lr: 3, steps: STEPS }, line: 14, label: 'gd lr=3' },
   { index: 1, method: 'armijo', options: { steps: STEPS }, line: 15, label: 'armijo' },
 ];
@@ -40,7 +42,15 @@ function paper(observed: number, log10: number, assumptionsMet: boolean): BoundV
 }
 
 function assumptions(R: number, stepInf: number): PaperAssumptions {
-  return { R, rAtLeast4: R >= 4, stepInf, stepInfOk: stepInf < 0.01, logAlphaMin: 2, alphaOk: true, log10M: 1.5 * Math.log10(8) + (10 * R * R) / Math.LN10 };
+  return {
+    R,
+    rAtLeast4: R >= 4,
+    stepInf,
+    stepInfOk: stepInf < 0.01,
+    logAlphaMin: 2,
+    alphaOk: true,
+    log10M: 1.5 * Math.log10(8) + (10 * R * R) / Math.LN10,
+  };
 }
 
 /** Folds per-step values into summary rows with the checker's own table (server/src/bounds/summary.ts). */
@@ -60,11 +70,16 @@ interface Plan {
 }
 
 /** Block 0 (gd): every bound holds, (S1) at 0.4 of its value, the papers' assumptions met from k = 150 on. */
-const HOLDS: Plan = { observed: (k) => 0.3 * Math.exp(-k / 30), s1Ratio: (k) => 0.4 * (1 - k / 1000), R: 4.1, stepInf: (k) => (k >= 150 ? 0.005 : 0.2) };
+const HOLDS: Plan = {
+  observed: (k) => 0.3 * Math.exp(-k / 30),
+  s1Ratio: (k) => 0.4 * (1 - k / 1000),
+  R: 4.1,
+  stepInf: (k) => (k >= 150 ? 0.005 : 0.2),
+};
 /** Block 1 (armijo): (S1) fails at k = 5 and 7 (ratio 1.25); R = 9, so M ≈ 10^353 overflows doubles. */
 const BROKEN: Plan = { observed: (k) => 0.2 / (1 + k), s1Ratio: (k) => (k === 5 || k === 7 ? 1.25 : 0.5), R: 9, stepInf: () => 0.05 };
 
-function runBounds(plan: Plan): RunBounds {
+function runBounds(plan: Plan): BlockBounds {
   const steps: BoundStep[] = [];
   for (let k = 0; k < STEPS; k++) {
     const observed = plan.observed(k);
@@ -78,22 +93,58 @@ function runBounds(plan: Plan): RunBounds {
       { ...sharp('cap', 0.6 * observed, Math.SQRT2), row: 3 },
       paper(observed, a.log10M + Math.log10(stepNorm), met),
     ];
-    steps.push({ k, stepNorm, stepSize: 3, observedShift: observed, observedRowMax: 0.6 * observed, exactnessError: 1e-17 * (1 + (k % 3)), lossNext: 0.1 * observed, bounds, assumptions: a });
+    steps.push({
+      k,
+      stepNorm,
+      stepSize: 3,
+      observedShift: observed,
+      observedRowMax: 0.6 * observed,
+      exactnessError: 1e-17 * (1 + (k % 3)),
+      lossNext: 0.1 * observed,
+      bounds,
+      assumptions: a,
+    });
   }
   const summary = summarize(steps);
   const sharpViolations = summary.filter((s) => s.kind !== 'paper').reduce((n, s) => n + s.violations, 0);
   const messages = summary
     .filter((s) => s.kind !== 'paper' && s.violations)
-    .map((s) => `${s.label} failed on ${s.violations} of ${s.stepsChecked} steps (worst at k = ${s.worstK}, observed/bound = ${s.tightness.toPrecision(4)}). A sharp bound cannot fail on finite input: this is a bug in the checker or the solver.`);
-  return { norms: { A1: 2.121, A2: 1.922, rows: 8, n: 8 }, steps, summary, maxExactnessError: 3e-17, sharpViolations, messages, stepLimit: 20_000 };
+    .map(
+      (s) =>
+        `${s.label} failed on ${s.violations} of ${s.stepsChecked} steps (worst at k = ${s.worstK}, observed/bound = ${s.tightness.toPrecision(4)}). A sharp bound cannot fail on finite input: this is a bug in the checker or the solver.`,
+    );
+  return {
+    norms: { A1: 2.121, A2: 1.922, rows: 8, n: 8 },
+    steps,
+    summary,
+    maxExactnessError: 3e-17,
+    sharpViolations,
+    messages,
+    stepLimit: 20_000,
+  };
 }
 
 /** Two layers: the first within the papers' assumptions, the second moving the scores too far (‖ΔS‖∞ = 0.02). */
 function dataMove(): DataMoveReport {
   const layer = (n: number, observed: number, s2: number, stepInf: number) => {
     const a = assumptions(4.1, stepInf);
-    const bounds = [sharp('S2', observed, s2), sharp('S2norm', observed, 2 * s2), { ...sharp('cap', 0.7 * observed, Math.SQRT2), row: 2 }, paper(observed, a.log10M + Math.log10(0.05), a.stepInfOk)];
-    return { layer: n, moveNorm: 0.05 * n, moveA1: 0.03 * n, moveA2: 0.02 * n, observedShift: observed, observedRowMax: 0.7 * observed, exactnessError: 2e-17, bounds, assumptions: a };
+    const bounds = [
+      sharp('S2', observed, s2),
+      sharp('S2norm', observed, 2 * s2),
+      { ...sharp('cap', 0.7 * observed, Math.SQRT2), row: 2 },
+      paper(observed, a.log10M + Math.log10(0.05), a.stepInfOk),
+    ];
+    return {
+      layer: n,
+      moveNorm: 0.05 * n,
+      moveA1: 0.03 * n,
+      moveA2: 0.02 * n,
+      observedShift: observed,
+      observedRowMax: 0.7 * observed,
+      exactnessError: 2e-17,
+      bounds,
+      assumptions: a,
+    };
   };
   const steps = [layer(1, 0.004, 0.01, 0.004), layer(2, 0.006, 0.0125, 0.02)];
   return {
@@ -117,12 +168,20 @@ function iterations(block: number): IterationPoint[] {
 }
 
 function result(runId: string): SolveResult {
-  const runs: RunResult[] = specs.map((s) => {
+  const runs: BlockResult[] = specs.map((s) => {
     const it = iterations(s.index);
     const final = { loss: it[STEPS].loss, X: [[0]], stopReason: 'steps' as const, iterations: STEPS, elapsedMs: 812 };
-    return { index: s.index, method: s.method, options: s.options, label: s.label, iterations: it, final, bounds: runBounds(s.index === 0 ? HOLDS : BROKEN) };
+    return {
+      index: s.index,
+      method: s.method,
+      options: s.options,
+      label: s.label,
+      iterations: it,
+      final,
+      bounds: runBounds(s.index === 0 ? HOLDS : BROKEN),
+    };
   });
-  return { runId, source: 'file:///w/bounds.regress', problem, runs, dataMove: dataMove() };
+  return { runId, source: uriOf('bounds.regress'), problem, runs, dataMove: dataMove() };
 }
 
 function comparison(max: number, diff: number, scale = max): TensorComparison {
@@ -131,7 +190,11 @@ function comparison(max: number, diff: number, scale = max): TensorComparison {
 
 /** n = 8, d = 4: 𝖠 is 64×16. At X0 = 0 the gradient cancels to rounding noise, which only scaledDiff accepts. */
 function tensorCheck(): TensorCheckResult {
-  const at = (gradient: TensorComparison) => ({ predictions: comparison(1, 2.2e-16), loss: { ...comparison(0.41, 5.6e-17), matrix: 0.41, vectorized: 0.41 }, gradient });
+  const at = (gradient: TensorComparison) => ({
+    predictions: comparison(1, 2.2e-16),
+    loss: { ...comparison(0.41, 5.6e-17), matrix: 0.41, vectorized: 0.41 },
+    gradient,
+  });
   return {
     problem,
     sizes: { n: 8, d: 4, rows: 64, cols: 16, bytes: 8192, limitBytes: 256e6 },
@@ -143,19 +206,22 @@ function tensorCheck(): TensorCheckResult {
   };
 }
 
-/** The live sequence: runStarted, streamed points, then the result with the checks. */
+/** The live sequence: started, streamed points, then the result with the checks. */
 async function finishedRun(p: PanelPage, runId: string, extra: Partial<SolveResult> = {}): Promise<void> {
-  await p.send({ type: 'runStarted', runId, title: 'bounds.regress', source: 'file:///w/bounds.regress', problem, runs: specs, startedAt: Date.now() } satisfies ToPanel);
-  for (const s of specs) await p.send({ type: 'points', runId, runIndex: s.index, points: iterations(s.index), maxSteps: STEPS });
+  await p.send(started('solve', runId, 'bounds.regress', { problem, blocks: specs }));
+  for (const s of specs)
+    await p.send(progress('solve', runId, { block: s.index, points: iterations(s.index), maxSteps: STEPS, stop: { reason: 'steps' } }));
   await p.page.waitForSelector(`tr[data-run-index="1"][data-points="${STEPS + 1}"]`);
   assert.equal(await p.page.$('table.bounds'), null, 'no bounds before the result');
-  await p.send({ type: 'runFinished', runId, result: { ...result(runId), ...extra } });
+  await p.send(finished('solve', runId, { ...result(runId), ...extra }));
   await p.page.waitForSelector(`.bounds-chart[data-points="${STEPS}"]`);
 }
 
 /** The cells of one bound's row, as text. */
 function cells(page: Page, block: number, bound: BoundName): Promise<string[]> {
-  return page.$$eval(`table.bounds[data-run-index="${block}"] tr[data-bound="${bound}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
+  return page.$$eval(`table.bounds[data-run-index="${block}"] tr[data-bound="${bound}"] td`, (tds) =>
+    tds.map((td) => td.textContent ?? ''),
+  );
 }
 
 const color = (page: Page, selector: string) => page.$eval(selector, (e) => getComputedStyle(e).color);
@@ -168,30 +234,61 @@ describe('bound checks in the results panel (Chromium)', () => {
     const p = await openPanel(browser());
     await finishedRun(p, 'b1');
     const page = p.page;
-    assert.deepEqual(await page.$$eval('table.bounds[data-run-index="0"] tr[data-bound]', (rows) => rows.map((r) => (r as HTMLElement).dataset.bound)), ['S1', 'S1norm', 'S3', 'cap', 'paper']);
+    assert.deepEqual(
+      await page.$$eval('table.bounds[data-run-index="0"] tr[data-bound]', (rows) => rows.map((r) => (r as HTMLElement).dataset.bound)),
+      ['S1', 'S1norm', 'S3', 'cap', 'paper'],
+    );
 
     // Block 0: the worst (S1) ratio is at k = 0, observed 0.3 against 0.3 / 0.4.
     assert.deepEqual(await cells(page, 0, 'S1'), [LABEL.S1, '✓ holds', 'sharp', '0.3', '0.75', '0.4', 'k = 0', '—']);
     assert.deepEqual((await cells(page, 0, 'cap')).slice(2, 6), ['cap', '0.18', '1.414', '0.127']);
     // The papers' bound at k = 0: log10 M·‖step‖ = 1.5·log10 8 + 10·4.1²/ln 10 + log10 2 ≈ 74.65; observed 0.3.
     const log10Bound = 1.5 * Math.log10(8) + (10 * 4.1 * 4.1) / Math.LN10 + Math.log10(2);
-    assert.deepEqual(await cells(page, 0, 'paper'), [LABEL.paper, '✓ holds', 'paper', '0.3', `10^${log10Bound.toFixed(1)}`, `10^−${(log10Bound - Math.log10(0.3)).toFixed(1)}`, 'k = 0', '50 / 200 steps']);
+    assert.deepEqual(await cells(page, 0, 'paper'), [
+      LABEL.paper,
+      '✓ holds',
+      'paper',
+      '0.3',
+      `10^${log10Bound.toFixed(1)}`,
+      `10^−${(log10Bound - Math.log10(0.3)).toFixed(1)}`,
+      'k = 0',
+      '50 / 200 steps',
+    ]);
     assert.equal(await page.getAttribute('table.bounds[data-run-index="0"] tr[data-bound="paper"]', 'data-holds'), 'true');
     const meta = (await page.textContent('.bounds-block[data-run-index="0"] .meta')) ?? '';
-    assert.match(meta, /^200 steps checked · b̃ exactness: max \|L\(x_k; b̃\) − L\(x_\{k\+1\}; b\)\| = 3\.00e-17 · ‖A1‖ = 2\.121, ‖A2‖ = 1\.922/);
+    assert.match(
+      meta,
+      /^200 steps checked · b̃ exactness: max \|L\(x_k; b̃\) − L\(x_\{k\+1\}; b\)\| = 3\.00e-17 · ‖A1‖ = 2\.121, ‖A2‖ = 1\.922/,
+    );
     assert.equal(await page.isVisible('.bounds-block[data-run-index="0"] .messages'), false, 'no messages when everything holds');
 
     // Block 1: (S1) fails twice, worst at k = 5, and says what that means.
     const s1 = 'table.bounds[data-run-index="1"] tr[data-bound="S1"]';
     assert.equal(await page.getAttribute(s1, 'data-holds'), 'false');
     assert.equal(await page.getAttribute(s1, 'data-violations'), '2');
-    assert.deepEqual(await cells(page, 1, 'S1'), [LABEL.S1, '✗ fails on 2 / 200 steps', 'sharp', '0.03333', '0.02667', '1.25', 'k = 5', '—']);
+    assert.deepEqual(await cells(page, 1, 'S1'), [
+      LABEL.S1,
+      '✗ fails on 2 / 200 steps',
+      'sharp',
+      '0.03333',
+      '0.02667',
+      '1.25',
+      'k = 5',
+      '—',
+    ]);
     const normal = await color(page, 'body');
     assert.notEqual(await color(page, `${s1} td:nth-child(2)`), normal, 'the violation is coloured');
     assert.equal(await color(page, `${s1} td:nth-child(2)`), 'rgb(207, 34, 46)', 'in the error colour');
-    assert.equal(await color(page, 'table.bounds[data-run-index="1"] tr[data-bound="S1norm"] td:nth-child(2)'), 'rgb(26, 127, 55)', 'a bound that holds is green');
+    assert.equal(
+      await color(page, 'table.bounds[data-run-index="1"] tr[data-bound="S1norm"] td:nth-child(2)'),
+      'rgb(26, 127, 55)',
+      'a bound that holds is green',
+    );
     const messages = '.bounds-block[data-run-index="1"] .messages';
-    assert.match((await page.textContent(messages)) ?? '', /\(S1\) ½‖ΔS‖, sharp Lipschitz with the data failed on 2 of 200 steps \(worst at k = 5, observed\/bound = 1\.250\)\. .*this is a bug/);
+    assert.match(
+      (await page.textContent(messages)) ?? '',
+      /\(S1\) ½‖ΔS‖, sharp Lipschitz with the data failed on 2 of 200 steps \(worst at k = 5, observed\/bound = 1\.250\)\. .*this is a bug/,
+    );
     assert.equal(await color(page, messages), 'rgb(207, 34, 46)');
     // R = 9: M·‖step‖ ≈ 10^353, far beyond doubles, still shown from its log10; assumptions never met.
     const paperRow = await cells(page, 1, 'paper');
@@ -213,10 +310,14 @@ describe('bound checks in the results panel (Chromium)', () => {
     assert.ok(blue > 300, `the observed shift is drawn, thick (${blue} blue pixels)`);
     assert.ok((await countColoredPixels(page, '.bounds-chart', ORANGE)) > 100, '(S1) is drawn');
     const legend = (await page.textContent('.bounds-chart .u-legend')) ?? '';
-    for (const name of ['observed ‖b̃ − b‖', 'observed, worst row', '(S1) ½‖ΔS‖', '(S3) ½‖A‖·η·‖∇L‖', '√2 per row', 'papers’ M·‖move‖']) assert.ok(legend.includes(name), `legend names ${name}`);
+    for (const name of ['observed ‖b̃ − b‖', 'observed, worst row', '(S1) ½‖ΔS‖', '(S3) ½‖A‖·η·‖∇L‖', '√2 per row', 'papers’ M·‖move‖'])
+      assert.ok(legend.includes(name), `legend names ${name}`);
     // M ≈ 10^74.7 lies far above the sharp bounds: drawn at the top edge, so they keep the plot's height.
     assert.match(legend, /papers’ M·‖move‖ \(off the top\)/);
-    assert.match((await page.textContent('.bounds .chart-note')) ?? '', /^The papers’ bound lies far above the others: it runs along the top edge/);
+    assert.match(
+      (await page.textContent('.bounds .chart-note')) ?? '',
+      /^The papers’ bound lies far above the others: it runs along the top edge/,
+    );
     const before = await canvas(page);
 
     await page.check('.bounds input[value="1"]');
@@ -242,7 +343,19 @@ describe('bound checks in the results panel (Chromium)', () => {
     await finishedRun(p, 'b4');
     const page = p.page;
     const layer = (n: number) => page.$$eval(`table.move tr[data-layer="${n}"] td`, (tds) => tds.map((td) => td.textContent ?? ''));
-    assert.deepEqual(await page.$$eval('table.move th', (ths) => ths.map((th) => th.textContent)), ['layer', '‖ΔA1‖, ‖ΔA2‖', 'move norm', '‖b̃ − b‖', 'worst row', 'exactness', '(S2) ½‖ΔS‖', '(S2) ½‖ΔA‖‖x‖', '√2 per row', 'papers’ M·‖move‖', 'papers’ assumptions']);
+    assert.deepEqual(await page.$$eval('table.move th', (ths) => ths.map((th) => th.textContent)), [
+      'layer',
+      '‖ΔA1‖, ‖ΔA2‖',
+      'move norm',
+      '‖b̃ − b‖',
+      'worst row',
+      'exactness',
+      '(S2) ½‖ΔS‖',
+      '(S2) ½‖ΔA‖‖x‖',
+      '√2 per row',
+      'papers’ M·‖move‖',
+      'papers’ assumptions',
+    ]);
     const one = await layer(1);
     assert.deepEqual(one.slice(0, 9), ['1', '0.03, 0.02', '0.05', '0.004', '0.0028', '2.00e-17', '0.01 ✓', '0.02 ✓', '1.414 ✓']);
     assert.match(one[9], /^10\^7\d\.\d ✓$/);
@@ -255,9 +368,13 @@ describe('bound checks in the results panel (Chromium)', () => {
       await page.$$eval('table.bounds[data-source="move"] tr[data-bound="S2"] td', (tds) => tds.map((td) => td.textContent)),
       [LABEL.S2, '✓ holds', 'sharp', '0.006', '0.0125', '0.48', 'layer 2', '—'],
     );
-    assert.equal((await page.$$eval('table.bounds[data-source="move"] tr[data-bound="paper"] td', (tds) => tds[7].textContent)), '1 / 2 layers');
+    assert.equal(
+      await page.$$eval('table.bounds[data-source="move"] tr[data-bound="paper"] td', (tds) => tds[7].textContent),
+      '1 / 2 layers',
+    );
 
-    const closeness = (i: number) => page.$$eval(`table.closeness tr[data-block-index="${i}"] td`, (tds) => tds.map((td) => td.textContent));
+    const closeness = (i: number) =>
+      page.$$eval(`table.closeness tr[data-block-index="${i}"] td`, (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(await closeness(0), ['#1 gd lr=3', '0.2962', '0.8731', '0.3', '0.004']);
     assert.deepEqual(await closeness(1), ['#2 armijo', '0.004', '—', '0', '0.004']);
     await page.locator('section.data-move').screenshot({ path: join(SHOTS, 'bounds-data-move.png') });
@@ -269,12 +386,16 @@ describe('bound checks in the results panel (Chromium)', () => {
     await finishedRun(p, 't1', { tensor: tensorCheck() });
     const page = p.page;
     assert.equal(await page.getAttribute('section.tensor', 'data-pass'), 'true');
-    const row = (q: string, point: string) => page.$$eval(`table.tensor tr[data-quantity="${q}"][data-point="${point}"] td`, (tds) => tds.map((td) => td.textContent));
+    const row = (q: string, point: string) =>
+      page.$$eval(`table.tensor tr[data-quantity="${q}"][data-point="${point}"] td`, (tds) => tds.map((td) => td.textContent));
     assert.deepEqual(await row('predictions', 'X0'), ['predictions', 'X0', '1', '2.20e-16', '2.20e-16', '2.20e-16', '✓']);
     // The gradient at X0 = 0 is itself rounding noise: relDiff 0.33, accepted through scaledDiff.
     assert.deepEqual(await row('gradient', 'X0'), ['gradient', 'X0', '3.000e-17', '1.00e-17', '0.333', '1.25e-17', '✓']);
     assert.deepEqual(await row('loss', 'probe'), ['loss', 'probe', '0.41', '5.60e-17', '1.37e-16', '1.37e-16', '✓']);
-    assert.match((await page.textContent('section.tensor .meta')) ?? '', /^✓ pass · tolerance 1\.000e-10 · 𝖠 is 64×16 \(8 KiB\) · gradient in 0\.0123 ms \(matrix form\) against 0\.0871 ms \(through 𝖠\)$/);
+    assert.match(
+      (await page.textContent('section.tensor .meta')) ?? '',
+      /^✓ pass · tolerance 1\.000e-10 · 𝖠 is 64×16 \(8\.0 KiB\) · gradient in 0\.0123 ms \(matrix form\) against 0\.0871 ms \(through 𝖠\)$/,
+    );
     await page.locator('section.tensor').screenshot({ path: join(SHOTS, 'bounds-tensor.png') });
     await page.close();
 
@@ -294,7 +415,7 @@ describe('bound checks in the results panel (Chromium)', () => {
     assert.ok((await page.$eval('.bounds-chart canvas', (c) => c.getBoundingClientRect().right)) <= 500, 'the chart fits');
     assert.equal(await color(page, 'body'), 'rgb(204, 204, 204)');
     assert.equal(await color(page, 'table.bounds[data-run-index="1"] tr[data-bound="S1"] td:nth-child(2)'), 'rgb(248, 81, 73)');
-    assert.ok((await countColoredPixels(page, '.bounds-chart', BLUE)) > 200, 'drawn at the narrow width');
+    assert.ok((await countColoredPixels(page, '.bounds-chart', SKY)) > 200, 'drawn at the narrow width');
     await page.screenshot({ path: join(SHOTS, 'bounds-narrow-dark.png'), fullPage: true });
     await page.close();
   });

@@ -5,16 +5,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { IterationPoint, RunSpec } from '../../protocol/results';
+import type { IterationPoint, BlockSpec } from '../../protocol/results';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
+import { progress, started } from './events';
 import { openPanel } from './panel-page';
 
 const SHOTS = join(ARTIFACTS, 'webview');
 const BLUE: [number, number, number] = [0, 114, 178];
 const problem = { kind: 'softmax', variant: 'normalized', n: 8, d: 3, reg: 0 } as const;
 const STEPS = 10_000_000;
-const spec: RunSpec = { index: 0, method: 'gd', options: { lr: 0.1, steps: STEPS, gradtol: 0, losstol: 0 }, line: 7, label: 'gd lr=0.1' };
+const spec: BlockSpec = { index: 0, method: 'gd', options: { lr: 0.1, steps: STEPS, gradtol: 0, losstol: 0 }, line: 7, label: 'gd lr=0.1' };
 
 /** Every k below 1000, then every 5,000th: sparse points, as a long run keeps them. */
 const ks = [...Array.from({ length: 1000 }, (_, k) => k), ...Array.from({ length: STEPS / 5000 }, (_, i) => (i + 1) * 5000)];
@@ -30,7 +31,13 @@ function pixelsPerTenth(page: import('playwright-core').Page): Promise<number[]>
     for (let y = 0; y < height; y++) {
       for (let x = 0; x < width; x++) {
         const i = 4 * (y * width + x);
-        if (data[i + 3] > 128 && Math.abs(data[i] - rgb[0]) <= 40 && Math.abs(data[i + 1] - rgb[1]) <= 40 && Math.abs(data[i + 2] - rgb[2]) <= 40) counts[Math.floor((10 * x) / width)]++;
+        if (
+          data[i + 3] > 128 &&
+          Math.abs(data[i] - rgb[0]) <= 40 &&
+          Math.abs(data[i + 1] - rgb[1]) <= 40 &&
+          Math.abs(data[i + 2] - rgb[2]) <= 40
+        )
+          counts[Math.floor((10 * x) / width)]++;
       }
     }
     return counts;
@@ -42,8 +49,9 @@ describe('a long thinned run in the results panel (Chromium)', () => {
 
   test('sparse points 5,000 iterations apart draw one line from k = 0 to 10⁷', async () => {
     const p = await openPanel(browser());
-    await p.send({ type: 'runStarted', runId: 'long', title: 'long.regress', source: 'file:///w/long.regress', problem, runs: [spec], startedAt: Date.now() });
-    for (let i = 0; i < ks.length; i += 500) await p.send({ type: 'points', runId: 'long', runIndex: 0, points: ks.slice(i, i + 500).map(point), maxSteps: STEPS });
+    await p.send(started('solve', 'long', 'long.regress', { problem, blocks: [spec] }));
+    for (let i = 0; i < ks.length; i += 500)
+      await p.send(progress('solve', 'long', { block: 0, points: ks.slice(i, i + 500).map(point), maxSteps: STEPS }));
     await p.page.waitForSelector(`tr[data-run-index="0"][data-points="${ks.length}"]`);
     const counts = await pixelsPerTenth(p.page);
     await p.page.screenshot({ path: join(SHOTS, 'long-trajectory.png') });

@@ -1,12 +1,12 @@
 /**
  * Loads the built results panel into a Chromium page the way VS Code does: the real HTML shell and CSP from
- * webview/page.ts, the real bundle, and a stubbed acquireVsCodeApi that records what the panel posts.
+ * common/panelPage.ts, the real bundle, and a stubbed acquireVsCodeApi that records what the panel posts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import type { FromPanel, ReportPayload, ToPanel } from '../../protocol/webview';
-import { makeNonce, renderPanelHtml } from '../../webview/page';
+import type { FromPanel, PanelRunSnapshot, ReportPayload, ToPanel } from '../../protocol/webview';
+import { makeNonce, renderPanelHtml } from '../../common/panelPage';
 import { DIST } from '../paths';
 
 declare global {
@@ -14,6 +14,10 @@ declare global {
     __posted: FromPanel[];
     __state: unknown;
     __csp: string[];
+    /** With `trackResizeObservers`: every element a ResizeObserver of the page reported, in order. */
+    __resized: Element[];
+    /** The browser's own ResizeObserver, for a test's observer that must not count. */
+    __NativeResizeObserver: typeof ResizeObserver;
   }
 }
 
@@ -21,11 +25,32 @@ export interface PanelPage {
   page: Page;
   send(m: ToPanel): Promise<void>;
   posted(): Promise<FromPanel[]>;
+  /** Asks the panel what its model holds, as the host does, and waits for the answer. */
+  snapshot(): Promise<PanelRunSnapshot[]>;
   cspViolations(): Promise<string[]>;
 }
 
-export async function openPanel(browser: Browser, opts: { state?: unknown; width?: number } = {}): Promise<PanelPage> {
+let requests = 0;
+
+export async function openPanel(
+  browser: Browser,
+  opts: { state?: unknown; width?: number; trackResizeObservers?: boolean } = {},
+): Promise<PanelPage> {
   const page = await browser.newPage({ viewport: { width: opts.width ?? 900, height: 900 } });
+  if (opts.trackResizeObservers) {
+    await page.addInitScript(() => {
+      window.__resized = [];
+      window.__NativeResizeObserver = ResizeObserver;
+      window.ResizeObserver = class extends window.__NativeResizeObserver {
+        constructor(callback: ResizeObserverCallback) {
+          super((entries, observer) => {
+            window.__resized.push(...entries.map((e) => e.target));
+            callback(entries, observer);
+          });
+        }
+      };
+    });
+  }
   await page.addInitScript((state) => {
     window.__posted = [];
     window.__state = state;
@@ -49,6 +74,15 @@ export async function openPanel(browser: Browser, opts: { state?: unknown; width
     // VS Code delivers host messages to the webview as window 'message' events.
     send: (m) => page.evaluate((msg) => window.postMessage(msg, '*'), m),
     posted: () => page.evaluate(() => window.__posted),
+    snapshot: async () => {
+      const requestId = ++requests;
+      await page.evaluate((id) => window.postMessage({ event: 'snapshot', requestId: id }, '*'), requestId);
+      const answer = await page.waitForFunction(
+        (id) => window.__posted.find((m) => m.type === 'snapshot' && m.requestId === id),
+        requestId,
+      );
+      return ((await answer.jsonValue()) as Extract<FromPanel, { type: 'snapshot' }>).runs;
+    },
     cspViolations: () => page.evaluate(() => window.__csp),
   };
 }
@@ -63,7 +97,7 @@ export async function openReport(browser: Browser, messages: ToPanel[], opts: { 
     window.__csp = [];
     document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective}: ${e.blockedURI}`));
   });
-  await serve(page, panelHtml({ version: 1, generatedAt: new Date().toISOString(), messages }));
+  await serve(page, panelHtml({ version: 2, generatedAt: new Date().toISOString(), messages }));
   return page;
 }
 
@@ -97,7 +131,13 @@ export function countColoredPixels(page: Page, selector: string, rgb: [number, n
       const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
       let n = 0;
       for (let i = 0; i < data.length; i += 4) {
-        if (data[i + 3] > 128 && Math.abs(data[i] - rgb[0]) <= tolerance && Math.abs(data[i + 1] - rgb[1]) <= tolerance && Math.abs(data[i + 2] - rgb[2]) <= tolerance) n++;
+        if (
+          data[i + 3] > 128 &&
+          Math.abs(data[i] - rgb[0]) <= tolerance &&
+          Math.abs(data[i + 1] - rgb[1]) <= tolerance &&
+          Math.abs(data[i + 2] - rgb[2]) <= tolerance
+        )
+          n++;
       }
       return n;
     },

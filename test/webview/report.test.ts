@@ -18,11 +18,16 @@ const browser = chromiumForTests(OUT);
 
 test('report of compare-methods replays every run offline', async () => {
   const file = join(OUT, 'compare-methods-report.html');
-  execFileSync(process.execPath, [join(DIST, 'cli.js'), 'report', join(EXAMPLES, 'compare-methods.regress'), '-o', file], { encoding: 'utf8' });
+  execFileSync(process.execPath, [join(DIST, 'cli.js'), 'report', join(EXAMPLES, 'compare-methods.regress'), '-o', file], {
+    encoding: 'utf8',
+  });
   const html = readFileSync(file, 'utf8');
-  const payload = JSON.parse(html.match(new RegExp(`<script type="application/json" id="${REPORT_ELEMENT_ID}"[^>]*>([\\s\\S]*?)</script>`))![1]) as ReportPayload;
-  const finished = payload.messages.find((m) => m.type === 'runFinished');
-  assert.ok(finished && finished.type === 'runFinished');
+  const payload = JSON.parse(
+    html.match(new RegExp(`<script type="application/json" id="${REPORT_ELEMENT_ID}"[^>]*>([\\s\\S]*?)</script>`))![1],
+  ) as ReportPayload;
+  assert.equal(payload.version, 2);
+  const finished = payload.messages.find((m) => m.event === 'finished');
+  assert.ok(finished?.event === 'finished' && finished.kind === 'solve', 'the report ends its solve run with `finished`');
   const runs = finished.result.runs;
   assert.ok(runs.length >= 2, 'compare-methods has several solve blocks');
 
@@ -41,6 +46,11 @@ test('report of compare-methods replays every run offline', async () => {
     assert.equal(await page.getAttribute(row, 'data-points'), String(r.iterations.length), `block ${r.index + 1}: every iteration drawn`);
     assert.equal(await page.getAttribute(row, 'data-stop-reason'), r.final.stopReason);
   }
+  assert.equal(
+    await page.getAttribute('section.run', 'data-points'),
+    String(runs.reduce((n, r) => n + r.iterations.length, 0)),
+    'the card holds every point',
+  );
   assert.ok((await countColoredPixels(page, '.run .chart', [0, 114, 178])) > 100, 'the first block is drawn');
   assert.equal(await page.isVisible('button.cancel'), false, 'a report has nothing to cancel');
   assert.deepEqual(csp, []);

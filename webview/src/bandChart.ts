@@ -1,16 +1,18 @@
 /**
  * A chart of means over Adam steps, each optionally shaded by its ±std band: uPlot fills a band between two edge
  * series (mean + std, mean − std) that have no stroke and no legend row, and that follow their mean's legend toggle.
- * Lines sit on a log y axis snapped to 1-2-5 steps (left) or on a linear axis of fixed range (right). Redraws are coalesced to one per
- * animation frame, as in the trajectory chart.
+ * Lines sit on a log y axis snapped to 1-2-5 steps (left; linear with `left`) or on a linear axis (right). The values
+ * are the server's mean ± std rows, drawn as they are. A dashed or dotted line's legend marker is dashed or dotted
+ * too, so the lines are told apart by more than their colour.
  *
  * DOM hooks for tests and tools: the host gets data-series (the line keys, in legend order), data-bands (bands
  * drawn) and data-points (steps with a value of the first line after the last redraw).
  */
-import uPlot from 'uplot';
-import { num } from './format';
+import type uPlot from 'uplot';
+import { num } from '../../common/format';
+import { Chart, legendDash, markersWhenSparse } from './chart';
 import { axisStyle, stepLogAxis, stepLogScale } from './logAxis';
-import { chartTheme, seriesColor, withAlpha } from './theme';
+import { seriesColor, withAlpha, type ChartTheme } from './theme';
 
 export interface BandLine {
   key: string;
@@ -19,9 +21,14 @@ export interface BandLine {
   color: number;
   /** Shade mean ± std; without, the std shows in the legend only. */
   band: boolean;
+  /** The shade's opacity (default 0.25): lighter for references, so overlapping bands leave the main line's clear. */
+  bandOpacity?: number;
   /** On the linear right axis instead of the log left one. */
   right?: boolean;
-  dash?: number[];
+  /** Canvas dash pattern, the legend marker's too (chart.ts legendDash). */
+  dash?: readonly number[];
+  /** Line width in CSS pixels (default 2). */
+  width?: number;
 }
 
 /** One line's values, aligned with the x column; null where nothing reached the step. */
@@ -40,6 +47,8 @@ export interface BandChartConfig {
   lines: BandLine[];
   xLabel: string;
   yLabel: string;
+  /** Makes the left axis linear over this range (chosen from the data) instead of log. */
+  left?: { range(data: BandData): [number, number] };
   /** The linear right axis of the `right` lines; its range is chosen from the data. */
   right?: { label: string; range(data: BandData): [number, number] };
   /** What the chart shows, for screen readers (uPlot draws on a canvas). */
@@ -47,27 +56,20 @@ export interface BandChartConfig {
   data(): BandData;
 }
 
-export class BandChart {
-  private plot?: uPlot;
-  private frame = 0;
-  private current: BandData;
+export class BandChart extends Chart {
+  private current: BandData = { x: [], columns: [] };
+  private leftRange: [number, number] = [0, 1];
   private rightRange: [number, number] = [0, 1];
-  private readonly resize: ResizeObserver;
 
   constructor(
-    private readonly host: HTMLElement,
+    host: HTMLElement,
     private readonly config: BandChartConfig,
   ) {
-    this.current = config.data();
+    super(host, 260);
     this.create();
-    this.resize = new ResizeObserver(() => this.plot?.setSize(this.size()));
-    this.resize.observe(host);
   }
 
-  /** Rebuilds the chart (after a theme change: colours are read at creation). */
-  create() {
-    this.plot?.destroy();
-    const theme = chartTheme();
+  protected options(theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'> {
     const lines = this.config.lines;
     // Away from the cursor, the legend shows each line's latest value.
     const series: uPlot.Series[] = [{ label: 'step', value: (_u, v) => (v === null ? 'latest' : String(v)) }];
@@ -78,86 +80,86 @@ export class BandChart {
       const color = seriesColor(theme, line.color);
       const scale = line.right ? 'right' : 'y';
       const mean = series.length;
-      series.push({ label: line.label, scale, stroke: color, width: 2, dash: line.dash, spanGaps: false, points: { show: false }, value: (_u, _v, _s, i) => this.legendValue(li, i) });
+      series.push({
+        label: line.label,
+        scale,
+        stroke: color,
+        width: line.width ?? 2,
+        dash: line.dash && [...line.dash],
+        spanGaps: false,
+        points: markersWhenSparse(),
+        value: (_u, _v, _s, i) => this.legendValue(li, i),
+      });
       if (!line.band) return;
       const edge = { class: 'band-edge', scale, stroke: 'transparent', spanGaps: false, points: { show: false } };
       // The lower edge of a log line may reach 0 or below: it is drawn off the bottom, not counted in the range.
-      series.push({ ...edge, label: `${line.label} + std` }, { ...edge, label: `${line.label} − std`, auto: !!line.right });
-      bands.push({ series: [mean + 1, mean + 2], fill: withAlpha(color, 0.25) });
+      series.push({ ...edge, label: `${line.label} + std` }, { ...edge, label: `${line.label} − std`, auto: this.linear(line) });
+      bands.push({ series: [mean + 1, mean + 2], fill: withAlpha(color, line.bandOpacity ?? 0.25) });
       edges.set(mean, [mean + 1, mean + 2]);
     });
-    const right = this.config.right;
-    const axes: uPlot.Axis[] = [{ ...axisStyle(theme), label: this.config.xLabel }, stepLogAxis(theme, this.config.yLabel)];
+    const { left, right } = this.config;
+    const axes: uPlot.Axis[] = [
+      { ...axisStyle(theme), label: this.config.xLabel },
+      left ? { ...axisStyle(theme), label: this.config.yLabel, size: 60 } : stepLogAxis(theme, this.config.yLabel),
+    ];
     if (right) axes.push({ ...axisStyle(theme), scale: 'right', side: 1, label: right.label, size: 50, grid: { show: false } });
 
     this.host.dataset.series = lines.map((l) => l.key).join(' ');
     this.host.dataset.bands = String(bands.length);
     this.host.setAttribute('role', 'img');
     this.host.setAttribute('aria-label', this.config.description);
-    this.plot = new uPlot(
-      {
-        ...this.size(),
-        legend: { live: true },
-        cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: false }, y: stepLogScale(), ...(right ? { right: { range: () => this.rightRange } } : {}) },
-        axes,
-        series,
-        bands,
-        hooks: {
-          setSeries: [
-            (u, i, opts) => {
-              const pair = i === null ? undefined : edges.get(i);
-              // fireHook false: the edges' own toggles must not come back here.
-              if (pair && opts.show !== undefined) for (const e of pair) u.setSeries(e, { show: opts.show }, false);
-            },
-          ],
-        },
+    return {
+      legend: { live: true, markers: { dash: (_u, i) => legendDash(series[i].dash) } },
+      cursor: { drag: { x: true, y: false } },
+      scales: {
+        x: { time: false },
+        y: left ? { range: () => this.leftRange } : stepLogScale(),
+        ...(right ? { right: { range: () => this.rightRange } } : {}),
       },
-      this.aligned(),
-      this.host,
-    );
-    this.recordDrawn();
-  }
-
-  /** Schedules a redraw with the current data. */
-  update() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.current = this.config.data();
-      this.plot?.setData(this.aligned());
-      this.recordDrawn();
-    });
-  }
-
-  destroy() {
-    cancelAnimationFrame(this.frame);
-    this.resize.disconnect();
-    this.plot?.destroy();
-    this.plot = undefined;
-  }
-
-  private size() {
-    return { width: Math.max(200, this.host.clientWidth), height: 260 };
+      axes,
+      series,
+      bands,
+      hooks: {
+        setSeries: [
+          (u, i, opts) => {
+            const pair = i === null ? undefined : edges.get(i);
+            // fireHook false: the edges' own toggles must not come back here.
+            if (pair && opts.show !== undefined) for (const e of pair) u.setSeries(e, { show: opts.show }, false);
+          },
+        ],
+      },
+    };
   }
 
   /** uPlot's columns: x, then per line its mean and, with a band, mean + std and mean − std. */
-  private aligned(): uPlot.AlignedData {
-    const d = this.current;
+  protected data(): uPlot.AlignedData {
+    const d = (this.current = this.config.data());
+    if (this.config.left) this.leftRange = this.config.left.range(d);
     if (this.config.right) this.rightRange = this.config.right.range(d);
     const out: (number | null)[][] = [];
     this.config.lines.forEach((line, li) => {
       const { mean, std } = d.columns[li];
       // A log axis cannot show values ≤ 0 or non-finite ones: they become gaps rather than breaking the scale.
-      const drawable = (v: number | null) => (v !== null && Number.isFinite(v) && (line.right || v > 0) ? v : null);
+      const linear = this.linear(line);
+      const drawable = (v: number | null) => (v !== null && Number.isFinite(v) && (linear || v > 0) ? v : null);
       const m = mean.map(drawable);
       out.push(m);
       if (!line.band) return;
       const s = std.map((v) => (v !== null && Number.isFinite(v) ? v : null));
       out.push(m.map((v, i) => (v === null || s[i] === null ? null : v + s[i]!)));
-      out.push(m.map((v, i) => (v === null || s[i] === null ? null : line.right || v - s[i]! > 0 ? v - s[i]! : Number.MIN_VALUE)));
+      out.push(m.map((v, i) => (v === null || s[i] === null ? null : linear || v - s[i]! > 0 ? v - s[i]! : Number.MIN_VALUE)));
     });
     return [d.x, ...out];
+  }
+
+  /** On a linear axis: the right one, or a linear left one. */
+  private linear(line: BandLine): boolean {
+    return !!line.right || !!this.config.left;
+  }
+
+  /** Steps with a value of the first line. */
+  protected drawnPoints(): number {
+    return this.current.columns[0]?.mean.filter((v) => v !== null).length ?? 0;
   }
 
   /** mean ± std at the cursor's step, or at the line's latest step when the cursor is elsewhere. */
@@ -167,9 +169,5 @@ export class BandChart {
     if (cursor === null) while (i > 0 && mean[i] === null) i--;
     if (i < 0 || mean[i] === null) return '—';
     return std[i] === null ? num(mean[i]) : `${num(mean[i])} ± ${num(std[i], 2)}`;
-  }
-
-  private recordDrawn() {
-    this.host.dataset.points = String(this.current.columns[0]?.mean.filter((v) => v !== null).length ?? 0);
   }
 }

@@ -9,11 +9,12 @@
  * the legend and the note below the chart say so, the legend shows its true power of ten at the cursor, and the
  * table gives its tightness.
  */
-import uPlot from 'uplot';
-import type { BoundName, RunBounds } from '../../protocol/bounds';
-import { num, powerOfTen } from './format';
+import type uPlot from 'uplot';
+import type { BoundName, BlockBounds } from '../../protocol/bounds';
+import { num, powerOfTen } from '../../common/format';
+import { Chart, markersWhenSparse } from './chart';
 import { axisStyle, decadeRange, logAxis, logScale } from './logAxis';
-import { chartTheme, seriesColor } from './theme';
+import { seriesColor, type ChartTheme } from './theme';
 
 /** Short legend names; the tables show the full labels. */
 export const SHORT_LABEL: Record<BoundName, string> = {
@@ -33,43 +34,61 @@ export const SHORT_LABEL: Record<BoundName, string> = {
  * The normalized and rescaled variants never share S1/S2 with beta, so those may share hues. Yellow (6) reads
  * badly on light backgrounds and is left out.
  */
-const COLOR: Record<BoundName | 'observed' | 'rowMax', number> = { observed: 0, rowMax: 4, S1: 1, S2: 1, beta: 1, S1norm: 2, S2norm: 2, betaLip: 2, S3: 3, cap: 5, paper: 7 };
+const COLOR: Record<BoundName | 'observed' | 'rowMax', number> = {
+  observed: 0,
+  rowMax: 4,
+  S1: 1,
+  S2: 1,
+  beta: 1,
+  S1norm: 2,
+  S2norm: 2,
+  betaLip: 2,
+  S3: 3,
+  cap: 5,
+  paper: 7,
+};
 
-export class BoundsChart {
-  private plot?: uPlot;
+export class BoundsChart extends Chart {
+  private columns: uPlot.AlignedData = [[]];
+  private clipped = false;
 
   constructor(
-    private readonly host: HTMLElement,
-    private bounds: RunBounds,
-    /** Told, after each draw, how many steps are on screen and whether the papers' bound runs off the top. */
-    private readonly onDrawn: (steps: number, clipped: boolean) => void,
+    host: HTMLElement,
+    private bounds: BlockBounds,
+    /** Told, after each draw, whether the papers' bound runs off the top. */
+    private readonly onDrawn: (clipped: boolean) => void,
   ) {
+    super(host, 300);
     this.create();
-    new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
   }
 
-  show(bounds: RunBounds) {
+  /** Another block: the set of bounds may differ, so the chart is rebuilt. */
+  show(bounds: BlockBounds) {
     this.bounds = bounds;
     this.create();
   }
 
-  /** Rebuilds the chart (after a theme change, or for another block: the set of bounds may differ). */
-  create() {
-    this.plot?.destroy();
+  protected options(theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'> {
     const steps = this.bounds.steps;
-    const theme = chartTheme();
-    const xs = steps.map((s) => s.k);
     const drawable = (v: number | undefined) => (v !== undefined && v > 0 && Number.isFinite(v) ? v : null);
-    const line = (label: string, color: number, width: number, value: (_u: uPlot, v: number | null, _s: number, i: number | null) => string = (_u, v) => num(v)) => ({
+    const line = (
+      label: string,
+      color: number,
+      width: number,
+      value: (_u: uPlot, v: number | null, _s: number, i: number | null) => string = (_u, v) => num(v),
+    ) => ({
       label,
       stroke: seriesColor(theme, color),
       width,
       spanGaps: false,
-      points: { show: false },
+      points: markersWhenSparse(),
       value,
     });
 
-    const series: uPlot.Series[] = [{ label: 'k', value: (_u, v) => (v === null ? '—' : String(v)) }, line('observed ‖b̃ − b‖', COLOR.observed, 3)];
+    const series: uPlot.Series[] = [
+      { label: 'k', value: (_u, v) => (v === null ? '—' : String(v)) },
+      line('observed ‖b̃ − b‖', COLOR.observed, 3),
+    ];
     const data: (number | null)[][] = [steps.map((s) => drawable(s.observedShift))];
     // Per-row bounds compare with the worst row, not the whole shift (they differ when B has several rows).
     if (this.bounds.norms.rows > 1) {
@@ -82,42 +101,48 @@ export class BoundsChart {
       data.push(at(name).map((b) => drawable(b?.value)));
       series.push({ ...line(SHORT_LABEL[name], COLOR[name], 1.5), ...(name === 'cap' ? { dash: [4, 4] } : {}) });
     }
-    let clipped = false;
+    this.clipped = false;
     if (names.includes('paper')) {
-      let lo = Infinity, hi = -Infinity;
+      let lo = Infinity,
+        hi = -Infinity;
       for (const column of data) for (const v of column) if (v !== null) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
       const top = Math.log10(decadeRange(lo, hi)[1]);
       const log10 = at('paper').map((b) => b?.log10 ?? null);
-      clipped = log10.some((l) => l !== null && l > top);
+      this.clipped = log10.some((l) => l !== null && l > top);
       data.push(log10.map((l) => (l === null ? null : 10 ** Math.min(l, top))));
-      const label = SHORT_LABEL.paper + (clipped ? ' (off the top)' : '');
-      series.push({ ...line(label, COLOR.paper, 1.5, (_u, _v, _s, i) => (i === null || log10[i] === null ? '—' : powerOfTen(log10[i]))), dash: [8, 4] });
+      const label = SHORT_LABEL.paper + (this.clipped ? ' (off the top)' : '');
+      series.push({
+        ...line(label, COLOR.paper, 1.5, (_u, _v, _s, i) => (i === null || log10[i] === null ? '—' : powerOfTen(log10[i]))),
+        dash: [8, 4],
+      });
     }
+    this.columns = [steps.map((s) => s.k), ...data];
 
     // uPlot draws on a canvas; the host states what is plotted for screen readers and tests.
     this.host.setAttribute('role', 'img');
-    this.host.setAttribute('aria-label', `‖b̃ − b‖ and its bounds against step k, log scale${clipped ? '; the papers’ bound lies above the plot and is drawn at its top edge' : ''}`);
-    this.plot = new uPlot(
-      {
-        ...this.size(),
-        legend: { live: true },
-        cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: false }, y: logScale() },
-        axes: [{ ...axisStyle(theme), label: 'step k → k + 1' }, logAxis(theme, '‖b̃ − b‖ and bounds')],
-        series,
-      },
-      [xs, ...data],
-      this.host,
+    this.host.setAttribute(
+      'aria-label',
+      `‖b̃ − b‖ and its bounds against step k, log scale${this.clipped ? '; the papers’ bound lies above the plot and is drawn at its top edge' : ''}`,
     );
-    this.onDrawn(steps.length, clipped);
+    return {
+      legend: { live: true },
+      cursor: { drag: { x: true, y: false } },
+      scales: { x: { time: false }, y: logScale() },
+      axes: [{ ...axisStyle(theme), label: 'step k → k + 1' }, logAxis(theme, '‖b̃ − b‖ and bounds')],
+      series,
+    };
   }
 
-  destroy() {
-    this.plot?.destroy();
-    this.plot = undefined;
+  /** Prepared with the series by `options`: a block's bounds arrive complete and never change. */
+  protected data(): uPlot.AlignedData {
+    return this.columns;
   }
 
-  private size() {
-    return { width: Math.max(200, this.host.clientWidth), height: 300 };
+  protected drawnPoints(): number {
+    return this.bounds.steps.length;
+  }
+
+  protected override drawn() {
+    this.onDrawn(this.clipped);
   }
 }

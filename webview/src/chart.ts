@@ -1,116 +1,115 @@
 /**
- * The trajectory chart of one run: one uPlot line per solve block, iteration k on x, the chosen metric on a log
- * axis. uPlot draws 10⁵–10⁶ points per frame on canvas, which long runs need; updates are coalesced to one
- * redraw per animation frame however fast batches arrive.
+ * What every chart of the panel shares: a uPlot in a host element, sized to the host's width (ResizeObserver),
+ * rebuilt with the new colours when the theme changes, redrawn at most once per animation frame however many events
+ * arrive (uPlot draws 10⁵–10⁶ points per frame on canvas, but not once per message), and released on destroy: the
+ * observer disconnected, the theme listener dropped, the pending frame cancelled, uPlot destroyed (which removes its
+ * DOM from the host). A resize is applied in the next frame too: resizing inside the observer's callback changes
+ * the host's layout while observations are delivered, which the browser reports as an error ("ResizeObserver loop").
+ *
+ * The host's data-points says how many points are on screen after the last draw (not merely received).
  */
 import uPlot from 'uplot';
-import type { BlockState, Metric } from './model';
-import { num } from './format';
-import { axisStyle, logAxis, logScale } from './logAxis';
-import { chartTheme, seriesColor } from './theme';
+import { chartTheme, onThemeChange, type ChartTheme } from './theme';
 
-export const METRIC_LABEL: Record<Metric, string> = {
-  loss: 'loss 0.5·‖·‖²',
-  gradNorm: '‖∇L‖₂',
-  stepNorm: '‖step‖₂',
-};
-
-export class TrajectoryChart {
+export abstract class Chart {
   private plot?: uPlot;
   private frame = 0;
+  /** What the next frame does. */
+  private pending = { data: false, size: false };
+  private readonly resize: ResizeObserver;
+  private readonly unwatchTheme: () => void;
 
   constructor(
-    private readonly host: HTMLElement,
-    private readonly blocks: BlockState[],
-    private metric: Metric,
-    /** Told, after each redraw, how many points of each block are on screen. */
-    private readonly onDrawn: (pointsPerBlock: number[]) => void,
+    protected readonly host: HTMLElement,
+    private readonly height: number,
   ) {
-    this.create();
-    new ResizeObserver(() => this.plot?.setSize(this.size())).observe(host);
+    this.resize = new ResizeObserver(() => this.schedule('size'));
+    this.resize.observe(host);
+    this.unwatchTheme = onThemeChange(() => this.create());
   }
 
-  setMetric(metric: Metric) {
-    this.metric = metric;
-    this.create();
-  }
+  /** uPlot's options but the size; read at every (re)creation, so colours follow the theme. */
+  protected abstract options(theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'>;
+  /** The columns to draw now. */
+  protected abstract data(): uPlot.AlignedData;
+  /** Points on screen after a draw, for data-points; `drawn` hooks further bookkeeping. */
+  protected abstract drawnPoints(): number;
+  protected drawn(): void {}
 
-  /** Rebuilds the chart (after a theme change, or when the blocks or metric change). */
+  /**
+   * (Re)builds the plot: first by the subclass, last in its constructor (its own fields are set only then); again on
+   * a theme change or when the series change.
+   */
   create() {
     this.plot?.destroy();
-    // uPlot draws axis labels on the canvas; the host states the plotted quantity for screen readers and tests.
-    this.host.dataset.metric = this.metric;
-    this.host.setAttribute('role', 'img');
-    this.host.setAttribute('aria-label', `${METRIC_LABEL[this.metric]} against iteration k, log scale`);
     const theme = chartTheme();
-    this.plot = new uPlot(
-      {
-        ...this.size(),
-        legend: { live: true },
-        cursor: { drag: { x: true, y: false } },
-        scales: { x: { time: false }, y: logScale() },
-        axes: [{ ...axisStyle(theme), label: 'iteration k' }, logAxis(theme, METRIC_LABEL[this.metric])],
-        series: [
-          { label: 'k', value: (_u, v) => (v === null ? '—' : String(v)) },
-          ...this.blocks.map((b, i) => ({
-            label: `#${b.spec.index + 1} ${b.spec.label}`,
-            stroke: seriesColor(theme, i),
-            width: 1.5,
-            spanGaps: false,
-            points: { show: false },
-            value: (_u: uPlot, v: number | null) => num(v),
-          })),
-        ],
-      },
-      this.data(),
-      this.host,
-    );
+    // Options first: a subclass may prepare the data they describe.
+    const options = this.options(theme);
+    this.plot = new uPlot({ ...options, ...this.size() }, this.data(), this.host);
     this.recordDrawn();
   }
 
-  /** Schedules a redraw with the current trajectories. */
+  /** Schedules a redraw with the current data: one per animation frame. */
   update() {
-    if (this.frame) return;
-    this.frame = requestAnimationFrame(() => {
-      this.frame = 0;
-      this.plot?.setData(this.data());
-      this.recordDrawn();
-    });
+    this.schedule('data');
   }
 
   destroy() {
     cancelAnimationFrame(this.frame);
+    this.frame = 0;
+    this.resize.disconnect();
+    this.unwatchTheme();
     this.plot?.destroy();
     this.plot = undefined;
   }
 
-  private size() {
-    return { width: Math.max(200, this.host.clientWidth), height: 280 };
+  private schedule(what: 'data' | 'size') {
+    this.pending[what] = true;
+    if (!this.frame) this.frame = requestAnimationFrame(() => this.flush());
   }
 
-  /**
-   * Aligned columns for uPlot: x = every k some block kept (thinned trajectories share one grid, so the union stays
-   * a few thousand points however long the run), each block's values at its k. A k another block kept but this one
-   * did not (its best or last point) is `undefined`, which uPlot joins over; values a log axis cannot show (≤ 0, as
-   * the step norm at k = 0; or non-finite) are `null`, a gap, rather than breaking the scale.
-   */
-  private data(): uPlot.AlignedData {
-    const xs = [...new Set(this.blocks.flatMap((b) => b.trajectory.k))].sort((a, b) => a - b);
-    const at = new Map(xs.map((k, i) => [k, i]));
-    const ys = this.blocks.map((b) => {
-      const y: (number | null | undefined)[] = new Array(xs.length).fill(undefined);
-      const t = b.trajectory;
-      const values = t[this.metric];
-      for (let i = 0; i < t.k.length; i++) {
-        const v = values[i];
-        y[at.get(t.k[i])!] = v > 0 && Number.isFinite(v) ? v : null;
-      }
-      return y;
-    });
-    return [xs, ...ys] as uPlot.AlignedData;
+  private flush() {
+    const { data, size } = this.pending;
+    this.frame = 0;
+    this.pending = { data: false, size: false };
+    if (!this.plot) return;
+    const want = this.size();
+    if (size && want.width !== this.plot.width) this.plot.setSize(want);
+    if (data) {
+      this.plot.setData(this.data());
+      this.recordDrawn();
+    }
+  }
+
+  private size() {
+    return { width: Math.max(200, this.host.clientWidth), height: this.height };
   }
 
   private recordDrawn() {
-    this.onDrawn(this.blocks.map((b) => b.trajectory.k.length));
+    this.host.dataset.points = String(this.drawnPoints());
+    this.drawn();
   }
+}
+
+/**
+ * The border style of a line's legend marker: dashed or dotted like the line (a first dash of 2 px or less reads as
+ * dots), so the legend tells lines apart by more than their colour.
+ */
+export function legendDash(dash: readonly number[] | undefined): string {
+  return !dash?.length ? 'solid' : dash[0] <= 2 ? 'dotted' : 'dashed';
+}
+
+/**
+ * A series' markers, shown only while it has fewer than two values in view: a lone point draws no line, and a run that
+ * stopped at k = 0 would otherwise leave an empty chart.
+ */
+export function markersWhenSparse(): uPlot.Series.Points {
+  return {
+    show: (u, i, i0, i1) => {
+      const ys = u.data[i];
+      let n = 0;
+      for (let j = i0; j <= i1 && n < 2; j++) if (ys[j] !== null && ys[j] !== undefined) n++;
+      return n < 2;
+    },
+  };
 }

@@ -9,11 +9,12 @@
  * (steps on screen after the last draw); table.move tr[data-layer][data-holds]; table.closeness tr[data-block-index];
  * table.tensor (see tensorTable.ts).
  */
-import type { BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, RunBounds } from '../../protocol/bounds';
+import { num, powerOfTen } from '../../common/format';
+import { boundValueVerdict, boundVerdict, type BoundVerdict } from '../../common/verdicts';
+import type { BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, BlockBounds } from '../../protocol/bounds';
 import { BoundsChart, SHORT_LABEL } from './boundsChart';
 import { el } from './dom';
-import { num, powerOfTen } from './format';
-import type { BlockState, RunState } from './model';
+import type { BlockState, SolveState } from './solveModel';
 import { tensorSection } from './tensorTable';
 
 export interface ChecksOptions {
@@ -22,13 +23,13 @@ export interface ChecksOptions {
   onBlock(index: number): void;
 }
 
-type CheckedBlock = BlockState & { result: { bounds: RunBounds } };
+type CheckedBlock = BlockState & { result: { bounds: BlockBounds } };
 
 export class Checks {
   readonly root: HTMLElement;
   private readonly chart?: BoundsChart;
 
-  constructor(run: RunState, opts: ChecksOptions) {
+  constructor(runId: string, run: SolveState, opts: ChecksOptions) {
     this.root = el('div', { className: 'checks' });
     const blocks = run.blocks.filter((b): b is CheckedBlock => !!b.result?.bounds);
     if (blocks.length) {
@@ -44,8 +45,8 @@ export class Checks {
       if (blocks.length > 1) {
         const picker = el('div', { className: 'choices', attrs: { role: 'radiogroup', 'aria-label': 'Solve block charted' } });
         for (const b of blocks) {
-          const id = `${run.runId}-bounds-${b.spec.index}`;
-          const input = el('input', { attrs: { type: 'radio', name: `bounds-${run.runId}`, id, value: String(b.spec.index) } });
+          const id = `${runId}-bounds-${b.spec.index}`;
+          const input = el('input', { attrs: { type: 'radio', name: `bounds-${runId}`, id, value: String(b.spec.index) } });
           input.checked = b === shown;
           input.addEventListener('change', () => {
             chartHost.dataset.runIndex = String(b.spec.index);
@@ -60,8 +61,7 @@ export class Checks {
       section.append(chartHost, note);
       for (const b of blocks) section.append(blockTable(b));
       this.root.append(section);
-      this.chart = new BoundsChart(chartHost, shown.result.bounds, (steps, clipped) => {
-        chartHost.dataset.points = String(steps);
+      this.chart = new BoundsChart(chartHost, shown.result.bounds, (clipped) => {
         chartHost.dataset.clipped = String(clipped);
         note.textContent = `${clipped ? 'The papers’ bound lies far above the others: it runs along the top edge, and the legend gives its value at the cursor. ' : ''}Click a legend entry to hide or show its line; drag across the chart to zoom into steps.`;
       });
@@ -70,14 +70,13 @@ export class Checks {
     if (run.tensor) this.root.append(tensorSection(run.tensor));
   }
 
-  rethemed() {
-    this.chart?.create();
-  }
-
   destroy() {
     this.chart?.destroy();
   }
 }
+
+/** A failure the theorem allows is a warning; any other, an error. */
+const VERDICT_CLASS: Record<BoundVerdict, string> = { holds: 'ok', allowed: 'warn', fails: 'bad' };
 
 function blockName(b: BlockState): string {
   return `#${b.spec.index + 1} ${b.spec.label}`;
@@ -89,7 +88,8 @@ function blockTable(b: CheckedBlock): HTMLElement {
   return el('div', { className: 'bounds-block', data: { runIndex: String(b.spec.index) } }, [
     el('h4', { text: blockName(b) }),
     el('p', { className: 'meta' }, [
-      `${r.steps.length} steps checked · `,
+      // The summary counts every checked step; `steps` may be thinned (a run restored from the saved history).
+      `${r.summary[0]?.stepsChecked ?? r.steps.length} steps checked · `,
       el('span', { className: 'exactness', text: `b̃ exactness: max |L(x_k; b̃) − L(x_{k+1}; b)| = ${num(r.maxExactnessError, 3)}` }),
       ` · ${norms} (spectral)`,
     ]),
@@ -106,20 +106,25 @@ function summaryTable(summary: BoundSummary[], unit: 'steps' | 'layers', data: R
   const body = el('tbody');
   for (const s of summary) {
     const paperScale = s.bound === undefined && s.boundLog10 !== undefined;
-    const holds = s.violations === 0;
     // A paper-bound failure outside its assumptions is allowed by the theorem: a warning, not an error.
-    const allowed = !holds && s.kind === 'paper' && s.violationsWithAssumptions === 0;
-    const row = el('tr', { data: { bound: s.name, kind: s.kind, holds: String(holds), violations: String(s.violations) } }, [
+    const verdict = boundVerdict(s);
+    const row = el('tr', { data: { bound: s.name, kind: s.kind, holds: String(verdict === 'holds'), violations: String(s.violations) } }, [
       el('td', { className: 'text wrap', text: s.label, title: s.name }),
       el('td', {
-        className: `text ${holds ? 'ok' : allowed ? 'warn' : 'bad'}`,
-        text: holds ? '✓ holds' : `✗ fails on ${s.violations} / ${s.stepsChecked} ${unit}${allowed ? ', all outside its assumptions' : ''}`,
+        className: `text ${VERDICT_CLASS[verdict]}`,
+        text:
+          verdict === 'holds'
+            ? '✓ holds'
+            : `✗ fails on ${s.violations} / ${s.stepsChecked} ${unit}${verdict === 'allowed' ? ', all outside its assumptions' : ''}`,
       }),
       el('td', { className: 'text', text: s.kind }),
       el('td', { text: num(s.observedAtWorst), title: `largest observed over all ${unit}: ${num(s.worstObserved)}` }),
       el('td', { text: paperScale ? powerOfTen(s.boundLog10!) : num(s.bound) }),
       // The papers' ratio sits 70-odd decades below 1 (it may even underflow): its power of ten reads better.
-      el('td', { text: paperScale ? powerOfTen(Math.log10(s.observedAtWorst) - s.boundLog10!) : num(s.tightness, 3), title: `observed / bound = ${num(s.tightness)}` }),
+      el('td', {
+        text: paperScale ? powerOfTen(Math.log10(s.observedAtWorst) - s.boundLog10!) : num(s.tightness, 3),
+        title: `observed / bound = ${num(s.tightness)}`,
+      }),
       el('td', { text: unit === 'steps' ? `k = ${s.worstK}` : `layer ${s.worstK}` }),
       el('td', { text: s.assumptionsMetSteps === null ? '—' : `${s.assumptionsMetSteps} / ${s.stepsChecked} ${unit}` }),
     ]);
@@ -130,11 +135,23 @@ function summaryTable(summary: BoundSummary[], unit: 'steps' | 'layers', data: R
 
 /** Column headers; those over text columns align left with them. Headers wrap, but not inside ‖a − b‖. */
 function thead(cols: string[], textCols: string[]): HTMLElement {
-  return el('thead', {}, [el('tr', {}, cols.map((h) => el('th', { className: textCols.includes(h) ? 'text' : '' }, [h.includes(' − ') ? el('span', { className: 'nowrap', text: h }) : h])))]);
+  return el('thead', {}, [
+    el(
+      'tr',
+      {},
+      cols.map((h) =>
+        el('th', { className: textCols.includes(h) ? 'text' : '' }, [h.includes(' − ') ? el('span', { className: 'nowrap', text: h }) : h]),
+      ),
+    ),
+  ]);
 }
 
 function messageList(messages: string[], bad: boolean): HTMLElement {
-  const list = el('ul', { className: `messages${bad ? ' bad' : ''}`, ...(bad ? { attrs: { role: 'alert' } } : {}) }, messages.map((m) => el('li', { text: m })));
+  const list = el(
+    'ul',
+    { className: `messages${bad ? ' bad' : ''}`, ...(bad ? { attrs: { role: 'alert' } } : {}) },
+    messages.map((m) => el('li', { text: m })),
+  );
   list.hidden = messages.length === 0;
   return list;
 }
@@ -143,7 +160,16 @@ function dataMoveSection(m: DataMoveReport): HTMLElement {
   const names = m.summary.map((s) => s.name);
   // The matrix form moves A1 and A2 and has a row per document position; the vector form has one ‖ΔA‖ and one row.
   const matrixForm = m.steps.some((s) => s.moveA1 !== undefined);
-  const head = ['layer', ...(matrixForm ? ['‖ΔA1‖, ‖ΔA2‖'] : []), 'move norm', '‖b̃ − b‖', ...(matrixForm ? ['worst row'] : []), 'exactness', ...names.map((n) => SHORT_LABEL[n]), 'papers’ assumptions'];
+  const head = [
+    'layer',
+    ...(matrixForm ? ['‖ΔA1‖, ‖ΔA2‖'] : []),
+    'move norm',
+    '‖b̃ − b‖',
+    ...(matrixForm ? ['worst row'] : []),
+    'exactness',
+    ...names.map((n) => SHORT_LABEL[n]),
+    'papers’ assumptions',
+  ];
   const body = el('tbody');
   for (const s of m.steps) {
     body.append(
@@ -174,15 +200,26 @@ function dataMoveSection(m: DataMoveReport): HTMLElement {
   );
   const section = el('section', { className: 'data-move' }, [
     el('h3', { text: 'Data move: self-attention layers A_t → A_{t+1}' }),
-    el('p', { className: 'note', text: `${m.layers} layer${m.layers === 1 ? '' : 's'}, head dimension ${m.headDim}, weights fixed at x0: each layer equals keeping A_t and moving the target to b̃.` }),
+    el('p', {
+      className: 'note',
+      text: `${m.layers} layer${m.layers === 1 ? '' : 's'}, head dimension ${m.headDim}, weights fixed at x0: each layer equals keeping A_t and moving the target to b̃.`,
+    }),
     el('div', { className: 'table-scroll' }, [el('table', { className: 'numbers move' }, [thead(head, ['papers’ assumptions']), body])]),
     el('div', { className: 'table-scroll' }, [summaryTable(m.summary, 'layers', { source: 'move' })]),
-    messageList(m.messages, m.summary.some((s) => s.kind !== 'paper' && s.violations > 0)),
+    messageList(
+      m.messages,
+      m.summary.some((s) => s.kind !== 'paper' && s.violations > 0),
+    ),
   ]);
   if (m.closeness.length) {
     section.append(
       el('h4', { text: 'Closeness: each run’s first step against the first layer' }),
-      el('div', { className: 'table-scroll' }, [el('table', { className: 'numbers closeness' }, [thead(['run', '‖b̃_GD − b̃_SA‖', 'cos∠(shifts)', '‖b̃_GD − b‖', '‖b̃_SA − b‖'], ['run']), closeness])]),
+      el('div', { className: 'table-scroll' }, [
+        el('table', { className: 'numbers closeness' }, [
+          thead(['run', '‖b̃_GD − b̃_SA‖', 'cos∠(shifts)', '‖b̃_GD − b‖', '‖b̃_SA − b‖'], ['run']),
+          closeness,
+        ]),
+      ]),
     );
   }
   return section;
@@ -192,12 +229,20 @@ function dataMoveSection(m: DataMoveReport): HTMLElement {
 function boundCell(v: BoundValue | undefined): HTMLTableCellElement {
   if (!v) return el('td', { text: '—' });
   const value = v.value === undefined && v.log10 !== undefined ? powerOfTen(v.log10) : num(v.value);
-  const cls = v.holds ? 'ok' : v.name === 'paper' && v.assumptionsMet === false ? 'warn' : 'bad';
-  return el('td', { className: cls, text: `${value} ${v.holds ? '✓' : '✗'}`, title: `observed ${num(v.observed)}, observed / bound = ${num(v.ratio)}` });
+  return el('td', {
+    className: VERDICT_CLASS[boundValueVerdict(v)],
+    text: `${value} ${v.holds ? '✓' : '✗'}`,
+    title: `observed ${num(v.observed)}, observed / bound = ${num(v.ratio)}`,
+  });
 }
 
 /** "met (R = 4.1)" or which of R ≥ 4, ‖A·Δ‖∞ < 0.01, α ≥ β, ‖b‖ ≤ R failed. */
 function assumptionsText(a: PaperAssumptions): string {
-  const failed = [a.rAtLeast4 ? '' : `R = ${num(a.R, 3)} < 4`, a.stepInfOk ? '' : `‖ΔS‖∞ = ${num(a.stepInf, 3)} ≥ 0.01`, a.alphaOk ? '' : 'α < β', a.bOk === false ? `‖b‖ = ${num(a.bNorm ?? NaN, 3)} > R` : ''].filter(Boolean);
+  const failed = [
+    a.rAtLeast4 ? '' : `R = ${num(a.R, 3)} < 4`,
+    a.stepInfOk ? '' : `‖ΔS‖∞ = ${num(a.stepInf, 3)} ≥ 0.01`,
+    a.alphaOk ? '' : 'α < β',
+    a.bOk === false ? `‖b‖ = ${num(a.bNorm ?? NaN, 3)} > R` : '',
+  ].filter(Boolean);
   return failed.length ? `not met: ${failed.join(', ')}` : `met (R = ${num(a.R, 3)})`;
 }

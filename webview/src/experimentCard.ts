@@ -1,119 +1,111 @@
 /**
- * One in-context-learning experiment in the panel: header (file, status, live progress, Cancel), the settings, the
- * loss and alignment charts (experimentCharts.ts), the per-repeat table (experimentTable.ts) and, once it ended, why.
+ * An in-context-learning experiment's part of its card (card.ts): the settings, live progress in the header, the
+ * verdict (common/iclVerdict.ts, recomputed on every event), the loss, ratio and alignment charts
+ * (experimentCharts.ts), the per-repeat table (experimentTable.ts) and, once it ended, why.
  *
- * DOM hooks for tests and tools: section.run.experiment[data-run-id][data-status] (and data-stop-reason once the
- * result arrived); .progress (live); .settings; .stop; chart hosts .icl-chart[data-chart="loss"|"alignment"]
- * (bandChart.ts lists theirs).
+ * DOM hooks for tests and tools: section.run.experiment[data-stop-reason] once the result arrived; .progress (live);
+ * .settings; .verdict (hidden before the first checkpoint); .stop; chart hosts
+ * .icl-chart[data-chart="loss"|"ratio"|"alignment"] (bandChart.ts lists theirs).
  */
-import type { Distribution, IclResult, IclSettings } from '../../protocol/experiment';
+import { duration } from '../../common/format';
+import { stopReasonText } from '../../common/verdicts';
+import type { IclResult } from '../../protocol/experiment';
 import type { BandChart } from './bandChart';
+import type { KindCard } from './card';
 import { el } from './dom';
-import { alignmentChart, lossChart } from './experimentCharts';
-import { progressOf, type ExperimentState } from './experimentModel';
+import { alignmentChart, lossChart, ratioChart } from './experimentCharts';
+import { progressOf, verdictOf, type ExperimentState } from './experimentModel';
+import { settingsDetail, settingsText } from './experimentSettings';
 import { RepeatTable } from './experimentTable';
-import { duration, num } from './format';
+import type { StartedRun } from './run';
 
-/** As a solve card's header: an interruption is the server's crash, and what ran is still shown. */
-const INTERRUPTED_TEXT = 'interrupted: the language server stopped; the checkpoints received are kept';
-
-export class ExperimentCard {
-  readonly root: HTMLElement;
-  private readonly status = el('span', { className: 'status' });
+export class ExperimentCard implements KindCard {
+  readonly subtitle = 'in-context learning experiment';
+  readonly header: HTMLElement[];
+  readonly body: HTMLElement[];
+  readonly unit = 'checkpoints';
   private readonly progress = el('span', { className: 'progress' });
-  private readonly cancel?: HTMLButtonElement;
-  private readonly error = el('pre', { className: 'error', attrs: { role: 'alert' } });
   private readonly stop = el('p', { className: 'stop' });
+  private readonly verdict = el('p', { className: 'verdict', attrs: { 'aria-live': 'polite' } });
   private readonly table: RepeatTable;
   private readonly charts: BandChart[];
 
-  constructor(
-    readonly run: ExperimentState,
-    opts: { live: boolean; onCancel(runId: string): void },
-  ) {
-    const header = el('header', {}, [el('h2', { text: run.title, title: run.source }), el('span', { className: 'problem', text: 'in-context learning experiment' }), this.status, this.progress]);
-    if (opts.live) {
-      this.cancel = el('button', { className: 'cancel', text: 'Cancel', title: 'Stop this experiment; the checkpoints so far are kept' });
-      this.cancel.addEventListener('click', () => {
-        run.cancelRequested = true;
-        opts.onCancel(run.runId);
-        this.update();
-      });
-      header.append(this.cancel);
-    }
+  constructor(private readonly run: StartedRun<'experiment'>) {
+    const s = run.state;
     const lossHost = el('div', { className: 'chart icl-chart', data: { chart: 'loss' } });
+    const ratioHost = el('div', { className: 'chart icl-chart', data: { chart: 'ratio' } });
     const alignmentHost = el('div', { className: 'chart icl-chart', data: { chart: 'alignment' } });
-    this.table = new RepeatTable(run);
-    this.root = el('section', { className: 'run experiment', data: { runId: run.runId } }, [
-      header,
-      el('p', { className: 'settings', text: settingsText(run.settings), title: settingsDetail(run.settings) }),
-      this.error,
+    this.table = new RepeatTable(s);
+    this.header = [this.progress];
+    this.body = [
+      el('p', { className: 'settings', text: settingsText([s.settings]), title: settingsDetail([s.settings]) }),
       this.stop,
+      this.verdict,
       el('h3', { text: 'Loss' }),
       lossHost,
+      el('h3', { text: 'Loss relative to the uniform prediction' }),
+      ratioHost,
       el('h3', { text: 'Alignment with one GD step' }),
       alignmentHost,
-      el('p', { className: 'note', text: 'Lines: mean over the repeats that reached each step; shading: ± one standard deviation (population). Click a legend entry to hide or show a line; drag across a chart to zoom into steps.' }),
+      el('p', {
+        className: 'note',
+        text: 'Lines: mean over the repeats that reached each step; shading: ± one standard deviation (population). The uniform prediction 1/(n+1) is what a layer that learned nothing predicts; ratios divide each repeat’s loss by its uniform loss on the same tasks, which cancels most of the held-out set’s noise. Click a legend entry to hide or show a line; drag across a chart to zoom into steps.',
+      }),
       el('h3', { text: 'Repeats' }),
       this.table.root,
-    ]);
-    this.charts = [lossChart(lossHost, run), alignmentChart(alignmentHost, run)];
-    this.update();
+    ];
+    this.charts = [lossChart(lossHost, s), ratioChart(ratioHost, s), alignmentChart(alignmentHost, s)];
   }
 
-  /** Reflects the run's current state; cheap enough to call on every message. */
   update() {
-    const run = this.run;
-    this.root.dataset.status = run.status;
-    this.status.textContent = run.cancelRequested && run.status === 'running' ? 'cancelling…' : run.status === 'interrupted' ? INTERRUPTED_TEXT : run.status;
-    this.status.className = `status ${run.status}`;
-    const at = progressOf(run) ?? { repeat: 0, step: 0 };
-    this.progress.textContent = `repeat ${at.repeat + 1}/${run.settings.repeats} · step ${at.step}/${run.settings.steps}`;
-    this.progress.hidden = run.status !== 'running';
-    if (this.cancel) {
-      this.cancel.hidden = run.status !== 'running';
-      this.cancel.disabled = !!run.cancelRequested;
+    const s = this.run.state;
+    const at = this.where() ?? { repeat: 0, step: 0 };
+    this.progress.textContent = `repeat ${at.repeat + 1}/${s.settings.repeats} · step ${at.step}/${s.settings.steps}`;
+    this.progress.hidden = this.run.status !== 'running';
+    const r = s.result;
+    if (r) {
+      this.stop.textContent = stopText(s, r);
+      this.stop.className = `stop ${r.stopReason}`;
     }
-    this.error.textContent = run.error ?? '';
-    this.error.hidden = !run.error;
-    if (run.result) {
-      this.root.dataset.stopReason = run.result.stopReason;
-      this.stop.textContent = stopText(run, run.result);
-      this.stop.className = `stop ${run.result.stopReason}`;
-    }
-    this.stop.hidden = !run.result;
+    this.stop.hidden = !r;
+    const verdict = verdictOf(s);
+    this.verdict.textContent = verdict ?? '';
+    this.verdict.hidden = !verdict;
     this.charts.forEach((c) => c.update());
     this.table.update();
   }
 
-  rethemed() {
-    this.charts.forEach((c) => c.create());
-  }
-
   destroy() {
     this.charts.forEach((c) => c.destroy());
-    this.root.remove();
   }
-}
 
-/** The settings a reader compares runs by; the rest is in the tooltip (settingsDetail). */
-function settingsText(s: IclSettings): string {
-  return [`n = ${s.n}`, `d = ${s.d}`, `heads = ${s.heads}`, `k = ${s.k}`, `batch = ${s.batch}`, `steps = ${s.steps}`, `lr = ${num(s.lr)}`, `repeats = ${s.repeats}`, `η grid ${num(s.etamin)}…${num(s.etamax)} × ${s.etacount}`, `tasks = ${s.tasks}`].join(' · ');
-}
+  badStop(): string | undefined {
+    const reason = this.run.state.result?.stopReason;
+    return reason === 'nonFinite' || reason === 'error' ? `${stopReasonText(reason)} at ${this.at()}` : undefined;
+  }
 
-function settingsDetail(s: IclSettings): string {
-  return [
-    `seed = ${s.seed} (repeat r uses seed + r)`,
-    `words a_i, a_q ~ ${distributionText(s.words)}`,
-    `x* ~ ${distributionText(s.xstar)}`,
-    `Adam lr = ${num(s.lr)}, β1 = ${num(s.beta1)}, β2 = ${num(s.beta2)}`,
-    `evaluated every ${s.every} steps on ${s.tasks} held-out tasks`,
-    `η chosen on ${s.etatasks} other tasks from ${s.etacount} values ${num(s.etamin)}…${num(s.etamax)}, log-spaced`,
-  ].join('\n');
-}
+  cancelledWhere(): string | undefined {
+    return this.where() && `at ${this.at()}`;
+  }
 
-function distributionText(d: Distribution): string {
-  return d.kind === 'normal' ? `normal(mean = ${num(d.mean)}, scale = ${num(d.scale)})` : `uniform(${num(d.low)}, ${num(d.high)})`;
+  errors(): string[] {
+    return [];
+  }
+
+  data(): Record<string, string> {
+    return this.run.state.result ? { stopReason: this.run.state.result.stopReason } : {};
+  }
+
+  private where() {
+    return progressOf(this.run.state);
+  }
+
+  /** "repeat 2/3, step 100/400": the newest repeat and its last checkpoint. */
+  private at(): string {
+    const { settings } = this.run.state;
+    const w = this.where() ?? { repeat: 0, step: 0 };
+    return `repeat ${w.repeat + 1}/${settings.repeats}, step ${w.step}/${settings.steps}`;
+  }
 }
 
 function stopText(run: ExperimentState, r: IclResult): string {

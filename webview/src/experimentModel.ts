@@ -1,77 +1,70 @@
 /**
- * An in-context-learning experiment run in the panel's state: its settings, each repeat's start (seed, η, baselines)
- * and checkpoints as they stream in, and the final result. The mean ± std over repeats is derived from the repeats
- * (iclStats.ts) rather than taken from the result, so it is the same quantity live and after the end.
+ * An in-context-learning experiment's state: its settings, each repeat's start (seed, η, baselines) and checkpoints
+ * as they stream in, the server's mean ± std rows, and the final result. The rows are the server's (common/stats.ts
+ * `summarize` over every repeat it holds): each progress event replaces the rows of the steps it carries, the result
+ * replaces them all, and the panel never averages itself.
  */
-import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings, IclStopReason } from '../../protocol/experiment';
-import type { ToPanel } from '../../protocol/webview';
-import type { RunStatus } from './model';
+import { iclVerdict, type VerdictRepeat } from '../../common/iclVerdict';
+import { commonRow } from '../../common/stats';
+import type { IclCheckpoint, IclResult, IclRepeatStart, IclSettings, IclSummaryPoint } from '../../protocol/experiment';
+import type { Reducers } from './reducers';
 
 export interface RepeatState {
   /** 0-based, as on the wire. */
   repeat: number;
-  /** Missing only if the repeat's first message was lost. */
+  /** Missing only if the repeat's first event was lost. */
   start?: IclRepeatStart;
   /** In step order, each step once. */
   checkpoints: IclCheckpoint[];
 }
 
 export interface ExperimentState {
-  kind: 'experiment';
-  runId: string;
-  title: string;
-  source: string;
-  startedAt: number;
   settings: IclSettings;
   /** Ordered by repeat. */
   repeats: RepeatState[];
-  status: RunStatus;
-  /** Why the run failed (`runFailed`); a stop inside the experiment is in `result`. */
-  error?: string;
+  /** The server's mean ± std per step, ascending. */
+  summary: IclSummaryPoint[];
   result?: IclResult;
-  /** Set by the panel when the user asked to cancel, until the host confirms. */
-  cancelRequested?: boolean;
 }
 
-type Message<T extends ToPanel['type']> = Extract<ToPanel, { type: T }>;
+export const experimentReducers: Reducers<'experiment', ExperimentState> = {
+  started: (d) => ({ settings: d.settings, repeats: [], summary: [] }),
 
-export function startExperiment(m: Message<'experimentStarted'>): ExperimentState {
-  return { kind: 'experiment', runId: m.runId, title: m.title, source: m.source, startedAt: m.startedAt, settings: m.settings, repeats: [], status: 'running' };
-}
-
-export function applyExperimentProgress(run: ExperimentState, m: Message<'experimentProgress'>): void {
-  const r = repeatOf(run, m.repeat);
-  if (m.start) r.start = m.start;
-  appendCheckpoints(r.checkpoints, m.checkpoints);
-}
-
-/** The result holds every repeat in full, so it also repairs any progress message the panel missed. */
-export function finishExperiment(run: ExperimentState, result: IclResult): void {
-  run.result = result;
-  for (const { checkpoints, ...start } of result.repeats) {
-    const r = repeatOf(run, start.repeat);
-    r.start = start;
-    if (checkpoints.length >= r.checkpoints.length) {
-      r.checkpoints = [];
-      appendCheckpoints(r.checkpoints, checkpoints);
+  progress(s, p) {
+    const r = repeatOf(s, p.repeat);
+    if (p.start) r.start = p.start;
+    appendCheckpoints(r.checkpoints, p.checkpoints);
+    for (const row of p.summary) {
+      const i = s.summary.findIndex((x) => x.step >= row.step);
+      if (i < 0) s.summary.push(row);
+      else s.summary.splice(i, s.summary[i].step === row.step ? 1 : 0, row);
     }
-  }
-  run.status = statusOf(result.stopReason);
-  run.cancelRequested = false;
-}
+  },
 
-/** A numerical failure or an error ends the experiment early: the run failed, though what ran is kept. */
-function statusOf(reason: IclStopReason): RunStatus {
-  return reason === 'done' ? 'finished' : reason === 'cancelled' ? 'cancelled' : 'failed';
-}
+  // The result holds every repeat in full, so it also repairs any progress event the panel missed.
+  finished(s, result) {
+    s.result = result;
+    s.summary = result.summary;
+    for (const { checkpoints, ...start } of result.repeats) {
+      const r = repeatOf(s, start.repeat);
+      r.start = start;
+      if (checkpoints.length >= r.checkpoints.length) {
+        r.checkpoints = [];
+        appendCheckpoints(r.checkpoints, checkpoints);
+      }
+    }
+  },
+
+  points: (s) => s.repeats.reduce((n, r) => n + r.checkpoints.length, 0),
+};
 
 /** The repeat's state, created in repeat order when it is new. */
-function repeatOf(run: ExperimentState, repeat: number): RepeatState {
-  let i = run.repeats.findIndex((r) => r.repeat >= repeat);
-  if (i >= 0 && run.repeats[i].repeat === repeat) return run.repeats[i];
-  if (i < 0) i = run.repeats.length;
+function repeatOf(s: ExperimentState, repeat: number): RepeatState {
+  let i = s.repeats.findIndex((r) => r.repeat >= repeat);
+  if (i >= 0 && s.repeats[i].repeat === repeat) return s.repeats[i];
+  if (i < 0) i = s.repeats.length;
   const r: RepeatState = { repeat, checkpoints: [] };
-  run.repeats.splice(i, 0, r);
+  s.repeats.splice(i, 0, r);
   return r;
 }
 
@@ -84,8 +77,31 @@ function appendCheckpoints(to: IclCheckpoint[], from: IclCheckpoint[]) {
 }
 
 /** Where the run is: the newest repeat and its last checkpoint's step (0 before the first). */
-export function progressOf(run: ExperimentState): { repeat: number; step: number } | undefined {
-  const r = run.repeats[run.repeats.length - 1];
+export function progressOf(s: ExperimentState): { repeat: number; step: number } | undefined {
+  const r = s.repeats[s.repeats.length - 1];
   if (!r) return undefined;
   return { repeat: r.repeat, step: r.checkpoints[r.checkpoints.length - 1]?.step ?? 0 };
+}
+
+/** Repeats with at least one checkpoint. */
+export function startedRepeats(s: ExperimentState): number {
+  return s.repeats.filter((r) => r.checkpoints.length > 0).length;
+}
+
+/** The server's row at the last step every started repeat reached: where mean ± std compares like with like. */
+export function latestCommonRow(s: ExperimentState): IclSummaryPoint | undefined {
+  const started = startedRepeats(s);
+  return started ? commonRow(s.summary, started) : undefined;
+}
+
+/** Every planned repeat reached the last planned step. */
+export function isComplete(s: ExperimentState): boolean {
+  const last = s.summary.at(-1);
+  return last?.step === s.settings.steps && last.count === s.settings.repeats;
+}
+
+/** common/iclVerdict.ts's sentence over the repeats whose start arrived; undefined before the first checkpoint. */
+export function verdictOf(s: ExperimentState): string | undefined {
+  const repeats: VerdictRepeat[] = s.repeats.flatMap((r) => (r.start ? [{ ...r.start, checkpoints: r.checkpoints }] : []));
+  return iclVerdict(repeats);
 }

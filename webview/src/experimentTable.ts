@@ -1,23 +1,24 @@
 /**
- * The per-repeat table of an experiment: what each repeat fixed (seed, η, the two baselines) and its latest
- * checkpoint; below, mean ± std over the repeats at the last step all of them reached.
+ * The per-repeat table of an experiment: what each repeat fixed (seed, η, the baselines' losses) and its latest
+ * checkpoint; below, the server's mean ± std row at the last step every started repeat reached (common/stats.ts
+ * `commonRow`), every column included: the server's rows carry the starts' η and baselines over the same repeats.
  *
  * DOM hooks for tests and tools: table.icl-repeats with rows tr[data-repeat] (1-based) carrying data-step (latest
  * checkpoint) and data-eta-at-edge; the footer row tr.icl-summary[data-step][data-count] (hidden until the repeats
  * share a step), whose cells td[data-quantity] hold data-mean and data-std at full precision.
  */
+import { num } from '../../common/format';
 import type { MeanStd } from '../../protocol/experiment';
 import { el } from './dom';
-import type { ExperimentState, RepeatState } from './experimentModel';
-import { num } from './format';
-import { commonStep, meanStd, startStats, summarize } from './iclStats';
+import { latestCommonRow, type ExperimentState, type RepeatState } from './experimentModel';
 
 const COLUMNS: [string, string][] = [
   ['#', 'Repeat'],
   ['seed', 'The repeat’s seed: its tasks and initial weights'],
   ['η', 'Step size of the one-step GD baseline, chosen on the repeat’s own η-tasks from the grid'],
-  ['zero loss', 'Held-out loss of the uniform prediction (η = 0): what learning nothing scores'],
+  ['uniform loss', 'Held-out loss of the uniform prediction 1/(n+1) (η = 0): what learning nothing scores'],
   ['GD loss', 'Held-out loss after one gradient-descent step with η'],
+  ['lin GD loss', 'Held-out loss of linearised GD: one GD step expanded to first order in η, with its own least-squares η'],
   ['step', 'Adam steps at the latest checkpoint'],
   ['TF loss', 'Held-out loss of the trained layer'],
   ['Preds Diff', 'Mean over held-out tasks of |ŷ_TF − ŷ_GD|'],
@@ -29,12 +30,21 @@ const COLUMNS: [string, string][] = [
 export class RepeatTable {
   readonly root: HTMLElement;
   private readonly body = el('tbody');
-  private readonly summary = el('tr', { className: 'icl-summary' }, [el('td', { className: 'text', attrs: { colspan: '2' } }), ...COLUMNS.slice(2).map(() => el('td'))]);
+  private readonly summary = el('tr', { className: 'icl-summary' }, [
+    el('td', { className: 'text', attrs: { colspan: '2' } }),
+    ...COLUMNS.slice(2).map(() => el('td')),
+  ]);
   private readonly rows = new Map<number, HTMLTableRowElement>();
 
   constructor(private readonly run: ExperimentState) {
-    const head = el('tr', {}, COLUMNS.map(([h, title]) => el('th', { text: h, title })));
-    this.root = el('div', { className: 'table-scroll' }, [el('table', { className: 'numbers icl-repeats' }, [el('thead', {}, [head]), this.body, el('tfoot', {}, [this.summary])])]);
+    const head = el(
+      'tr',
+      {},
+      COLUMNS.map(([h, title]) => el('th', { text: h, title })),
+    );
+    this.root = el('div', { className: 'table-scroll' }, [
+      el('table', { className: 'numbers icl-repeats' }, [el('thead', {}, [head]), this.body, el('tfoot', {}, [this.summary])]),
+    ]);
     this.update();
   }
 
@@ -43,7 +53,11 @@ export class RepeatTable {
     for (const r of this.run.repeats) {
       let row = this.rows.get(r.repeat);
       if (!row) {
-        row = el('tr', { data: { repeat: String(r.repeat + 1) } }, COLUMNS.map(() => el('td')));
+        row = el(
+          'tr',
+          { data: { repeat: String(r.repeat + 1) } },
+          COLUMNS.map(() => el('td')),
+        );
         this.rows.set(r.repeat, row);
         added = true;
       }
@@ -62,12 +76,13 @@ export class RepeatTable {
     this.fillEta(cells[2], r);
     cells[3].textContent = num(s?.zeroLoss);
     cells[4].textContent = num(s?.gdLoss);
-    cells[5].textContent = c ? `${c.step} / ${this.run.settings.steps}` : '—';
-    cells[6].textContent = num(c?.tfLoss);
-    cells[7].textContent = num(c?.predsDiff);
-    cells[8].textContent = num(c?.modelDiff);
-    cells[9].textContent = num(c?.modelCos);
-    cells[10].textContent = num(c?.trainLoss);
+    cells[5].textContent = num(s?.linGdLoss);
+    cells[6].textContent = c ? `${c.step} / ${this.run.settings.steps}` : '—';
+    cells[7].textContent = num(c?.tfLoss);
+    cells[8].textContent = num(c?.predsDiff);
+    cells[9].textContent = num(c?.modelDiff);
+    cells[10].textContent = num(c?.modelCos);
+    cells[11].textContent = num(c?.trainLoss);
     row.dataset.step = c ? String(c.step) : '';
     row.dataset.etaAtEdge = String(!!s?.etaAtEdge);
   }
@@ -88,37 +103,37 @@ export class RepeatTable {
 
   private fillSummary() {
     const row = this.summary;
-    const common = commonStep(this.run.repeats);
-    row.hidden = !common;
-    if (!common) return;
-    const { step, repeats } = common;
-    const point = summarize(repeats).find((p) => p.step === step)!;
-    // No training loss before the first Adam step: the checkpoints at step 0 have none.
-    const trainLoss = repeats.flatMap((r) => r.checkpoints.find((c) => c.step === step)?.trainLoss ?? []);
+    const point = latestCommonRow(this.run);
+    row.hidden = !point;
+    if (!point) return;
     const repeatsText = `${point.count} repeat${point.count === 1 ? '' : 's'}`;
-    row.dataset.step = String(step);
+    row.dataset.step = String(point.step);
     row.dataset.count = String(point.count);
-    row.title = `Mean ± standard deviation (population) over the ${repeatsText} at step ${step}, the last step all of them reached`;
+    row.title = `Mean ± standard deviation (population) over the ${repeatsText} at step ${point.step}, the last step all of them reached`;
     // The label spans the repeat and seed columns: one cell fewer than the header.
-    const [label, eta, zero, gd, at, tf, preds, model, cos, train] = row.cells;
+    const [label, eta, zero, gd, linGd, at, tf, preds, model, cos, train] = row.cells;
     label.replaceChildren('mean ± std', ' ', el('span', { className: 'std', text: repeatsText }));
-    fillMeanStd(eta, 'eta', startStats(repeats, 'eta'));
-    fillMeanStd(zero, 'zeroLoss', startStats(repeats, 'zeroLoss'));
+    fillMeanStd(eta, 'eta', point.eta);
+    fillMeanStd(zero, 'zeroLoss', point.zeroLoss);
     fillMeanStd(gd, 'gdLoss', point.gdLoss);
-    at.textContent = `${step} / ${this.run.settings.steps}`;
+    fillMeanStd(linGd, 'linGdLoss', point.linGdLoss);
+    at.textContent = `${point.step} / ${this.run.settings.steps}`;
     fillMeanStd(tf, 'tfLoss', point.tfLoss);
     fillMeanStd(preds, 'predsDiff', point.predsDiff);
     fillMeanStd(model, 'modelDiff', point.modelDiff);
     fillMeanStd(cos, 'modelCos', point.modelCos);
-    if (trainLoss.length) fillMeanStd(train, 'trainLoss', meanStd(trainLoss));
-    else train.replaceChildren('—');
+    // Absent at step 0, where no Adam step has run yet.
+    fillMeanStd(train, 'trainLoss', point.trainLoss);
   }
 }
 
-/** "mean ± std", the std on a line of its own so the table stays as narrow as its number columns. */
-function fillMeanStd(cell: HTMLTableCellElement, quantity: string, v: MeanStd) {
+/**
+ * "mean ± std", the std on a line of its own so the table stays as narrow as its number columns; "—" for a quantity
+ * the row lacks (a report written before the server summarized it).
+ */
+export function fillMeanStd(cell: HTMLTableCellElement, quantity: string, v: MeanStd | undefined) {
   cell.dataset.quantity = quantity;
-  cell.dataset.mean = String(v.mean);
-  cell.dataset.std = String(v.std);
-  cell.replaceChildren(num(v.mean), ' ', el('span', { className: 'std', text: `± ${num(v.std, 2)}` }));
+  cell.dataset.mean = String(v?.mean);
+  cell.dataset.std = String(v?.std);
+  cell.replaceChildren(num(v?.mean), ...(v ? [' ', el('span', { className: 'std', text: `± ${num(v.std, 2)}` })] : []));
 }

@@ -25,5 +25,10 @@ export interface Host {
 export function connectHost(): Host {
   if (typeof acquireVsCodeApi !== 'function') return { live: false, post: () => {}, getState: () => undefined, setState: () => {} };
   const api = acquireVsCodeApi();
-  return { live: true, post: (m) => api.postMessage(m), getState: <T>() => (api.getState() ?? undefined) as T | undefined, setState: (s) => api.setState(s) };
+  return {
+    live: true,
+    post: (m) => api.postMessage(m),
+    getState: <T>() => (api.getState() ?? undefined) as T | undefined,
+    setState: (s) => api.setState(s),
+  };
 }

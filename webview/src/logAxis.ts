@@ -17,7 +17,14 @@ export function logScale(): uPlot.Scale {
 
 /** The y axis of `logScale`: one labelled tick per (thinned) decade. */
 export function logAxis(theme: ChartTheme, label: string): uPlot.Axis {
-  return { ...axisStyle(theme), label, size: 70, splits: (_u, _i, min, max) => decadeSplits(min, max), filter: (_u, splits) => splits, values: (_u, vals) => vals.map(decadeLabel) };
+  return {
+    ...axisStyle(theme),
+    label,
+    size: 70,
+    splits: (_u, _i, min, max) => decadeSplits(min, max),
+    filter: (_u, splits) => splits,
+    values: (_u, vals) => vals.map(decadeLabel),
+  };
 }
 
 /** Whole decades around the data. */

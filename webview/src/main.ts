@@ -1,66 +1,66 @@
 /**
- * Results panel entry. Every state change comes from a ToPanel message: live from the extension host, or
- * replayed from the report's embedded payload. So the live panel and the HTML report render identically.
+ * Results panel entry. Every state change comes from a run event: live from the extension host, or replayed from
+ * the report's embedded payload, so the live panel and the HTML report render identically. Messages are checked
+ * first (messages.ts); what the panel cannot read is ignored and logged to the host.
  */
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
-import { REPORT_ELEMENT_ID, type ReportPayload, type ToPanel } from '../../protocol/webview';
+import { REPORT_ELEMENT_ID, type ReportPayload } from '../../protocol/webview';
+import { Card, type CardContext } from './card';
 import { el } from './dom';
-import { ExperimentCard } from './experimentCard';
 import { connectHost } from './host';
-import { METRICS, PanelModel, type Metric } from './model';
-import { RunCard } from './runCard';
-import { watchTheme } from './theme';
+import { readToPanel } from '../../common/toPanel';
+import { PanelModel } from './model';
+import { kindCard, pointsOf } from './registry';
+import { Prefs } from './prefs';
+import type { Run } from './run';
 
-interface SavedState {
-  metric: Metric;
-  /** Spec index of the solve block whose bounds are charted. */
-  boundsBlock?: number;
-}
+/** The report format this bundle replays (protocol/webview.ts). */
+const REPORT_VERSION: ReportPayload['version'] = 2;
 
 const host = connectHost();
 const model = new PanelModel();
-const cards = new Map<string, RunCard | ExperimentCard>();
-const saved = host.getState<SavedState>();
-let metric: Metric = saved?.metric ?? 'loss';
-if (!METRICS.includes(metric)) metric = 'loss';
-let boundsBlock = Number.isInteger(saved?.boundsBlock) ? saved?.boundsBlock : undefined;
-
-function save() {
-  host.setState({ metric, ...(boundsBlock === undefined ? {} : { boundsBlock }) } satisfies SavedState);
-}
+const cards = new Map<string, Card>();
+const ctx: CardContext = { live: host.live, prefs: new Prefs(host) };
+const cancel = (runId: string) => host.post({ type: 'cancel', runId });
 
 const app = document.getElementById('app')!;
-const empty = el('p', { className: 'empty' }, host.live ? ['No runs yet. Open a ', el('code', { text: '.regress' }), ' file and run ', el('strong', { text: 'Attention Regression: Solve' }), ' (Ctrl+Shift+Enter) or click ▶ Solve above a solve block; in an experiment file, click ▶ Run experiment.'] : ['This report contains no runs.']);
+const empty = el(
+  'p',
+  { className: 'empty' },
+  host.live
+    ? [
+        'No runs yet. Open a ',
+        el('code', { text: '.regress' }),
+        ' file and run ',
+        el('strong', { text: 'Attention Regression: Solve' }),
+        ' (Ctrl+Shift+Enter) or click ▶ Solve above a solve block; in an experiment file, click ▶ Run experiment.',
+      ]
+    : ['This report contains no runs.'],
+);
 const list = el('div', { className: 'runs' });
 app.append(empty, list);
 
-function apply(m: ToPanel) {
-  const run = model.apply(m);
-  if (!run) return;
-  let card = cards.get(run.runId);
-  // A (re)started run is a new object in the model: it gets a new card, of its kind.
-  if (card?.run !== run) {
+function receive(message: unknown) {
+  const m = readToPanel(message);
+  if ('ignored' in m) host.post({ type: 'log', level: 'info', message: `The panel ignored a message: ${m.ignored}` });
+  else if (m.event === 'snapshot') host.post({ type: 'snapshot', requestId: m.requestId, runs: model.snapshot() });
+  else {
+    const run = model.apply(m);
+    if (run) show(run);
+  }
+}
+
+function show(run: Run) {
+  const card = cards.get(run.runId);
+  // A (re)started run is a new object in the model: it gets a new card.
+  if (card?.run === run) card.update();
+  else {
     card?.destroy();
-    const onCancel = (runId: string) => host.post({ type: 'cancel', runId });
-    card = run.kind === 'experiment' ? new ExperimentCard(run, { live: host.live, onCancel }) : new RunCard(run, {
-      live: host.live,
-      metric,
-      // Read when the bounds arrive: the choice may change on another card while this run is going.
-      boundsBlock: () => boundsBlock,
-      onCancel,
-      onMetric: (m) => {
-        metric = m;
-        save();
-      },
-      onBoundsBlock: (index) => {
-        boundsBlock = index;
-        save();
-      },
-    });
-    cards.set(run.runId, card);
-    list.prepend(card.root);
-  } else card.update();
+    const fresh = new Card(run, ctx, cancel, kindCard(run, ctx), () => pointsOf(run));
+    cards.set(run.runId, fresh);
+    list.prepend(fresh.root);
+  }
   // Runs the model dropped (beyond MAX_RUNS) leave the page too.
   for (const [id, c] of cards) {
     if (!model.runs.has(id)) {
@@ -72,21 +72,17 @@ function apply(m: ToPanel) {
   document.body.dataset.panelState = model.state();
 }
 
-function isToPanel(m: unknown): m is ToPanel {
-  return typeof m === 'object' && m !== null && typeof (m as ToPanel).type === 'string' && typeof (m as ToPanel).runId === 'string';
-}
-
 window.addEventListener('error', (e) => host.post({ type: 'log', level: 'error', message: `${e.message} (${e.filename}:${e.lineno})` }));
-watchTheme(() => cards.forEach((c) => c.rethemed()));
 
 const report = document.getElementById(REPORT_ELEMENT_ID);
 if (report?.textContent) {
-  const payload = JSON.parse(report.textContent) as ReportPayload;
-  for (const m of payload.messages) apply(m);
-  document.body.dataset.generatedAt = payload.generatedAt;
+  // Read as unknown: the payload is the report's, written by whichever version made it.
+  const payload = JSON.parse(report.textContent) as { [K in keyof ReportPayload]?: unknown };
+  document.body.dataset.generatedAt = String(payload.generatedAt);
+  if (payload.version === REPORT_VERSION && Array.isArray(payload.messages)) payload.messages.forEach(receive);
+  else
+    empty.textContent = `This report was written in format version ${String(payload.version)}; this panel reads version ${REPORT_VERSION}.`;
 } else {
-  window.addEventListener('message', (e: MessageEvent<unknown>) => {
-    if (isToPanel(e.data)) apply(e.data);
-  });
+  window.addEventListener('message', (e: MessageEvent<unknown>) => receive(e.data));
   host.post({ type: 'ready' });
 }

@@ -3,9 +3,10 @@
  * against the matrix form, at X0 and at a seeded probe point (X0 is often 0, where 𝖠x = 0 whatever 𝖠 is).
  * DOM hooks: section.tensor[data-pass]; table.tensor rows tr[data-quantity][data-point="X0"|"probe"][data-pass].
  */
-import type { SolveResult, TensorComparison, TensorPoint } from '../../protocol/results';
+import { bytes, num } from '../../common/format';
+import { tensorComparisonPasses } from '../../common/verdicts';
+import type { SolveResult, TensorPoint } from '../../protocol/results';
 import { el } from './dom';
-import { num } from './format';
 
 const QUANTITIES = ['predictions', 'loss', 'gradient'] as const;
 
@@ -16,12 +17,14 @@ export function tensorSection(t: NonNullable<SolveResult['tensor']>): HTMLElemen
     return section;
   }
   section.dataset.pass = String(t.pass);
-  const passes = (c: TensorComparison) => c.relDiff <= t.tolerance || c.scaledDiff <= t.tolerance;
   const body = el('tbody');
-  for (const [point, values] of [['X0', t], ['probe', t.probe]] as [string, TensorPoint][]) {
+  for (const [point, values] of [
+    ['X0', t],
+    ['probe', t.probe],
+  ] as [string, TensorPoint][]) {
     for (const q of QUANTITIES) {
       const c = values[q];
-      const ok = passes(c);
+      const ok = tensorComparisonPasses(c, t.tolerance);
       body.append(
         el('tr', { data: { quantity: q, point, pass: String(ok) } }, [
           el('td', { className: 'text', text: q }),
@@ -40,20 +43,20 @@ export function tensorSection(t: NonNullable<SolveResult['tensor']>): HTMLElemen
   section.append(
     el('p', { className: 'meta' }, [
       el('span', { className: t.pass ? 'ok' : 'bad', text: t.pass ? '✓ pass' : '✗ fail' }),
-      ` · tolerance ${num(t.tolerance)} · 𝖠 is ${s.rows}×${s.cols} (${binarySize(s.bytes)}) · gradient in ${num(t.timing.matrixGradMs, 3)} ms (matrix form) against ${num(t.timing.kroneckerGradMs, 3)} ms (through 𝖠)`,
+      ` · tolerance ${num(t.tolerance)} · 𝖠 is ${s.rows}×${s.cols} (${bytes(s.bytes)}) · gradient in ${num(t.timing.matrixGradMs, 3)} ms (matrix form) against ${num(t.timing.kroneckerGradMs, 3)} ms (through 𝖠)`,
     ]),
     el('div', { className: 'table-scroll' }, [
-      el('table', { className: 'numbers tensor' }, [el('thead', {}, [el('tr', {}, head.map((h, i) => el('th', { text: h, className: i < 2 || i === 6 ? 'text' : '' })))]), body]),
+      el('table', { className: 'numbers tensor' }, [
+        el('thead', {}, [
+          el(
+            'tr',
+            {},
+            head.map((h, i) => el('th', { text: h, className: i < 2 || i === 6 ? 'text' : '' })),
+          ),
+        ]),
+        body,
+      ]),
     ]),
   );
   return section;
-}
-
-/** Bytes in KiB, MiB or GiB, as the CLI prints the size of 𝖠. */
-function binarySize(bytes: number): string {
-  const units = ['KiB', 'MiB', 'GiB'];
-  let v = bytes / 1024;
-  let i = 0;
-  for (; v >= 1024 && i < units.length - 1; i++) v /= 1024;
-  return `${num(v, 3)} ${units[i]}`;
 }

@@ -6,7 +6,7 @@
  * papers' "closeness": each run's first weight step from x0 against the first layer, as b̃ − b vectors.
  */
 import type { BoundValue, Closeness, DataMoveReport, DataMoveStep } from '../../../protocol/bounds';
-import type { RunResult } from '../../../protocol/results';
+import type { BlockResult } from '../../../protocol/results';
 import { initialPoint } from '../math/objective';
 import type { Matrix, Problem } from '../problem';
 import { runSolve } from '../solver/run';
@@ -19,7 +19,7 @@ import { spectralNorm } from '../math/spectral';
 import { BoundTable } from './summary';
 import { rowNormMax, violationMessages } from './weightShift';
 
-export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveReport {
+export function dataMoveCheck(problem: Problem, runs: BlockResult[]): DataMoveReport {
   const move = problem.move;
   if (!move) throw new Error('the problem declares no data move (WQ, WK, WV, WP)');
   const [rows, cols] = scoreShape(problem);
@@ -32,11 +32,13 @@ export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveRepo
   let first: Shift | undefined;
   for (let layer = 1; layer <= move.layers; layer++) {
     const next = data.map((A) => selfAttentionLayer(A, move));
-    const S0 = scores(data, x), S1 = scores(next, x);
+    const S0 = scores(data, x),
+      S1 = scores(next, x);
     const dS = S1.map((v, i) => v - S0[i]);
     const sh = equivalentTarget(problem.variant, b, S0, S1, rows, cols);
     first ??= sh;
-    const norms = data.map(spectralNorm), normsNext = next.map(spectralNorm);
+    const norms = data.map(spectralNorm),
+      normsNext = next.map(spectralNorm);
     const moves = data.map((A, i) => spectralNorm(difference(next[i], A)));
     // ‖A1'⊗A2' − A1⊗A2‖ ≤ ‖ΔA1‖‖A2‖ + ‖A1'‖‖ΔA2‖ (the Kronecker norm is the product); the vector form: ‖ΔA‖.
     const moveNorm = data.length === 2 ? moves[0] * norms[1] + normsNext[0] * moves[1] : moves[0];
@@ -53,7 +55,15 @@ export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveRepo
     const R = Math.max(dataNorm(norms), dataNorm(normsNext), xNorm);
     const assumptions = paperAssumptions(cols, R, maxAbs(dS), sh.logAlphaMin, rowNormMax(b, rows, cols));
     bounds.push(paperBound(problem.variant === 'normalized' ? sh.observed : sh.observedRowMax, moveNorm, assumptions));
-    const step: DataMoveStep = { layer, moveNorm, observedShift: sh.observed, observedRowMax: sh.observedRowMax, exactnessError: sh.exactness, bounds, assumptions };
+    const step: DataMoveStep = {
+      layer,
+      moveNorm,
+      observedShift: sh.observed,
+      observedRowMax: sh.observedRowMax,
+      exactnessError: sh.exactness,
+      bounds,
+      assumptions,
+    };
     if (data.length === 2) {
       step.moveA1 = moves[0];
       step.moveA2 = moves[1];
@@ -64,28 +74,44 @@ export function dataMoveCheck(problem: Problem, runs: RunResult[]): DataMoveRepo
   }
   const summary = table.summary();
   const messages = violationMessages(summary);
-  if (xNorm === 0) messages.push('At x0 = 0 the scores A·x vanish for every document A, so no data move can shift the target: give the initial point a nonzero value to see the self-attention side.');
+  if (xNorm === 0)
+    messages.push(
+      'At x0 = 0 the scores A·x vanish for every document A, so no data move can shift the target: give the initial point a nonzero value to see the self-attention side.',
+    );
   return { layers: move.layers, headDim: move.k, steps, summary, closeness: first ? closeness(problem, runs, first) : [], messages };
 }
 
 /** Each run's first weight step from x0 (re-run for one step: deterministic) against the first layer. */
-function closeness(problem: Problem, runs: RunResult[], sa: Shift): Closeness[] {
+function closeness(problem: Problem, runs: BlockResult[], sa: Shift): Closeness[] {
   const b = targetOf(problem);
   const [rows, cols] = scoreShape(problem);
   const x0 = initialPoint(problem);
   const data = dataOf(problem);
   return runs.map((run) => {
-    const one = runSolve(problem, { index: run.index, method: run.method, options: { ...run.options, steps: 1, gradtol: 0, losstol: 0 }, line: 0, label: run.label }, { onPoint: () => undefined, cancelled: () => false });
+    const one = runSolve(
+      problem,
+      { index: run.index, method: run.method, options: { ...run.options, steps: 1, gradtol: 0, losstol: 0 }, line: 0, label: run.label },
+      { onPoint: () => undefined, cancelled: () => false },
+    );
     const x1 = Float64Array.from(one.final.X ? one.final.X.flat() : one.final.x!);
     const gd = equivalentTarget(problem.variant, b, scores(data, x0), scores(data, x1), rows, cols);
-    let dot = 0, dist = 0;
+    let dot = 0,
+      dist = 0;
     for (let i = 0; i < b.length; i++) {
-      const g = gd.bt[i] - b[i], s = sa.bt[i] - b[i];
+      const g = gd.bt[i] - b[i],
+        s = sa.bt[i] - b[i];
       dot += g * s;
       dist += (gd.bt[i] - sa.bt[i]) ** 2;
     }
     const denom = gd.observed * sa.observed;
-    return { runIndex: run.index, label: run.label, distance: Math.sqrt(dist), cosine: denom > 0 ? dot / denom : null, gdShift: gd.observed, saShift: sa.observed };
+    return {
+      runIndex: run.index,
+      label: run.label,
+      distance: Math.sqrt(dist),
+      cosine: denom > 0 ? dot / denom : null,
+      gdShift: gd.observed,
+      saShift: sa.observed,
+    };
   });
 }
 

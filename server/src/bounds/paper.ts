@@ -20,7 +20,8 @@ export function log10M(n: number, R: number): number {
 
 /** log10(log10 M), finite for every finite R > 0 and n ≥ 1. */
 export function log10Log10M(n: number, R: number): number {
-  const e = log10Exponent(R), a = 1.5 * Math.log10(n);
+  const e = log10Exponent(R),
+    a = 1.5 * Math.log10(n);
   // log10(a + 10^e) = e + log10(1 + a·10^−e), without forming 10^e.
   return a === 0 ? e : e > 300 ? e + Math.log10(1 + a * 10 ** -e) : Math.log10(a + 10 ** e);
 }
@@ -57,7 +58,14 @@ export function paperBound(observed: number, move: number, a: PaperAssumptions):
 }
 
 /** observed ≤ bound, allowing the rounding of `observed` itself (a difference of rounded outputs, ~ε·√entries). */
-export function sharpBound(name: BoundValue['name'], observed: number, value: number, entries: number, row?: number, scoreSlack = 0): BoundValue {
+export function sharpBound(
+  name: BoundValue['name'],
+  observed: number,
+  value: number,
+  entries: number,
+  row?: number,
+  scoreSlack = 0,
+): BoundValue {
   const slack = 4 * Number.EPSILON * Math.sqrt(entries) + scoreSlack;
   const ratio = value > 0 ? observed / value : observed > 0 ? Infinity : 0;
   const log10Ratio = observed === 0 ? -Infinity : value > 0 ? Math.log10(observed) - Math.log10(value) : Infinity;

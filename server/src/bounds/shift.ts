@@ -29,7 +29,8 @@ export interface Shift {
 
 export function equivalentTarget(variant: Variant, b: Float64Array, S0: Float64Array, S1: Float64Array, rows: number, cols: number): Shift {
   const normalized = variant === 'normalized';
-  const o0 = rowOutputs(S0, rows, cols, normalized), o1 = rowOutputs(S1, rows, cols, normalized);
+  const o0 = rowOutputs(S0, rows, cols, normalized),
+    o1 = rowOutputs(S1, rows, cols, normalized);
   const bt = new Float64Array(b.length);
   const du = normalized ? undefined : new Float64Array(b.length);
   const rowShift = new Float64Array(rows);
@@ -37,7 +38,8 @@ export function equivalentTarget(variant: Variant, b: Float64Array, S0: Float64A
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
     // Rescaled, divided through by α_j(S0) in log space: b̃ = e^{S0 − log α0} − e^{S1 − log α0} + e^{log α1 − log α0}·b.
-    const la0 = o0.logAlpha[i], ratio = Math.exp(o1.logAlpha[i] - la0);
+    const la0 = o0.logAlpha[i],
+      ratio = Math.exp(o1.logAlpha[i] - la0);
     for (let j = 0; j < cols; j++) {
       if (du) {
         du[o + j] = Math.exp(S1[o + j] - la0) - Math.exp(S0[o + j] - la0);
@@ -50,7 +52,11 @@ export function equivalentTarget(variant: Variant, b: Float64Array, S0: Float64A
   const lossPrev = new RowKernel(variant, rows, cols, bt).value(S0);
   const lossNext = new RowKernel(variant, rows, cols, b).value(S1);
   return {
-    o0, o1, bt, du, rowShift,
+    o0,
+    o1,
+    bt,
+    du,
+    rowShift,
     observed: norm2(rowShift),
     observedRowMax: Math.max(...rowShift),
     exactness: Math.abs(lossPrev - lossNext),
@@ -69,8 +75,18 @@ export function capBound(sh: Shift, cols: number): BoundValue {
  * ‖b̃_j − b_j‖ ≤ (1 + √n‖b_j‖)‖Δu_j‖/α_j(S0) ≤ (1 + √n‖b_j‖)e^{ρ_j}‖ΔS_j‖/α_j(S0), ρ_j the largest score of row j
  * over the segment (at an end: S moves linearly, or is compared only at the ends for a data move).
  */
-export function rescaledBounds(sh: Shift, b: Float64Array, S0: Float64Array, S1: Float64Array, dS: Float64Array, rows: number, cols: number, scoreError?: Float64Array): BoundValue[] {
-  const beta: BoundValue[] = [], lip: BoundValue[] = [];
+export function rescaledBounds(
+  sh: Shift,
+  b: Float64Array,
+  S0: Float64Array,
+  S1: Float64Array,
+  dS: Float64Array,
+  rows: number,
+  cols: number,
+  scoreError?: Float64Array,
+): BoundValue[] {
+  const beta: BoundValue[] = [],
+    lip: BoundValue[] = [];
   const du = sh.du!;
   for (let i = 0; i < rows; i++) {
     const o = i * cols;
@@ -94,7 +110,12 @@ export function worstRow(values: BoundValue[]): BoundValue {
 }
 
 /** Row-wise softmax (normalized) or exp (rescaled) of S, and the row sums α = Σ exp(S) as logs (no overflow). */
-export function rowOutputs(S: Float64Array, rows: number, cols: number, normalized: boolean): { out: Float64Array; logAlpha: Float64Array } {
+export function rowOutputs(
+  S: Float64Array,
+  rows: number,
+  cols: number,
+  normalized: boolean,
+): { out: Float64Array; logAlpha: Float64Array } {
   const out = new Float64Array(S.length);
   const logAlpha = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {

@@ -13,7 +13,17 @@ export const BOUND_LABEL: Record<BoundName, string> = {
   paper: 'papers’ M·‖move‖, M = n^1.5·e^{10R²}',
 };
 
-const KIND: Record<BoundName, BoundSummary['kind']> = { S1: 'sharp', S1norm: 'sharp', S3: 'sharp', S2: 'sharp', S2norm: 'sharp', cap: 'cap', beta: 'sharp', betaLip: 'sharp', paper: 'paper' };
+const KIND: Record<BoundName, BoundSummary['kind']> = {
+  S1: 'sharp',
+  S1norm: 'sharp',
+  S3: 'sharp',
+  S2: 'sharp',
+  S2norm: 'sharp',
+  cap: 'cap',
+  beta: 'sharp',
+  betaLip: 'sharp',
+  paper: 'paper',
+};
 
 export class BoundTable {
   private readonly rows = new Map<BoundName, BoundSummary>();
@@ -22,7 +32,20 @@ export class BoundTable {
     for (const v of values) {
       let s = this.rows.get(v.name);
       if (!s) {
-        s = { name: v.name, kind: KIND[v.name], label: BOUND_LABEL[v.name], worstObserved: 0, observedAtWorst: 0, tightness: -1, tightnessLog10: -Infinity, worstK: k, violations: 0, violationsWithAssumptions: 0, assumptionsMetSteps: v.assumptionsMet === null ? null : 0, stepsChecked: 0 };
+        s = {
+          name: v.name,
+          kind: KIND[v.name],
+          label: BOUND_LABEL[v.name],
+          worstObserved: 0,
+          observedAtWorst: 0,
+          tightness: -1,
+          tightnessLog10: -Infinity,
+          worstK: k,
+          violations: 0,
+          violationsWithAssumptions: 0,
+          assumptionsMetSteps: v.assumptionsMet === null ? null : 0,
+          stepsChecked: 0,
+        };
         this.rows.set(v.name, s);
       }
       s.stepsChecked++;

@@ -4,8 +4,10 @@
  * measures ‖b̃ − b‖, checks the identity L(x_t; b̃) = L(x_{t+1}; b) (data term), and evaluates the sharp bounds and
  * the papers' bound with its assumptions.
  */
-import type { BoundStep, BoundValue, RunBounds } from '../../../protocol/bounds';
+import type { BoundStep, BoundValue, BlockBounds } from '../../../protocol/bounds';
+import type { BlockResult } from '../../../protocol/results';
 import type { Matrix, Problem, SolveSpec } from '../problem';
+import type { StepObserver } from '../solver/observer';
 import { paperAssumptions, paperBound, sharpBound } from './paper';
 import { maxAbs, norm2 } from '../math/dense';
 import { dataOf, scoreShape, scores, targetOf } from '../math/scores';
@@ -16,12 +18,13 @@ import { BoundTable } from './summary';
 /** Steps beyond this are not checked (each check costs about three loss evaluations); the run itself goes on. */
 export const BOUND_STEP_LIMIT = 20_000;
 
-export class WeightShiftCheck {
+/** A run's observer (bounds/checks.ts attaches it to the runs that check bounds); `result()` is what it has checked so far. */
+export class WeightShiftCheck implements StepObserver {
   private readonly steps: BoundStep[] = [];
   private readonly table = new BoundTable();
   /** ‖A‖, or ‖A1⊗A2‖ = ‖A1‖‖A2‖ for the matrix form. */
   private readonly normA: number;
-  private readonly norms: RunBounds['norms'];
+  private readonly norms: BlockBounds['norms'];
   private readonly rows: number;
   private readonly cols: number;
   private readonly gradientStep: boolean;
@@ -46,7 +49,8 @@ export class WeightShiftCheck {
     // x_{t+1} = x_t − η∇L(x_t) only for gd and armijo; Newton and L-BFGS steps take other directions.
     this.gradientStep = spec.method === 'gd' || spec.method === 'armijo';
     if (problem.kind === 'attention') {
-      const A1 = spectralNorm(problem.A1), A2 = spectralNorm(problem.A2);
+      const A1 = spectralNorm(problem.A1),
+        A2 = spectralNorm(problem.A2);
       this.normA = A1 * A2;
       this.norms = { A1, A2, rows: this.rows, n: this.cols };
     } else {
@@ -56,7 +60,7 @@ export class WeightShiftCheck {
   }
 
   /** Records the step k → k + 1 of size `stepSize` (where the method has one). */
-  step(k: number, xPrev: Float64Array, xNext: Float64Array, stepSize: number | undefined): void {
+  onStep(k: number, xPrev: Float64Array, xNext: Float64Array, stepSize: number | undefined): void {
     if (this.limit && this.steps.length >= this.limit) return;
     const { rows, cols, problem } = this;
     const b = targetOf(problem);
@@ -94,7 +98,16 @@ export class WeightShiftCheck {
     // The rescaled theorem is per row (§4.8); the normalized one bounds the whole shift.
     bounds.push(paperBound(problem.variant === 'normalized' ? sh.observed : sh.observedRowMax, stepNorm, assumptions));
 
-    const step: BoundStep = { k, stepNorm, observedShift: sh.observed, observedRowMax: sh.observedRowMax, exactnessError: sh.exactness, lossNext: sh.lossNext, bounds, assumptions };
+    const step: BoundStep = {
+      k,
+      stepNorm,
+      observedShift: sh.observed,
+      observedRowMax: sh.observedRowMax,
+      exactnessError: sh.exactness,
+      lossNext: sh.lossNext,
+      bounds,
+      assumptions,
+    };
     if (stepSize !== undefined) step.stepSize = stepSize;
     this.steps.push(step);
     this.table.add(k, bounds);
@@ -102,16 +115,31 @@ export class WeightShiftCheck {
 
   /** Entrywise bound on the rounding of S0 + S1 + ΔS together: γ·|A|(|x_t| + |x_{t+1}| + |Δx|). */
   private scoreError(x0: Float64Array, x1: Float64Array, dx: Float64Array): Float64Array {
-    const e = scores(this.absData, x0.map((v, i) => Math.abs(v) + Math.abs(x1[i]) + Math.abs(dx[i])));
+    const e = scores(
+      this.absData,
+      x0.map((v, i) => Math.abs(v) + Math.abs(x1[i]) + Math.abs(dx[i])),
+    );
     for (let i = 0; i < e.length; i++) e[i] *= this.gamma;
     return e;
   }
 
-  result(): RunBounds {
+  finish(result: BlockResult): void {
+    result.bounds = this.result();
+  }
+
+  result(): BlockBounds {
     const summary = this.table.summary();
     const messages = violationMessages(summary);
     if (this.limit && this.steps.length >= this.limit) messages.push(`Only the first ${this.limit} steps were checked.`);
-    return { norms: this.norms, steps: this.steps, summary, maxExactnessError: this.maxExactness, sharpViolations: sharpViolations(summary), messages, stepLimit: this.limit };
+    return {
+      norms: this.norms,
+      steps: this.steps,
+      summary,
+      maxExactnessError: this.maxExactness,
+      sharpViolations: sharpViolations(summary),
+      messages,
+      stepLimit: this.limit,
+    };
   }
 }
 
@@ -122,16 +150,18 @@ export function rowNormMax(b: Float64Array, rows: number, cols: number): number 
   return m;
 }
 
-export function sharpViolations(summary: RunBounds['summary']): number {
+export function sharpViolations(summary: BlockBounds['summary']): number {
   return summary.filter((s) => s.kind !== 'paper').reduce((n, s) => n + s.violations, 0);
 }
 
 /** What a failed bound means: a sharp bound cannot fail on finite input; the papers' only without its assumptions. */
-export function violationMessages(summary: RunBounds['summary']): string[] {
+export function violationMessages(summary: BlockBounds['summary']): string[] {
   const out: string[] = [];
   for (const s of summary) {
     if (s.kind !== 'paper' && s.violations) {
-      out.push(`${s.label} failed on ${s.violations} of ${s.stepsChecked} steps (worst at k = ${s.worstK}, observed/bound = ${s.tightness.toPrecision(4)}). A sharp bound cannot fail on finite input: this is a bug in the checker or the solver.`);
+      out.push(
+        `${s.label} failed on ${s.violations} of ${s.stepsChecked} steps (worst at k = ${s.worstK}, observed/bound = ${s.tightness.toPrecision(4)}). A sharp bound cannot fail on finite input: this is a bug in the checker or the solver.`,
+      );
     }
     if (s.kind === 'paper' && s.violations) {
       out.push(

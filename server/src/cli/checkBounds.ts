@@ -3,8 +3,10 @@
  * the table of bounds (worst observed shift, bound, tightness, assumptions, violations), or as JSON every step's
  * numbers together with the data and every iterate x_k, so each number can be recomputed independently.
  */
-import type { BoundSummary, RunBounds } from '../../../protocol/bounds';
+import type { BoundSummary, BlockBounds } from '../../../protocol/bounds';
 import type { SolveResult } from '../../../protocol/results';
+import { powerOfTen } from '../../../common/format';
+import { boundVerdict, type BoundVerdict } from '../../../common/verdicts';
 import { toRows } from '../math/dense';
 import type { Problem } from '../problem';
 import { num, table } from './format';
@@ -12,7 +14,9 @@ import { num, table } from './format';
 /** The problem's inputs as nested arrays: the same `data` object as `eval --json`. */
 export function problemData(p: Problem): Record<string, number[][] | number[]> {
   const out: Record<string, number[][] | number[]> =
-    p.kind === 'attention' ? { A1: toRows(p.A1), A2: toRows(p.A2), B: toRows(p.B), X0: toRows(p.X0) } : { A: toRows(p.A), b: Array.from(p.b), x0: Array.from(p.x0) };
+    p.kind === 'attention'
+      ? { A1: toRows(p.A1), A2: toRows(p.A2), B: toRows(p.B), X0: toRows(p.X0) }
+      : { A: toRows(p.A), b: Array.from(p.b), x0: Array.from(p.x0) };
   if (p.move) Object.assign(out, { WQ: toRows(p.move.WQ), WK: toRows(p.move.WK), WV: toRows(p.move.WV), WP: toRows(p.move.WP) });
   return out;
 }
@@ -42,31 +46,69 @@ function boundRows(summary: BoundSummary[]): string[][] {
     num(s.worstObserved),
     `k = ${s.worstK}`,
     num(s.observedAtWorst),
-    s.bound !== undefined ? num(s.bound) : s.boundLog10 !== undefined ? `10^${s.boundLog10.toFixed(1)}` : '-',
+    s.bound !== undefined ? num(s.bound) : s.boundLog10 !== undefined ? powerOfTen(s.boundLog10) : '-',
     // In log10 below the smallest double, where the ratio itself underflows to 0.
-    s.kind === 'paper' || (s.tightness < 1e-300 && s.tightnessLog10 !== undefined && s.tightnessLog10 > -Infinity) ? `10^${(s.tightnessLog10 ?? Math.log10(s.tightness)).toFixed(1)}` : num(s.tightness),
+    s.kind === 'paper' || (s.tightness < 1e-300 && s.tightnessLog10 !== undefined && s.tightnessLog10 > -Infinity)
+      ? powerOfTen(s.tightnessLog10 ?? Math.log10(s.tightness))
+      : num(s.tightness),
     s.assumptionsMetSteps === null ? '-' : `${s.assumptionsMetSteps}/${s.stepsChecked}`,
-    s.violations ? `FAILED ${s.violations}` : 'holds',
+    VERDICT[boundVerdict(s)](s.violations),
   ]);
 }
 
-const HEAD = ['bound', 'kind', 'largest observed', 'tightest step', 'observed there', 'bound there', 'observed/bound', 'assumptions met', 'result'];
+const VERDICT: Record<BoundVerdict, (violations: number) => string> = {
+  holds: () => 'holds',
+  allowed: (v) => `${v} outside its assumptions`,
+  fails: (v) => `FAILED ${v}`,
+};
+
+const HEAD = [
+  'bound',
+  'kind',
+  'largest observed',
+  'tightest step',
+  'observed there',
+  'bound there',
+  'observed/bound',
+  'assumptions met',
+  'result',
+];
 
 export function boundsText(r: SolveResult): string {
   const out: string[] = [];
   for (const run of r.runs) {
-    const b = run.bounds as RunBounds;
-    out.push('', `#${run.index + 1} ${run.label}: ${b.steps.length} steps checked, max |L(x_k; b̃) − L(x_k+1; b)| = ${num(b.maxExactnessError)}`);
+    const b = run.bounds as BlockBounds;
+    out.push(
+      '',
+      `#${run.index + 1} ${run.label}: ${b.steps.length} steps checked, max |L(x_k; b̃) − L(x_k+1; b)| = ${num(b.maxExactnessError)}`,
+    );
     out.push(...table(HEAD, boundRows(b.summary)), ...b.messages.map((m) => `  ${m}`));
   }
   const dm = r.dataMove;
   if (dm) {
     out.push('', `data move: ${dm.layers} self-attention layer${dm.layers === 1 ? '' : 's'} (head dimension ${dm.headDim}) at x0`);
-    out.push(...table(['layer', '‖ΔA‖', 'observed ‖b̃ − b‖', 'exactness'], dm.steps.map((s) => [String(s.layer), num(s.moveNorm), num(s.observedShift), num(s.exactnessError)])));
+    out.push(
+      ...table(
+        ['layer', '‖ΔA‖', 'observed ‖b̃ − b‖', 'exactness'],
+        dm.steps.map((s) => [String(s.layer), num(s.moveNorm), num(s.observedShift), num(s.exactnessError)]),
+      ),
+    );
     out.push(...table(HEAD, boundRows(dm.summary)));
     if (dm.closeness.length) {
       out.push('', 'closeness of the first weight step and the first layer (b̃ − b as vectors):');
-      out.push(...table(['#', 'run', '‖b̃_GD − b̃_SA‖', 'cosine', '‖b̃_GD − b‖', '‖b̃_SA − b‖'], dm.closeness.map((c) => [String(c.runIndex + 1), c.label, num(c.distance), c.cosine === null ? '-' : c.cosine.toFixed(4), num(c.gdShift), num(c.saShift)])));
+      out.push(
+        ...table(
+          ['#', 'run', '‖b̃_GD − b̃_SA‖', 'cosine', '‖b̃_GD − b‖', '‖b̃_SA − b‖'],
+          dm.closeness.map((c) => [
+            String(c.runIndex + 1),
+            c.label,
+            num(c.distance),
+            c.cosine === null ? '-' : c.cosine.toFixed(4),
+            num(c.gdShift),
+            num(c.saShift),
+          ]),
+        ),
+      );
     }
     out.push(...dm.messages.map((m) => `  ${m}`));
   }
@@ -75,6 +117,6 @@ export function boundsText(r: SolveResult): string {
 
 /** Exit 3 when a sharp bound failed, or the papers' bound failed where its assumptions held. */
 export function boundsFailed(r: SolveResult): boolean {
-  const bad = (s: BoundSummary[]) => s.some((x) => (x.kind === 'paper' ? x.violationsWithAssumptions : x.violations) > 0);
+  const bad = (s: BoundSummary[]) => s.some((x) => boundVerdict(x) === 'fails');
   return r.runs.some((run) => run.bounds && bad(run.bounds.summary)) || (!!r.dataMove && bad(r.dataMove.summary));
 }

@@ -1,62 +1,107 @@
 /**
- * `regress-lab experiment FILE` (and `solve` / `report` on an experiment file): runs the experiment on a worker
- * thread through the language server's job scheduler, so the main thread stays free to handle Ctrl-C: the first
- * SIGINT stops training and still prints (and writes) what ran; a second one quits at once.
+ * `regress-lab experiment FILE` (and `solve` / `report` on an experiment file): runs the experiment, or the sweep of a
+ * file with a `sweep` line, on worker threads (workerRun.ts), printing each repeat's start and checkpoints as they
+ * arrive; Ctrl-C stops training and still prints (and writes) what ran. `--out` writes the HTML report from the run's
+ * events, `--csv` the summary, and `--set` changes settings of the file.
  */
-import { join } from 'node:path';
-import type { IclResult, IclSettings } from '../../../protocol/experiment';
+import type { IclSettings, IclStopReason } from '../../../protocol/experiment';
+import type { ExperimentProgress } from '../../../protocol/runs';
 import type { ToPanel } from '../../../protocol/webview';
-import type { IclRun } from '../icl/experiment';
-import { JobScheduler, WorkerFailure } from '../jobs/scheduler';
+import { runTitle } from '../../../common/runTitle';
+import type { RunMeta } from '../jobs/run';
+import type { Analysis, ExperimentAnalysis } from '../language/analyze';
+import { analyzeExperiment, experimentOverride } from '../language/experiment';
 import type { CliArgs } from './args';
-import { checkpointLine, experimentSummary, repeatStartLine } from './experimentFormat';
-import { writeReport } from './report';
+import { experimentCsv, sweepCsv } from './experimentCsv';
+import { checkpointLine, experimentSummary, pointPrefix, repeatStartLine, sweepSummary } from './experimentFormat';
+import { writeOutput, writeReport } from './report';
+import { cliRunId, EXIT_INTERRUPTED, runOnWorker, type WorkerRun } from './workerRun';
 
-/** 128 + SIGINT, the shell's convention for a command stopped by Ctrl-C. */
-export const EXIT_INTERRUPTED = 130;
+type ExperimentKind = 'experiment' | 'sweep';
 
-export async function experimentCommand(args: CliArgs, settings: IclSettings): Promise<number> {
-  const runId = `cli-${Date.now().toString(36)}`;
-  // The report replays exactly the messages the live panel gets, in the batches the worker streamed.
-  const messages: ToPanel[] = [{ type: 'experimentStarted', runId, title: args.file, source: args.file, settings, startedAt: Date.now() }];
+/** What the command prints and writes of a finished run of each kind. */
+interface Output<R> {
+  text(result: R): string;
+  csv(result: R): string;
+  finished(result: R): ToPanel;
+  stopReason(result: R): IclStopReason;
+}
+
+export async function experimentCommand(args: CliArgs, a: ExperimentAnalysis): Promise<number> {
   const progress = (line: string) => {
     if (!args.quiet) process.stderr.write(`${line}\n`);
   };
-  const scheduler = new JobScheduler(join(__dirname, 'solverWorker.js'), 1, () => undefined);
-  const job = scheduler.submitExperiment(settings, {
-    onProgress(p) {
-      messages.push({ type: 'experimentProgress', runId, ...p });
-      if (p.start) progress(repeatStartLine(p.start, settings));
-      for (const c of p.checkpoints) progress(checkpointLine(p.repeat, c, settings));
-    },
-  });
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(EXIT_INTERRUPTED);
-    interrupted = true;
-    process.stderr.write('interrupted: stopping after the current step (Ctrl-C again to quit at once)\n');
-    job.cancel();
+  const lines = (prefix: string, p: Omit<ExperimentProgress, 'summary'>, settings: IclSettings) => {
+    if (p.start) progress(prefix + repeatStartLine(p.start, settings));
+    for (const c of p.checkpoints) progress(prefix + checkpointLine(p.repeat, c, settings));
   };
-  process.on('SIGINT', onSigint);
-  let run: IclRun;
-  try {
-    run = await job.done;
-  } catch (e) {
-    if (!(e instanceof WorkerFailure)) throw e;
-    process.stderr.write(`${args.file}: ${e.message}\n`);
-    if (args.out) writeReport(args.out, args.file, [...messages, { type: 'runFailed', runId, message: e.message }]);
+  const sweep = a.sweep?.run;
+  if (sweep) {
+    const meta = metaOf(args, 'sweep');
+    const run = await runOnWorker('sweep', sweep, meta, (e) => {
+      if (e.event === 'progress' && e.kind === 'sweep') lines(pointPrefix(sweep, e.data.point), e.data, sweep.points[e.data.point]);
+    });
+    return finish(args, 'sweep', meta, run, {
+      text: sweepSummary,
+      csv: sweepCsv,
+      finished: (result) => ({ event: 'finished', kind: 'sweep', runId: meta.runId, result }),
+      stopReason: (r) => r.stopReason,
+    });
+  }
+  const settings = a.settings!;
+  const meta = metaOf(args, 'experiment');
+  const run = await runOnWorker('experiment', { settings }, meta, (e) => {
+    if (e.event === 'progress' && e.kind === 'experiment') lines('', e.data, settings);
+  });
+  return finish(args, 'experiment', meta, run, {
+    text: experimentSummary,
+    csv: experimentCsv,
+    finished: (result) => ({ event: 'finished', kind: 'experiment', runId: meta.runId, result }),
+    stopReason: (r) => r.stopReason,
+  });
+}
+
+/**
+ * The experiment file's analysis with `--set NAME=VALUE` applied (the settings that default from NAME follow), or why
+ * it cannot be: a problem file, a setting that is not numeric or a value it refuses, or the setting the file sweeps.
+ */
+export function withOverrides(args: CliArgs, a: Analysis): ExperimentAnalysis | string {
+  if (a.file !== 'experiment') return `${args.file}: --set changes an experiment's settings; this is a problem file`;
+  const overrides = new Map<string, number>();
+  for (const [name, value] of args.set) {
+    const o = experimentOverride(name, value);
+    if ('error' in o) return `regress-lab: --set ${name}=${value}: ${o.error}`;
+    overrides.set(name, o.value);
+  }
+  const analysis = analyzeExperiment(a.tree, overrides);
+  const swept = analysis.sweep?.run?.sweep.setting;
+  if (swept !== undefined && overrides.has(swept))
+    return `regress-lab: --set ${swept}: the file sweeps ${swept} (line ${analysis.sweep!.line + 1}), which sets it at every point`;
+  return analysis;
+}
+
+const metaOf = (args: CliArgs, kind: ExperimentKind): RunMeta => ({ runId: cliRunId(), uri: args.file, title: runTitle(args.file, kind) });
+
+/** Prints the result (or the failure), writes the report and the CSV, and answers the exit code. */
+function finish<R>(args: CliArgs, kind: ExperimentKind, meta: RunMeta, run: WorkerRun<R>, out: Output<R>): number {
+  const events: ToPanel[] = run.events;
+  // Keep stdout pure JSON under --json.
+  const note = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if ('failure' in run) {
+    process.stderr.write(`${args.file}: ${run.failure}\n`);
+    if (args.out) writeReport(args.out, args.file, [...events, { event: 'failed', kind, ...meta, message: run.failure }]);
     return 3;
-  } finally {
-    process.off('SIGINT', onSigint);
   }
-  const result: IclResult = { runId, source: args.file, ...run };
-  messages.push({ type: 'experimentFinished', runId, result });
-  process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${experimentSummary(result)}\n`);
+  const { result } = run;
+  process.stdout.write(args.json ? `${JSON.stringify(result)}\n` : `${out.text(result)}\n`);
   if (args.out) {
-    writeReport(args.out, args.file, messages);
-    // Keep stdout pure JSON under --json.
-    (args.json ? process.stderr : process.stdout).write(`report written to ${args.out}\n`);
+    writeReport(args.out, args.file, [...events, out.finished(result)]);
+    note(`report written to ${args.out}`);
   }
-  if (interrupted) return EXIT_INTERRUPTED;
-  return result.stopReason === 'done' ? 0 : 3;
+  if (args.csv) {
+    writeOutput(args.csv, out.csv(result));
+    note(`CSV written to ${args.csv}`);
+  }
+  if (run.interrupted) return EXIT_INTERRUPTED;
+  return out.stopReason(result) === 'done' ? 0 : 3;
 }

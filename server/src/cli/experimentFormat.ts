@@ -1,5 +1,7 @@
-/** Plain-text output of an experiment: progress lines while it runs, then the summary over the repeats. */
-import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings, MeanStd } from '../../../protocol/experiment';
+/** Plain-text output of an experiment (or a sweep): progress lines while it runs, then the summary over the repeats. */
+import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings, IclSweepResult, MeanStd } from '../../../protocol/experiment';
+import { iclVerdict } from '../../../common/iclVerdict';
+import { commonRow } from '../../../common/stats';
 import { num, table } from './format';
 
 export function repeatStartLine(s: IclRepeatStart, settings: IclSettings): string {
@@ -22,11 +24,73 @@ export function experimentSummary(r: IclResult): string {
   // After a cancel some steps have fewer repeats than others: then say how many each row averages.
   const partial = r.summary.some((p) => p.count < s.repeats);
   const head = ['step', ...(partial ? ['repeats'] : []), 'TF loss', 'GD loss', 'Preds Diff', 'Model Diff', 'Model Cos'];
-  const rows = r.summary.map((p) => [String(p.step), ...(partial ? [String(p.count)] : []), pm(p.tfLoss), pm(p.gdLoss), pm(p.predsDiff), pm(p.modelDiff), pm(p.modelCos)]);
-  const repeats = r.repeats.map((x) => `repeat ${x.repeat + 1}: seed ${x.seed}, ${etaText(x, s)}, GD loss = ${num(x.gdLoss)}, zero loss = ${num(x.zeroLoss)}, ${x.checkpoints.length} checkpoints`);
-  const elapsed = r.elapsedMs < 10_000 ? `${r.elapsedMs.toFixed(0)} ms` : `${(r.elapsedMs / 1000).toFixed(1)} s`;
-  const stop = `${r.stopReason}${r.message ? `: ${r.message}` : ''} after ${elapsed}`;
-  return [title, ...table(head, rows), '', ...repeats, `stop: ${stop}`].join('\n');
+  const rows = r.summary.map((p) => [
+    String(p.step),
+    ...(partial ? [String(p.count)] : []),
+    pm(p.tfLoss),
+    pm(p.gdLoss),
+    pm(p.predsDiff),
+    pm(p.modelDiff),
+    pm(p.modelCos),
+  ]);
+  const repeats = r.repeats.map(
+    (x) =>
+      `repeat ${x.repeat + 1}: seed ${x.seed}, ${etaText(x, s)}, GD loss = ${num(x.gdLoss)}, zero loss = ${num(x.zeroLoss)}, ${x.checkpoints.length} checkpoints`,
+  );
+  const verdict = iclVerdict(r.repeats);
+  return [title, ...table(head, rows), '', ...repeats, ...(verdict ? [`verdict: ${verdict}`] : []), `stop: ${stopText(r)}`].join('\n');
+}
+
+/**
+ * A sweep: per point the ratios to the uniform prediction's loss at the last step all its repeats reached (the
+ * layer's, one GD step's, linearised GD's) and Model Cos, as mean ± std over the repeats, then each point's verdict.
+ */
+export function sweepSummary(r: IclSweepResult): string {
+  const { setting, values } = r.sweep;
+  const s = r.points[0]?.result.settings;
+  // What the points share, as the first point has it (k and the words' scale may follow the swept setting).
+  const shared = s
+    ? (['n', 'd', 'heads', 'batch', 'steps', 'repeats'] as const)
+        .filter((name) => name !== setting)
+        .map((name) => `${name} = ${s[name]}`)
+        .join(', ')
+    : '';
+  const title =
+    `${r.source}: sweep ${setting} = ${values.join(', ')} of experiment icl${shared ? `, ${shared}` : ''} ` +
+    `(losses as ratios to the uniform prediction's on the same held-out tasks, mean ± std over the repeats, at the last step every repeat reached)`;
+  const head = [setting, 'step', 'repeats', 'layer', 'one GD step', 'linearised GD', 'Model Cos'];
+  const rows = r.points.map((p) => {
+    const row = commonRow(p.result.summary, p.result.repeats.filter((x) => x.checkpoints.length > 0).length);
+    return row
+      ? [String(p.value), String(row.step), String(row.count), pm(row.tfRatio), pm(row.gdRatio), pm(row.linGdRatio), pm(row.modelCos)]
+      : [String(p.value), '-', '0', '-', '-', '-', '-'];
+  });
+  const verdicts = r.points.map(
+    (p) =>
+      `${setting} = ${p.value}: ${iclVerdict(p.result.repeats) ?? 'no checkpoint yet'}${p.result.stopReason === 'done' ? '' : ` (${stopText(p.result)})`}`,
+  );
+  const missing = values.length - r.points.length;
+  return [
+    title,
+    ...table(head, rows),
+    '',
+    ...verdicts,
+    ...(missing ? [`${missing} of ${values.length} points did not run`] : []),
+    `stop: ${stopText(r)}`,
+  ].join('\n');
+}
+
+/** Progress lines of a sweep point: the experiment's, after the point's value. */
+export const pointPrefix = (r: Pick<IclSweepResult, 'sweep'>, point: number) => `${r.sweep.setting} = ${r.sweep.values[point]}: `;
+
+function stopText(r: { stopReason: string; message?: string; elapsedMs: number }): string {
+  const elapsed =
+    r.elapsedMs < 10_000
+      ? `${r.elapsedMs.toFixed(0)} ms`
+      : r.elapsedMs < 600_000
+        ? `${(r.elapsedMs / 1000).toFixed(1)} s`
+        : `${(r.elapsedMs / 60_000).toFixed(1)} min`;
+  return `${r.stopReason}${r.message ? `: ${r.message}` : ''} after ${elapsed}`;
 }
 
 function etaText(s: IclRepeatStart, settings: IclSettings): string {

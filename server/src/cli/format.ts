@@ -1,15 +1,14 @@
-/** Plain-text output of the CLI: diagnostics in the compiler convention and the solve summary table. */
+/** Plain-text output of the CLI: diagnostics in the compiler convention, numbers, and the solve summary table. */
 import type { SolveResult } from '../../../protocol/results';
+import { num as formatNumber } from '../../../common/format';
 import type { Diagnostic } from '../language/syntax';
 
 export function formatDiagnostic(file: string, d: Diagnostic): string {
   return `${file}:${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.severity}: ${d.message}`;
 }
 
-export function num(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return x === 0 ? '0' : Math.abs(x) >= 1e4 || Math.abs(x) < 1e-3 ? x.toExponential(3) : x.toPrecision(5);
-}
+/** Numbers in the style of the panel (common/format.ts), with five significant digits: enough to compare with --json. */
+export const num = (v: number) => formatNumber(v, 5);
 
 export function summaryTable(r: SolveResult): string {
   const head = ['#', 'method', 'iterations', 'initial loss', 'final loss', '‖∇L‖ final', 'stop', 'time'];
@@ -36,6 +35,10 @@ export function summaryTable(r: SolveResult): string {
 /** Left-aligned columns under a header and a rule, as lines. */
 export function table(head: string[], rows: string[][]): string[] {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join('  ')
+      .trimEnd();
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }

@@ -1,20 +1,23 @@
 /**
- * The standalone HTML report: the results panel's bundle with the messages the live panel would have received,
- * embedded and replayed (protocol/webview.ts), for solves and experiments alike.
+ * The standalone HTML report: the results panel's bundle with the run events the live panel would have received (the
+ * same events, from jobs/run.ts, and the `finished` or `failed` the extension adds), embedded and replayed
+ * (protocol/webview.ts), for every kind of run.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { SolveResult } from '../../../protocol/results';
 import type { ToPanel } from '../../../protocol/webview';
-import { makeNonce, renderPanelHtml } from '../../../webview/page';
+import { makeNonce, renderPanelHtml } from '../../../common/panelPage';
 
 /** An output file that cannot be written: the CLI says so and exits 2 (a usage problem), never with a stack trace. */
 export class OutputError extends Error {}
 
-/** Why `out` cannot be an output file, checked before any work is done; undefined when it looks writable. */
-export function outputProblem(out: string): string | undefined {
+/**
+ * Why `out` cannot be an output file, checked before any work is done; undefined when it looks writable. `example`:
+ * the file name to suggest inside a directory given instead of a file.
+ */
+export function outputProblem(out: string, example = 'report.html'): string | undefined {
   try {
-    if (statSync(out).isDirectory()) return `cannot write ${out}: it is a directory (give a file name, e.g. ${join(out, 'report.html')})`;
+    if (statSync(out).isDirectory()) return `cannot write ${out}: it is a directory (give a file name, e.g. ${join(out, example)})`;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') return `cannot write ${out}: ${code ?? String(e)}`;
@@ -32,21 +35,17 @@ export function writeReport(out: string, source: string, messages: ToPanel[]) {
     nonce: makeNonce(),
     script: { inline: readFileSync(join(dist, 'webview.js'), 'utf8') },
     style: { inline: readFileSync(join(dist, 'webview.css'), 'utf8') },
-    report: { version: 1, generatedAt: new Date().toISOString(), messages },
+    report: { version: 2, generatedAt: new Date().toISOString(), messages },
   });
+  writeOutput(out, html);
+}
+
+/** Writes an output file, creating its folder as needed (a missing folder must not fail a run at its very end). */
+export function writeOutput(out: string, text: string) {
   try {
     mkdirSync(dirname(resolve(out)), { recursive: true });
-    writeFileSync(out, html);
+    writeFileSync(out, text);
   } catch (e) {
     throw new OutputError(`cannot write ${out}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
-}
-
-/** A finished solve as the panel's message sequence: started, each block's points, finished. */
-export function solveMessages(r: SolveResult): ToPanel[] {
-  return [
-    { type: 'runStarted', runId: r.runId, title: r.source, source: r.source, problem: r.problem, runs: r.runs.map((x) => ({ index: x.index, method: x.method, options: x.options, line: 0, label: x.label })), startedAt: Date.now() },
-    ...r.runs.map((x): ToPanel => ({ type: 'points', runId: r.runId, runIndex: x.index, points: x.iterations, maxSteps: x.options.steps ?? x.iterations.length })),
-    { type: 'runFinished', runId: r.runId, result: r },
-  ];
 }

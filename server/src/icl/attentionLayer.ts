@@ -1,14 +1,16 @@
 /**
  * The trained model of the experiment (math spec §3.7, step 4): one residual softmax self-attention layer in von
- * Oswald et al.'s layout. Tokens e_i = (a_i, b_i) ∈ R^{D}, D = d + 1, for the context; the query token is
- * h_q = (a_q, 0). Keys and values come from the context only, and per head
- *   h'_q = h_q + Σ_h softmax((h_q·WQ_h)(E·WK_h)ᵀ/√k)·E·WV_h·WP_h,   ŷ = −h'_q[D−1]   (their sign convention).
+ * Oswald et al.'s layout. Tokens e_i = (a_i, ℓ_i) ∈ R^{D}, D = d + 1, for the context, with ℓ the task's labels
+ * (tasks.ts); the query token is h_q = (a_q, 0). Keys and values come from the context only, and per head
+ *   h'_q = h_q + Σ_h softmax((h_q·WQ_h)(E·WK_h)ᵀ/√k)·E·WV_h·WP_h,
+ * read out as ŷ = −h'_q[D−1] (`plain`, their sign convention) or ŷ = (1 − h'_q[D−1])/(n+1) (`offset`).
  * Only the query's last coordinate is read, so the forward pass contracts early: with u = WK_h·WQ_hᵀ·h_q and
  * v = WV_h·WP_h[:, D−1], the scores are E·u/√k and the head's output is αᵀ·E·v, O(n·D + D·k) per head instead of
  * O(n·D·k). Gradients and the sensitivity ∂ŷ/∂a_q are derived by hand along the same contraction (a JS autodiff
  * library would rebuild the full O(n·D·k) graph per task); tests check both against finite differences.
  */
-import type { Rng } from '../language/random';
+import type { IclReadout } from '../../../protocol/experiment';
+import type { Rng } from '../math/random';
 import type { Task } from './tasks';
 
 /** von Oswald et al.'s initialiser, VarianceScaling(0.002): truncated normal, std √(0.002/fan_in) before truncation. */
@@ -22,6 +24,9 @@ export class AttentionLayer {
   private readonly D: number;
   private readonly wpOffset: number;
   private readonly invSqrtK: number;
+  /** ŷ = shift + scale·(−h'_q[D−1]): (0, 1) for the plain read-out, (1/(n+1), 1/(n+1)) for the offset one. */
+  private readonly shift: number;
+  private readonly scale: number;
   // Per-head state of the last forward pass (the backward pass needs it), and scratch; reused across tasks.
   private readonly q: Float64Array[];
   private readonly p: Float64Array[];
@@ -40,7 +45,10 @@ export class AttentionLayer {
     private readonly d: number,
     private readonly heads: number,
     private readonly k: number,
+    readout: IclReadout = 'plain',
   ) {
+    this.shift = readout === 'offset' ? 1 / (n + 1) : 0;
+    this.scale = readout === 'offset' ? 1 / (n + 1) : 1;
     const D = (this.D = d + 1);
     this.wpOffset = heads * 3 * D * k;
     this.params = new Float64Array(this.wpOffset + heads * k * D);
@@ -74,7 +82,7 @@ export class AttentionLayer {
   forward(task: Task): number {
     const { n, d, D, k, params: w, u, v } = this;
     const words = task.words.data;
-    const b = task.target;
+    const b = task.labels;
     const query = n * d;
     this.task = task;
     let y = 0;
@@ -125,12 +133,14 @@ export class AttentionLayer {
       this.out[h] = out;
       y -= out;
     }
-    return y;
+    return this.shift + this.scale * y;
   }
 
-  /** Adds gy·∂ŷ/∂params for the last forward task into `grad` (gy = ∂loss/∂ŷ). */
-  addGradient(gy: number, grad: Float64Array): void {
+  /** Adds dLoss·∂ŷ/∂params for the last forward task into `grad` (dLoss = ∂loss/∂ŷ). */
+  addGradient(dLoss: number, grad: Float64Array): void {
     const { n, d, D, k, params: w, du, dv, dq } = this;
+    // headDerivatives differentiates −h'_q[D−1]; the read-out scales it.
+    const gy = dLoss * this.scale;
     const words = this.task!.words.data;
     for (let h = 0; h < this.heads; h++) {
       const [oQ, oK, oV] = this.offsets(h);
@@ -149,7 +159,7 @@ export class AttentionLayer {
           grad[oV + r * k + j] += gv * p[j];
         }
       }
-      // ∂ŷ/∂p = WVᵀ·∂ŷ/∂v, into WP's last column.
+      // ∂y/∂p = WVᵀ·∂y/∂v, into WP's last column.
       for (let j = 0; j < k; j++) {
         let s = 0;
         for (let r = 0; r < D; r++) s += w[oV + r * k + j] * dv[r];
@@ -165,11 +175,11 @@ export class AttentionLayer {
     for (let h = 0; h < this.heads; h++) {
       const [oQ] = this.offsets(h);
       this.headDerivatives(h);
-      // ∂ŷ/∂h_q = WQ·∂ŷ/∂q; a_q is its first d entries.
+      // ∂y/∂h_q = WQ·∂y/∂q; a_q is its first d entries.
       for (let r = 0; r < d; r++) {
         let s = 0;
         for (let j = 0; j < k; j++) s += w[oQ + r * k + j] * dq[j];
-        out[r] += s;
+        out[r] += this.scale * s;
       }
     }
   }
@@ -179,11 +189,11 @@ export class AttentionLayer {
     return [oQ, oQ + this.D * this.k, oQ + 2 * this.D * this.k];
   }
 
-  /** ∂ŷ/∂u, ∂ŷ/∂v and ∂ŷ/∂q of head h: ∂ŷ/∂s_i = −α_i(c_i − c̄), ∂ŷ/∂u = Σ_i ∂ŷ/∂s_i·e_i/√k, ∂ŷ/∂v = −Eᵀα, ∂ŷ/∂q = WKᵀ·∂ŷ/∂u. */
+  /** Of y = −h'_q[D−1] (before the read-out), head h's ∂y/∂u, ∂y/∂v and ∂y/∂q: ∂y/∂s_i = −α_i(c_i − c̄), ∂y/∂u = Σ_i ∂y/∂s_i·e_i/√k, ∂y/∂v = −Eᵀα, ∂y/∂q = WKᵀ·∂y/∂u. */
   private headDerivatives(h: number): void {
     const { n, d, D, k, params: w, du, dv, dq } = this;
     const words = this.task!.words.data;
-    const b = this.task!.target;
+    const b = this.task!.labels;
     const alpha = this.alpha[h];
     const c = this.c[h];
     const out = this.out[h];

@@ -1,14 +1,17 @@
 /**
- * Runs the in-context-learning experiment of paper 1 as reconstructed in math spec §3.7: per repeat, choose the
- * one-step-GD step size η on training tasks, fix held-out tasks, then train the softmax self-attention layer with Adam
- * on fresh tasks and compare the two models on the held-out tasks every `every` steps (Loss, Preds Diff, Model Diff,
- * Model Cos). Deterministic: repeat r draws every random number from seed + r, one stream per purpose.
+ * Runs the in-context-learning experiment of paper 1 as reconstructed in math spec §3.7 (its correction or its first
+ * reconstruction, by the settings labels, readout and eps): per repeat, choose the one-step-GD step size η on training
+ * tasks, fix held-out tasks, then train the softmax self-attention layer with Adam on fresh tasks and compare the two
+ * models on the held-out tasks every `every` steps (Loss, Preds Diff, Model Diff, Model Cos), each loss also as a ratio
+ * to the uniform prediction's on the same tasks. The baselines are one GD step and its linearisation in η (η_lin fitted
+ * on the same tasks as η). Deterministic: repeat r draws every random number from seed + r, one stream per purpose.
  */
-import type { IclCheckpoint, IclRepeat, IclRepeatStart, IclResult, IclSettings, IclStopReason, IclSummaryPoint, MeanStd } from '../../../protocol/experiment';
-import { hashName, Rng } from '../language/random';
+import type { IclCheckpoint, IclRepeat, IclRepeatStart, IclResult, IclSettings, IclStopReason } from '../../../protocol/experiment';
+import { summarize } from '../../../common/stats';
+import { hashName, Rng } from '../math/random';
 import { Adam } from './adam';
 import { AttentionLayer } from './attentionLayer';
-import { chooseEta, directionScores, etaGrid, gdDirection, gdPrediction } from './oneStepGd';
+import { chooseEta, directionScores, etaGrid, fitLinearEta, gdDirection, gdPrediction, linearFeature } from './oneStepGd';
 import { TaskSampler, type Task } from './tasks';
 
 export interface IclHooks {
@@ -46,65 +49,42 @@ export function runIclExperiment(settings: IclSettings, hooks: IclHooks, only?: 
       stop = e;
     }
   }
-  return { settings, repeats, summary: summarize(repeats), stopReason: stop?.reason ?? 'done', ...(stop?.message ? { message: stop.message } : {}), elapsedMs: Date.now() - started };
+  return {
+    settings,
+    repeats,
+    summary: summarize(repeats.map((r) => ({ start: r, checkpoints: r.checkpoints }))),
+    stopReason: stop?.reason ?? 'done',
+    ...(stop?.message ? { message: stop.message } : {}),
+    elapsedMs: Date.now() - started,
+  };
 }
 
 /** The held-out tasks with the GD model's predictions and sensitivities on them (fixed for the whole repeat). */
-interface HeldOut {
+export interface HeldOut {
   tasks: Task[];
   gdPrediction: Float64Array;
   /** tasks × d, row-major. */
   gdSensitivity: Float64Array;
+  /** The uniform prediction's loss on these tasks, the unit of the checkpoints' tfRatio. */
+  zeroLoss: number;
 }
 
+const stream = (seed: number, purpose: string) => new Rng(seed, hashName(`icl.${purpose}`));
+
 function runRepeat(s: IclSettings, r: number, hooks: IclHooks, repeats: IclRepeat[]): void {
-  const seed = s.seed + r;
-  const stream = (purpose: string) => new Rng(seed, hashName(`icl.${purpose}`));
   const checkCancel = () => {
     if (hooks.cancelled()) throw new Stop('cancelled');
   };
-
-  // η on its own training tasks (math spec §3.7 step 3), so the held-out comparison is not tuned on itself.
-  const etaSampler = new TaskSampler(s, stream('eta'));
-  const scores: Float64Array[] = [];
-  const targets: number[] = [];
-  for (let t = 0; t < s.etatasks; t++) {
-    const task = etaSampler.next(etaSampler.newTask());
-    scores.push(directionScores(task, gdDirection(task, s.n, s.d)));
-    targets.push(task.target[s.n]);
-    if (t % 256 === 255) checkCancel();
-  }
-  const grid = etaGrid(s.etamin, s.etamax, s.etacount);
-  const { index } = chooseEta(grid, scores, targets);
-  const eta = grid[index];
-  checkCancel();
-
-  const evalSampler = new TaskSampler(s, stream('eval'));
-  const heldOut: HeldOut = { tasks: [], gdPrediction: new Float64Array(s.tasks), gdSensitivity: new Float64Array(s.tasks * s.d) };
-  let gdLoss = 0;
-  let zeroLoss = 0;
-  for (let t = 0; t < s.tasks; t++) {
-    const task = evalSampler.next(evalSampler.newTask());
-    heldOut.tasks.push(task);
-    const direction = gdDirection(task, s.n, s.d);
-    const y = gdPrediction(directionScores(task, direction), eta);
-    heldOut.gdPrediction[t] = y;
-    // ∂ŷ/∂a_q of ŷ = softmax(Z·x₁)_q is ŷ(1 − ŷ)·x₁ with x₁ = η·direction.
-    for (let j = 0; j < s.d; j++) heldOut.gdSensitivity[t * s.d + j] = y * (1 - y) * eta * direction[j];
-    const target = task.target[s.n];
-    gdLoss += 0.5 * (y - target) ** 2;
-    zeroLoss += 0.5 * (1 / (s.n + 1) - target) ** 2;
-  }
-  const start: IclRepeatStart = { repeat: r, seed, eta, etaAtEdge: s.etacount > 1 && (index === 0 || index === grid.length - 1), gdLoss: gdLoss / s.tasks, zeroLoss: zeroLoss / s.tasks };
+  const { start, heldOut } = repeatBaselines(s, r, checkCancel);
   const repeat: IclRepeat = { ...start, checkpoints: [] };
   repeats.push(repeat);
   hooks.onRepeatStart(start);
 
-  const layer = new AttentionLayer(s.n, s.d, s.heads, s.k);
-  layer.init(stream('init'));
-  const adam = new Adam(layer.params.length, s.lr, s.beta1, s.beta2);
+  const layer = new AttentionLayer(s.n, s.d, s.heads, s.k, s.readout);
+  layer.init(stream(start.seed, 'init'));
+  const adam = new Adam(layer.params.length, s.lr, s.beta1, s.beta2, s.eps);
   const grad = new Float64Array(layer.params.length);
-  const trainSampler = new TaskSampler(s, stream('train'));
+  const trainSampler = new TaskSampler(s, stream(start.seed, 'train'));
   const task = trainSampler.newTask();
   const checkpoint = (step: number, trainLoss?: number) => {
     const c = evaluate(layer, heldOut, s.d, step, trainLoss);
@@ -126,7 +106,8 @@ function runRepeat(s: IclSettings, r: number, hooks: IclHooks, repeats: IclRepea
       layer.addGradient(residual / s.batch, grad);
     }
     batchLoss /= s.batch;
-    if (!Number.isFinite(batchLoss)) throw new Stop('nonFinite', `Repeat ${r + 1}, Adam step ${step}: the training loss is ${batchLoss}; lower lr`);
+    if (!Number.isFinite(batchLoss))
+      throw new Stop('nonFinite', `Repeat ${r + 1}, Adam step ${step}: the training loss is ${batchLoss}; lower lr`);
     adam.step(layer.params, grad);
     lossSum += batchLoss;
     since++;
@@ -138,7 +119,85 @@ function runRepeat(s: IclSettings, r: number, hooks: IclHooks, repeats: IclRepea
   }
 }
 
-function evaluate(layer: AttentionLayer, heldOut: HeldOut, d: number, step: number, trainLoss: number | undefined): IclCheckpoint {
+/**
+ * What repeat r fixes before training: η and η_lin chosen on its η tasks, its held-out tasks, and the baselines on
+ * them (one GD step, its linearisation, the uniform prediction). `checkCancel` is polled while the tasks are drawn.
+ */
+export function repeatBaselines(
+  s: IclSettings,
+  r: number,
+  checkCancel: () => void = () => {},
+): { start: IclRepeatStart; heldOut: HeldOut } {
+  const seed = s.seed + r;
+  // η on its own training tasks (math spec §3.7 step 3), so the held-out comparison is not tuned on itself.
+  const etaSampler = new TaskSampler(s, stream(seed, 'eta'));
+  const scores: Float64Array[] = [];
+  const targets: number[] = [];
+  for (let t = 0; t < s.etatasks; t++) {
+    const task = etaSampler.next(etaSampler.newTask());
+    scores.push(directionScores(task, gdDirection(task, s.n, s.d)));
+    targets.push(task.target[s.n]);
+    if (t % 256 === 255) checkCancel();
+  }
+  const grid = etaGrid(s.etamin, s.etamax, s.etacount);
+  const { index } = chooseEta(grid, scores, targets);
+  const eta = grid[index];
+  const linEta = fitLinearEta(scores.map(linearFeature), targets, s.n);
+  checkCancel();
+
+  const evalSampler = new TaskSampler(s, stream(seed, 'eval'));
+  const uniform = 1 / (s.n + 1);
+  const heldOut: HeldOut = {
+    tasks: [],
+    gdPrediction: new Float64Array(s.tasks),
+    gdSensitivity: new Float64Array(s.tasks * s.d),
+    zeroLoss: 0,
+  };
+  let gdLoss = 0;
+  let linGdLoss = 0;
+  let zeroLoss = 0;
+  let zeroPredsDiff = 0;
+  let zeroModelDiff = 0;
+  for (let t = 0; t < s.tasks; t++) {
+    const task = evalSampler.next(evalSampler.newTask());
+    heldOut.tasks.push(task);
+    const direction = gdDirection(task, s.n, s.d);
+    const z = directionScores(task, direction);
+    const y = gdPrediction(z, eta);
+    heldOut.gdPrediction[t] = y;
+    // ∂ŷ/∂a_q of ŷ = softmax(Z·x₁)_q is ŷ(1 − ŷ)·x₁ with x₁ = η·direction.
+    let norm = 0;
+    for (let j = 0; j < s.d; j++) {
+      const g = (heldOut.gdSensitivity[t * s.d + j] = y * (1 - y) * eta * direction[j]);
+      norm += g * g;
+    }
+    const target = task.target[s.n];
+    gdLoss += 0.5 * (y - target) ** 2;
+    linGdLoss += 0.5 * (uniform + linEta * linearFeature(z) - target) ** 2;
+    zeroLoss += 0.5 * (uniform - target) ** 2;
+    zeroPredsDiff += Math.abs(uniform - y);
+    zeroModelDiff += Math.sqrt(norm);
+  }
+  heldOut.zeroLoss = zeroLoss / s.tasks;
+  const start: IclRepeatStart = {
+    repeat: r,
+    seed,
+    eta,
+    etaAtEdge: s.etacount > 1 && (index === 0 || index === grid.length - 1),
+    gdLoss: gdLoss / s.tasks,
+    zeroLoss: heldOut.zeroLoss,
+    linEta,
+    linGdLoss: linGdLoss / s.tasks,
+    gdRatio: gdLoss / zeroLoss,
+    linGdRatio: linGdLoss / zeroLoss,
+    zeroPredsDiff: zeroPredsDiff / s.tasks,
+    zeroModelDiff: zeroModelDiff / s.tasks,
+  };
+  return { start, heldOut };
+}
+
+/** The layer's held-out metrics at `step` (IclCheckpoint). */
+export function evaluate(layer: AttentionLayer, heldOut: HeldOut, d: number, step: number, trainLoss?: number): IclCheckpoint {
   const sens = new Float64Array(d);
   let loss = 0;
   let predsDiff = 0;
@@ -164,33 +223,14 @@ function evaluate(layer: AttentionLayer, heldOut: HeldOut, d: number, step: numb
     modelDiff += Math.sqrt(diff);
     modelCos += dotTG / ((Math.sqrt(normT) + COS_EPS) * (Math.sqrt(normG) + COS_EPS));
   });
-  const c: IclCheckpoint = { step, tfLoss: loss / n, predsDiff: predsDiff / n, modelDiff: modelDiff / n, modelCos: modelCos / n };
+  const c: IclCheckpoint = {
+    step,
+    tfLoss: loss / n,
+    predsDiff: predsDiff / n,
+    modelDiff: modelDiff / n,
+    modelCos: modelCos / n,
+    tfRatio: loss / n / heldOut.zeroLoss,
+  };
   if (trainLoss !== undefined) c.trainLoss = trainLoss;
   return c;
-}
-
-/** Mean ± population std over the repeats at each checkpoint step (fewer repeats at late steps after a cancel). */
-export function summarize(repeats: IclRepeat[]): IclSummaryPoint[] {
-  const steps = [...new Set(repeats.flatMap((r) => r.checkpoints.map((c) => c.step)))].sort((a, b) => a - b);
-  return steps.map((step) => {
-    const at = repeats.flatMap((r) => {
-      const c = r.checkpoints.find((x) => x.step === step);
-      return c ? [{ r, c }] : [];
-    });
-    const stat = (f: (x: { r: IclRepeat; c: IclCheckpoint }) => number): MeanStd => {
-      const values = at.map(f);
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-      return { mean, std: Math.sqrt(variance) };
-    };
-    return {
-      step,
-      count: at.length,
-      tfLoss: stat((x) => x.c.tfLoss),
-      gdLoss: stat((x) => x.r.gdLoss),
-      predsDiff: stat((x) => x.c.predsDiff),
-      modelDiff: stat((x) => x.c.modelDiff),
-      modelCos: stat((x) => x.c.modelCos),
-    };
-  });
 }

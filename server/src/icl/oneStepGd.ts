@@ -3,6 +3,8 @@
  * L_ctx(x) = 0.5‖softmax(A_ctx·x) − b̂‖² from x₀ = 0 with b̂ = b_ctx/Σb_ctx, then the query prediction
  * ŷ = softmax([A_ctx; a_q]·x₁)_q and its sensitivity ∂ŷ/∂a_q = ŷ(1 − ŷ)·x₁. The gradient comes from the solver's own
  * softmax objective; tests check it against the closed form x₁ = (η/n)·Σ(b̂_i − 1/n)·a_i.
+ * Also its linearisation in η (math spec §3.7, correction), what the trained layer turns out to learn:
+ * ŷ_lin = (1 + η_lin·(z_q − z̄))/(n+1), with z_i = a_i·x₁/η over all n+1 words and z̄ their mean.
  */
 import { SoftmaxObjective } from '../math/softmaxVector';
 import type { Task } from './tasks';
@@ -65,4 +67,25 @@ export function chooseEta(grid: number[], scores: Float64Array[], targets: numbe
   let index = 0;
   for (let i = 1; i < losses.length; i++) if (losses[i] < losses[index]) index = i;
   return { index, losses };
+}
+
+/** (z_q − z̄)/(n+1), the regressor of the linearised step: ŷ_lin = 1/(n+1) + η_lin·linearFeature(z). */
+export function linearFeature(z: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < z.length; i++) sum += z[i];
+  return (z[z.length - 1] - sum / z.length) / z.length;
+}
+
+/**
+ * The η_lin minimising Σ_t (1/(n+1) + η·f_t − y_t)², in closed form: Σ f_t·(y_t − 1/(n+1)) / Σ f_t², with
+ * f_t = linearFeature of task t (0 when every f_t is 0: no direction to step along).
+ */
+export function fitLinearEta(features: readonly number[], targets: readonly number[], n: number): number {
+  let fy = 0;
+  let ff = 0;
+  for (let t = 0; t < features.length; t++) {
+    fy += features[t] * (targets[t] - 1 / (n + 1));
+    ff += features[t] * features[t];
+  }
+  return ff > 0 ? fy / ff : 0;
 }

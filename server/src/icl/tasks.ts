@@ -2,10 +2,11 @@
  * Random softmax regression tasks of the in-context-learning experiment (math spec §3.7, step 1): n context words
  * and a query word a_1, …, a_n, a_q ∈ R^d, a hidden x*, and the document-level target p = softmax([a_1; …; a_q]·x*),
  * so that b_i = p_i for the context and y = p_q for the query (a realisable target, like von Oswald's y = W·x).
+ * The labels the layer reads in the context tokens are b_i itself (`doc`) or b'_i = n·b̂_i − 1 (`centered`).
  */
-import type { Distribution, IclSettings } from '../../../protocol/experiment';
+import type { Distribution, IclLabels, IclSettings } from '../../../protocol/experiment';
 import { mulVec, rowSoftmax } from '../math/dense';
-import type { Rng } from '../language/random';
+import type { Rng } from '../math/random';
 import type { Matrix } from '../problem';
 
 export interface Task {
@@ -13,6 +14,8 @@ export interface Task {
   words: Matrix;
   /** p ∈ R^{n+1}: b_i = p_i for i < n, y = p_n. */
   target: Float64Array;
+  /** The n context tokens' label slots (IclLabels). */
+  labels: Float64Array;
 }
 
 /** Overwrites `out` with independent draws from `dist`. */
@@ -28,14 +31,19 @@ export class TaskSampler {
   private readonly xstar: Float64Array;
 
   constructor(
-    private readonly s: Pick<IclSettings, 'n' | 'd' | 'words' | 'xstar'>,
+    private readonly s: Pick<IclSettings, 'n' | 'd' | 'words' | 'xstar' | 'labels'>,
     private readonly rng: Rng,
   ) {
     this.xstar = new Float64Array(s.d);
   }
 
   newTask(): Task {
-    return { words: { rows: this.s.n + 1, cols: this.s.d, data: new Float64Array((this.s.n + 1) * this.s.d) }, target: new Float64Array(this.s.n + 1) };
+    const { n, d } = this.s;
+    return {
+      words: { rows: n + 1, cols: d, data: new Float64Array((n + 1) * d) },
+      target: new Float64Array(n + 1),
+      labels: new Float64Array(n),
+    };
   }
 
   /** Overwrites `into` with a fresh task and returns it. */
@@ -45,6 +53,19 @@ export class TaskSampler {
     mulVec(into.words, this.xstar, into.target);
     const row = { rows: 1, cols: into.target.length, data: into.target };
     rowSoftmax(row, row);
+    setLabels(this.s.labels, into);
     return into;
   }
+}
+
+/** Fills task.labels from task.target: b_i, or b'_i = n·b̂_i − 1 with b̂ = b/Σ_ctx b (mean 0; Σ_ctx b = 1 − y leaks y). */
+function setLabels(kind: IclLabels, task: Task): void {
+  const n = task.labels.length;
+  if (kind === 'doc') {
+    task.labels.set(task.target.subarray(0, n));
+    return;
+  }
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += task.target[i];
+  for (let i = 0; i < n; i++) task.labels[i] = (n * task.target[i]) / sum - 1;
 }

@@ -1,5 +1,5 @@
 /** Messages between the language server and its analysis worker (internal to the server). */
-import type { Analysis } from '../language/analyze';
+import type { ProblemAnalysis } from '../language/analyze';
 import type { FileAccess } from '../language/datafiles';
 import type { Diagnostic } from '../language/syntax';
 import { DATA } from '../language/vocabulary';
@@ -17,12 +17,13 @@ export type AnalysisRequest = AnalysisTask & { id: number };
 /** What the full analysis adds to the cheap one the main thread already has (whose tree it does not send back). */
 export interface NumericResult {
   diagnostics: Diagnostic[];
-  sizes: Analysis['sizes'];
+  sizes: ProblemAnalysis['sizes'];
   values: { name: string; matrix: Matrix; stats: MatrixStats }[];
   problem?: Problem;
 }
 
-export type AnalysisAnswer = { kind: 'analyze'; result: NumericResult } | { kind: 'norm'; spectral: number } | { kind: 'failed'; message: string };
+export type AnalysisAnswer =
+  { kind: 'analyze'; result: NumericResult } | { kind: 'norm'; spectral: number } | { kind: 'failed'; message: string };
 
 export type AnalysisReply = AnalysisAnswer & { id: number };
 
@@ -34,7 +35,7 @@ export function toWorkerFiles(files: FileAccess | undefined): WorkerFiles | unde
 }
 
 /** The numeric part of a full analysis, with hover statistics of every value (spectral norms left to `norm` tasks). */
-export function numericResult(a: Analysis): NumericResult {
+export function numericResult(a: ProblemAnalysis): NumericResult {
   const vector = (name: string) => !!a.kind && DATA[a.kind].some((d) => d.name === name && d.vector);
   const values = [...a.values].map(([name, v]) => ({ name, matrix: v.matrix, stats: matrixStats(v.matrix, vector(name)) }));
   return { diagnostics: a.diagnostics, sizes: a.sizes, values, problem: a.problem };

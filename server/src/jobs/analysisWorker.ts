@@ -13,7 +13,10 @@ const read = cachedReader();
 
 function answer(task: AnalysisRequest): AnalysisAnswer {
   if (task.kind === 'norm') return { kind: 'norm', spectral: spectralNorm(task.matrix) };
-  return { kind: 'analyze', result: numericResult(analyze(task.text, task.files && { ...task.files, read })) };
+  const a = analyze(task.text, task.files && { ...task.files, read });
+  // The server never asks: an experiment's analysis is complete without numbers.
+  if (a.file === 'experiment') throw new Error('an experiment file has no numbers to build');
+  return { kind: 'analyze', result: numericResult(a) };
 }
 
 parentPort!.on('message', (task: AnalysisRequest) => {

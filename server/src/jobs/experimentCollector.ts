@@ -1,48 +1,78 @@
 /**
- * An experiment job's result on the scheduler side: the workers' final runs merged (each worker runs a share of the
+ * An experiment run's result on the scheduler side: the workers' final runs merged (each worker runs a share of the
  * repeats), or, when a cancel had to terminate a worker before it finished, its repeats rebuilt from the progress it
- * had streamed.
+ * had streamed. Every progress batch gets the mean ± std rows at the steps it reached, over all the repeats streamed
+ * so far, whichever worker ran them.
  */
-import type { IclRepeat, IclSettings, IclStopReason } from '../../../protocol/experiment';
-import { summarize, type IclRun } from '../icl/experiment';
-import type { ExperimentProgress } from './messages';
+import type { IclRepeat, IclResult, IclSettings, IclStopReason } from '../../../protocol/experiment';
+import type { ExperimentProgress } from '../../../protocol/runs';
+import { summarize, type RepeatSoFar } from '../../../common/stats';
+import type { IclRun } from '../icl/experiment';
+import type { Collector, ResultMeta } from './collector';
+import type { TaskProgress } from './messages';
 
 /** Which stop names the merged run: a failure first (it ended the others), then a cancel, then done. */
 const PRECEDENCE: IclStopReason[] = ['error', 'nonFinite', 'cancelled', 'done'];
 
-export class ExperimentCollector {
-  private readonly streamed: IclRepeat[] = [];
+export class ExperimentCollector implements Collector<'experiment'> {
+  /** By repeat. */
+  private readonly streamed = new Map<number, RepeatSoFar>();
   private readonly finals: IclRun[] = [];
   private startedAt?: number;
 
   /** `parts`: how many workers each send a final run. */
   constructor(
     private readonly settings: IclSettings,
-    private readonly parts = 1,
+    private readonly parts: number,
+    private readonly meta: ResultMeta,
   ) {}
 
   started() {
     this.startedAt = Date.now();
   }
 
-  progress(p: ExperimentProgress) {
-    if (p.start) this.streamed.push({ ...p.start, checkpoints: [] });
-    this.streamed.find((r) => r.repeat === p.repeat)?.checkpoints.push(...p.checkpoints);
+  progress(p: TaskProgress<'experiment'>): ExperimentProgress {
+    const repeat = this.streamed.get(p.repeat) ?? { start: undefined, checkpoints: [] };
+    this.streamed.set(p.repeat, repeat);
+    if (p.start) repeat.start = p.start;
+    repeat.checkpoints.push(...p.checkpoints);
+    // In repeat order, as the result's summary sums them: the last rows streamed are the result's, to the last bit.
+    const repeats = [...this.streamed].sort(([a], [b]) => a - b).map(([, r]) => r);
+    return {
+      ...p,
+      summary: summarize(
+        repeats,
+        p.checkpoints.map((c) => c.step),
+      ),
+    };
   }
 
-  done(run: IclRun) {
+  result(run: IclRun): boolean {
     this.finals.push(run);
+    return run.stopReason === 'nonFinite' || run.stopReason === 'error';
   }
 
-  result(): IclRun {
+  final(): IclResult {
+    if (this.parts === 1 && this.finals.length === 1) return { ...this.meta, ...this.finals[0] };
     const elapsedMs = this.startedAt === undefined ? 0 : Date.now() - this.startedAt;
-    if (this.parts === 1 && this.finals.length === 1) return this.finals[0];
     // Repeats a final run reported, and for workers that never reported, what they streamed.
     const reported = this.finals.flatMap((f) => f.repeats);
-    const repeats = [...reported, ...this.streamed.filter((s) => !reported.some((r) => r.repeat === s.repeat))].sort((a, b) => a.repeat - b.repeat);
+    const streamed = [...this.streamed.values()].flatMap((s): IclRepeat[] =>
+      s.start && !reported.some((r) => r.repeat === s.start!.repeat) ? [{ ...s.start, checkpoints: s.checkpoints }] : [],
+    );
+    const repeats = [...reported, ...streamed].sort((a, b) => a.repeat - b.repeat);
     const stops = this.finals.length === this.parts ? this.finals : [...this.finals, { stopReason: 'cancelled' as const }];
     const first = PRECEDENCE.map((reason) => stops.find((f) => f.stopReason === reason)).find((f) => f !== undefined)!;
     const message = 'message' in first ? first.message : undefined;
-    return { settings: this.settings, repeats, summary: summarize(repeats), stopReason: first.stopReason, ...(message ? { message } : {}), elapsedMs };
+    const summary = summarize(repeats.map((r) => ({ start: r, checkpoints: r.checkpoints })));
+    return {
+      ...this.meta,
+      settings: this.settings,
+      repeats,
+      summary,
+      stopReason: first.stopReason,
+      ...(message ? { message } : {}),
+      elapsedMs,
+    };
   }
 }

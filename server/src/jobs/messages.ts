@@ -1,39 +1,65 @@
-/** Messages between the language server (or the CLI) and a worker thread (internal to the server). */
+/**
+ * Messages between the language server (or the CLI) and a worker thread (internal to the server). Every kind of run
+ * speaks the same three messages: progress (the kind's protocol progress, less what only the scheduler can add), a
+ * result (the worker's part of the run's result) and a failure.
+ */
 import type { IclSettings } from '../../../protocol/experiment';
-import type { ExperimentProgressParams } from '../../../protocol/lsp';
-import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
+import type { SolveResult } from '../../../protocol/results';
+import type { ExperimentProgress, RunKind, SolveProgress, SweepProgress } from '../../../protocol/runs';
 import type { IclRun } from '../icl/experiment';
 import type { Problem, SolveSpec } from '../problem';
-import type { Checks } from '../solver/checks';
+import type { Checks } from '../bounds/checks';
 
-/** What one worker runs: the solve blocks of a request, or an experiment. */
-export type WorkerTask =
-  | { kind: 'solve'; problem: Problem; specs: SolveSpec[]; checks: Checks }
-  /** `repeats`: this worker's share of the repeats (all when absent). */
-  | { kind: 'experiment'; settings: IclSettings; repeats?: number[] };
+/** What a solve job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
+export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
 
-export interface WorkerInput {
-  task: WorkerTask;
+/** Per kind: what one worker is given, and what it posts. */
+export interface TaskKinds {
+  solve: {
+    input: { problem: Problem; specs: SolveSpec[]; checks: Checks };
+    progress: SolveProgress;
+    /** Posted after each block (its run) and after the checks (the checks), merged by the collector. */
+    result: SolveJobResult;
+  };
+  experiment: {
+    /** `repeats`: this worker's share of the repeats. */
+    input: { settings: IclSettings; repeats: number[] };
+    /** The summary is the scheduler's: only it holds the repeats of every worker. */
+    progress: Omit<ExperimentProgress, 'summary'>;
+    result: IclRun;
+  };
+  sweep: {
+    /**
+     * Per point of the sweep, in order, this worker's experiment task there (its share of the point's repeats).
+     * `finished`: Int32Array over a SharedArrayBuffer, shared by the run's `threads` workers, counting the points they
+     * finished, so that no worker starts a point before every worker finished the one before.
+     */
+    input: { points: TaskKinds['experiment']['input'][]; finished: Int32Array; threads: number };
+    progress: Omit<SweepProgress, 'summary'>;
+    /** Posted after each point the worker ran (its share of the point's repeats). */
+    result: { point: number; run: IclRun };
+  };
+}
+
+export type TaskInput<K extends RunKind> = TaskKinds[K]['input'];
+export type TaskProgress<K extends RunKind> = TaskKinds[K]['progress'];
+export type TaskResult<K extends RunKind> = TaskKinds[K]['result'];
+
+export type WorkerOutput<K extends RunKind = RunKind> =
+  { type: 'progress'; data: TaskProgress<K> } | { type: 'result'; data: TaskResult<K> } | { type: 'failed'; message: string };
+
+export interface WorkerInput<K extends RunKind = RunKind> {
+  kind: K;
+  task: TaskInput<K>;
   /** Int32Array over a SharedArrayBuffer: element 0 becomes 1 to cancel; the worker polls it every iteration. */
   cancelFlag: Int32Array;
   /** Minimum interval between progress batches, so the LSP connection sees at most ~1000/throttleMs messages a second. */
   throttleMs: number;
 }
 
-/** One batch of an experiment's progress: a repeat's start (on its first batch) and its new checkpoints. */
-export type ExperimentProgress = Omit<ExperimentProgressParams, 'runId'>;
-
-export type WorkerOutput =
-  | { type: 'points'; runIndex: number; points: IterationPoint[] }
-  | { type: 'runDone'; result: RunResult }
-  | { type: 'checks'; results: Pick<SolveResult, 'dataMove' | 'tensor'> }
-  | { type: 'experimentProgress'; progress: ExperimentProgress }
-  | { type: 'experimentDone'; run: IclRun }
-  | { type: 'failed'; message: string };
-
 /** What a task gets from its worker thread. */
-export interface TaskContext {
-  post(m: WorkerOutput): void;
+export interface TaskContext<K extends RunKind> {
+  post(m: WorkerOutput<K>): void;
   cancelled(): boolean;
   throttleMs: number;
 }

@@ -1,44 +1,50 @@
 /**
- * A solve job's result on the scheduler side: the worker's finished blocks and checks, and, when a cancel had to
+ * A solve run's result on the scheduler side: the worker's finished blocks and checks, and, when a cancel had to
  * terminate the worker before the running block reported, that block rebuilt from the points it had streamed and
  * marked cancelled at the last k received (the user keeps what ran, never an empty "finished" run).
  */
-import type { IterationPoint, RunResult, SolveResult } from '../../../protocol/results';
+import type { IterationPoint, ProblemSummary, BlockResult, SolveResult } from '../../../protocol/results';
+import type { SolveProgress } from '../../../protocol/runs';
 import type { SolveSpec } from '../problem';
-import { withDefaults } from '../solver/methods';
+import { withDefaults } from '../language/methods';
+import type { Collector, ResultMeta } from './collector';
+import type { SolveJobResult } from './messages';
 
-/** What a solve job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
-export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
-
-export class SolveCollector {
-  private readonly reported: SolveJobResult = { runs: [] };
+export class SolveCollector implements Collector<'solve'> {
+  private readonly runs: BlockResult[] = [];
+  private checks: Omit<SolveJobResult, 'runs'> = {};
   private readonly streamed = new Map<number, IterationPoint[]>();
   private startedAt?: number;
 
-  constructor(private readonly specs: SolveSpec[]) {}
+  constructor(
+    private readonly problem: ProblemSummary,
+    private readonly specs: SolveSpec[],
+    private readonly meta: ResultMeta,
+  ) {}
 
   started() {
     this.startedAt = Date.now();
   }
 
-  points(runIndex: number, points: IterationPoint[]) {
-    const kept = this.streamed.get(runIndex) ?? [];
-    this.streamed.set(runIndex, kept);
-    kept.push(...points);
+  progress(p: SolveProgress): SolveProgress {
+    const kept = this.streamed.get(p.block) ?? [];
+    this.streamed.set(p.block, kept);
+    kept.push(...p.points);
+    return p;
   }
 
-  runDone(result: RunResult) {
-    this.streamed.delete(result.index);
-    this.reported.runs.push(result);
-  }
-
-  checks(results: Pick<SolveResult, 'dataMove' | 'tensor'>) {
-    Object.assign(this.reported, results);
+  result({ runs, ...checks }: SolveJobResult): boolean {
+    for (const r of runs) {
+      this.streamed.delete(r.index);
+      this.runs.push(r);
+    }
+    this.checks = { ...this.checks, ...checks };
+    return false;
   }
 
   /** Everything reported; after a terminated worker, plus the interrupted block (the one with points and no result). */
-  result(): SolveJobResult {
-    const runs = [...this.reported.runs];
+  final(cancelled: boolean): SolveResult {
+    const runs = [...this.runs];
     for (const [index, points] of this.streamed) {
       const spec = this.specs.find((s) => s.index === index);
       const last = points[points.length - 1];
@@ -58,6 +64,6 @@ export class SolveCollector {
         },
       });
     }
-    return { ...this.reported, runs };
+    return { ...this.meta, problem: this.problem, runs, ...this.checks, ...(cancelled ? { cancelled } : {}) };
   }
 }

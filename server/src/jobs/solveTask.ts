@@ -1,35 +1,36 @@
 /**
- * The solve task of a worker: runs the solve blocks in order, streaming throttled batches of points, then the checks
- * the request asked for (the data move's bounds, the tensor trick).
+ * The solve task of a worker: runs the solve blocks in order, streaming batches of points (the last batch of a block
+ * says how it stopped) and each block's run, then the checks the request asked for (the data move's bounds, the tensor
+ * trick).
  */
-import type { IterationPoint, RunResult } from '../../../protocol/results';
-import { checksAfterRuns } from '../solver/checks';
+import type { IterationPoint, BlockResult } from '../../../protocol/results';
+import { checksAfterRuns, stepObservers } from '../bounds/checks';
+import { withDefaults } from '../language/methods';
 import { runSolve } from '../solver/run';
-import type { TaskContext, WorkerTask } from './messages';
+import { Batcher } from './batcher';
+import type { TaskContext, TaskInput } from './messages';
 
-export function runSolveTask(task: Extract<WorkerTask, { kind: 'solve' }>, ctx: TaskContext) {
-  const runs: RunResult[] = [];
+export function runSolveTask(task: TaskInput<'solve'>, ctx: TaskContext<'solve'>) {
+  const runs: BlockResult[] = [];
   for (const spec of task.specs) {
-    let batch: IterationPoint[] = [];
-    let last = 0;
-    const flush = () => {
-      if (batch.length) ctx.post({ type: 'points', runIndex: spec.index, points: batch });
-      batch = [];
-      last = Date.now();
-    };
+    const block = spec.index;
+    const maxSteps = withDefaults(spec.method, spec.options).steps;
+    const batcher = new Batcher<IterationPoint>(ctx.throttleMs, (points) =>
+      ctx.post({ type: 'progress', data: { block, points, maxSteps } }),
+    );
     const result = runSolve(task.problem, spec, {
-      onPoint(p) {
-        batch.push(p);
-        if (Date.now() - last >= ctx.throttleMs) flush();
-      },
+      onPoint: (p) => batcher.add(p),
       cancelled: ctx.cancelled,
-      bounds: task.checks.bounds,
+      observers: stepObservers(task.problem, spec, task.checks),
     });
-    flush();
-    ctx.post({ type: 'runDone', result });
+    ctx.post({
+      type: 'progress',
+      data: { block, points: batcher.take(), maxSteps, stop: { reason: result.final.stopReason, message: result.final.message } },
+    });
+    ctx.post({ type: 'result', data: { runs: [result] } });
     runs.push(result);
     if (result.final.stopReason === 'cancelled') break;
   }
   // A cancelled request wants to stop now, not after more checks.
-  if (!ctx.cancelled()) ctx.post({ type: 'checks', results: checksAfterRuns(task.problem, runs, task.checks) });
+  if (!ctx.cancelled()) ctx.post({ type: 'result', data: { runs: [], ...checksAfterRuns(task.problem, runs, task.checks) } });
 }

@@ -5,19 +5,20 @@
  * With `build: false` it only checks what needs no numbers (time linear in the text, no file access): the language
  * server does that on its main thread and builds on a worker.
  */
-import type { IclSettings } from '../../../protocol/experiment';
 import type { MethodName, ProblemKind, Variant } from '../../../protocol/results';
 import { matmul, matmulBT, rowSoftmax, zeros } from '../math/dense';
 import { RESCALED_EXP_LIMIT, rescaledLimit } from '../math/rows';
 import type { Matrix, Problem, SolveSpec } from '../problem';
-import { METHODS, METHOD_NAMES, withDefaults } from '../solver/methods';
+import { METHODS, METHOD_NAMES, withDefaults } from './methods';
 import { parseDataFile, resolveDataPath, type FileAccess, type LoadResult } from './datafiles';
+import type { Analysis, ProblemAnalysis } from './analysis';
 import { analyzeExperiment } from './experiment';
 import { callParams } from './params';
 import { parse } from './parser';
-import { hashName, Rng } from './random';
+import { readSetting } from './settings';
+import { hashName, Rng } from '../math/random';
 import type { AssignStmt, Call, Diagnostic, Expr, MatrixLit, ProblemStmt, Severity, SolveStmt, Span, SyntaxTree } from './syntax';
-import { CHECKS, type CheckName, DATA, type DataInfo, type Dim, GENERATORS, hint, MOVE_NAMES, PROBLEM_KINDS, SETTINGS, VARIANTS } from './vocabulary';
+import { CHECKS, DATA, type DataInfo, type Dim, GENERATORS, hint, MOVE_NAMES, PROBLEM_KINDS, SETTINGS, VARIANTS } from './vocabulary';
 
 /** Largest matrix the language will build (entries); beyond it the user gets an error, not an out-of-memory crash. */
 export const MAX_ENTRIES = 1 << 25;
@@ -35,36 +36,21 @@ export const MAX_CSV_BYTES = 64 * 2 ** 20;
 /** The data of a value a cheap analysis checked but did not build. */
 const UNBUILT = new Float64Array(0);
 
-export interface Analysis {
-  tree: SyntaxTree;
-  diagnostics: Diagnostic[];
-  kind?: ProblemKind;
-  variant?: Variant;
-  sizes: { n?: number; d?: number; seed: number; reg: number; k?: number; layers: number };
-  /** Built values by name (settings excluded), for hover and the CLI's eval output. */
-  values: Map<string, { stmt?: AssignStmt; matrix: Matrix }>;
-  /** False for the cheap analysis of a problem file (`build: false`): no values, no problem, no number-dependent checks. */
-  built: boolean;
-  /** Shapes of the data that checked out, built or not (a loaded file's as declared until it is read). */
-  shapes: Map<string, { rows: number; cols: number }>;
-  solves: SolveSpec[];
-  /** The solve statements in file order, aligned with `solves` by index (for CodeLens and hover). */
-  solveStmts: SolveStmt[];
-  /** The valid `check` statements, first of each kind only (0-based line). */
-  checks: { kind: CheckName; line: number }[];
-  problem?: Problem;
-  /** An `experiment icl` file: its settings with defaults filled in (only when the file has no errors), and its line. */
-  experiment?: { line: number; settings?: IclSettings };
-}
+export type { Analysis, ExperimentAnalysis, ProblemAnalysis } from './analysis';
 
 /**
  * The largest matrix a problem of this kind builds: attention holds B and the scores S (n×n), A1, A2 (n×d) and X
  * (d×d); the vector form only A (n×d) and vectors (its Newton Hessian is d×d only up to `dense` ≤ 400 parameters).
  */
 export function largestMatrix(kind: ProblemKind, n: number, d: number): { entries: number; what: string } {
-  const candidates = kind === 'attention'
-    ? [{ entries: n * n, what: `the ${n}×${n} matrices B and S = A1·X·A2ᵀ` }, { entries: n * d, what: `the ${n}×${d} matrices A1 and A2` }, { entries: d * d, what: `the ${d}×${d} matrix X` }]
-    : [{ entries: n * d, what: `the ${n}×${d} matrix A` }];
+  const candidates =
+    kind === 'attention'
+      ? [
+          { entries: n * n, what: `the ${n}×${n} matrices B and S = A1·X·A2ᵀ` },
+          { entries: n * d, what: `the ${n}×${d} matrices A1 and A2` },
+          { entries: d * d, what: `the ${d}×${d} matrix X` },
+        ]
+      : [{ entries: n * d, what: `the ${n}×${d} matrix A` }];
   return candidates.reduce((a, b) => (b.entries > a.entries ? b : a));
 }
 
@@ -119,7 +105,7 @@ class Analyzer {
     this.diags.push({ span, severity, message });
   }
 
-  run(): Analysis {
+  run(): ProblemAnalysis {
     this.readProblem();
     this.collectAssignments();
     this.readSettings();
@@ -137,9 +123,13 @@ class Analyzer {
     }
     this.checkMove();
     const checks = this.readChecks();
+    for (const s of this.tree.statements)
+      if (s.type === 'sweep')
+        this.report(s.span, '`sweep` belongs to experiment files (after `experiment icl`); a problem file runs its solve blocks');
     const { solves, solveStmts } = this.readSolves();
     const problem = !this.build || this.diags.some((d) => d.severity === 'error') ? undefined : this.problem();
     return {
+      file: 'problem',
       tree: this.tree,
       diagnostics: this.diags,
       kind: this.kind,
@@ -170,19 +160,41 @@ class Analyzer {
       this.problemStmt = s;
       const kind = s.kind!;
       if (PROBLEM_KINDS.some((k) => k.name === kind.name)) this.kind = kind.name as ProblemKind;
-      else this.report(kind.span, `Unknown problem kind '${kind.name}'${hint(kind.name, PROBLEM_KINDS.map((k) => k.name), 'use attention or softmax')}`);
+      else
+        this.report(
+          kind.span,
+          `Unknown problem kind '${kind.name}'${hint(
+            kind.name,
+            PROBLEM_KINDS.map((k) => k.name),
+            'use attention or softmax',
+          )}`,
+        );
       if (!s.variant) this.report(kind.span, `Expected the variant after '${kind.name}': normalized or rescaled`);
       else if (VARIANTS.some((v) => v.name === s.variant!.name)) this.variant = s.variant.name as Variant;
-      else this.report(s.variant.span, `Unknown variant '${s.variant.name}'${hint(s.variant.name, VARIANTS.map((v) => v.name), 'use normalized or rescaled')}`);
+      else
+        this.report(
+          s.variant.span,
+          `Unknown variant '${s.variant.name}'${hint(
+            s.variant.name,
+            VARIANTS.map((v) => v.name),
+            'use normalized or rescaled',
+          )}`,
+        );
     }
     if (!this.problemStmt) {
       const first = this.tree.statements[0]?.span ?? this.anchor();
-      this.report({ start: first.start, end: first.start }, 'Missing problem line: start the file with e.g. `problem attention normalized`');
+      this.report(
+        { start: first.start, end: first.start },
+        'Missing problem line: start the file with e.g. `problem attention normalized`',
+      );
     }
   }
 
   private collectAssignments() {
-    const known = new Set<string>([...SETTINGS.map((s) => s.name), ...(this.kind ? DATA[this.kind] : [...DATA.attention, ...DATA.softmax]).map((d) => d.name)]);
+    const known = new Set<string>([
+      ...SETTINGS.map((s) => s.name),
+      ...(this.kind ? DATA[this.kind] : [...DATA.attention, ...DATA.softmax]).map((d) => d.name),
+    ]);
     for (const s of this.tree.statements) {
       if (s.type !== 'assign') continue;
       const name = s.name.name;
@@ -190,7 +202,9 @@ class Analyzer {
         const other = this.kind && DATA[this.kind === 'attention' ? 'softmax' : 'attention'].some((d) => d.name === name);
         this.report(
           s.name.span,
-          other ? `'${name}' belongs to ${this.kind === 'attention' ? 'softmax' : 'attention'} problems, not ${this.kind} ones` : `Unknown name '${name}'${hint(name, [...known])}`,
+          other
+            ? `'${name}' belongs to ${this.kind === 'attention' ? 'softmax' : 'attention'} problems, not ${this.kind} ones`
+            : `Unknown name '${name}'${hint(name, [...known])}`,
         );
         continue;
       }
@@ -207,26 +221,9 @@ class Analyzer {
     for (const info of SETTINGS) {
       const s = this.assigns.get(info.name);
       if (!s) continue;
-      if (s.value.type !== 'number') {
-        if (s.value.type !== 'invalid') this.report(s.value.span, `${info.name} must be a number`);
-        this.failed.add(info.name);
-        continue;
-      }
-      const v = s.value.value;
-      if (!Number.isFinite(v)) this.report(s.value.span, `${s.value.text} is not a finite number`);
-      else if (info.integer && !Number.isInteger(v)) this.report(s.value.span, `${info.name} must be a whole number, not ${s.value.text}`);
-      else if (v < info.min) this.report(s.value.span, `${info.name} must be at least ${info.min}, not ${s.value.text}`);
-      else if (info.name === 'seed' && v > Number.MAX_SAFE_INTEGER) this.report(s.value.span, 'seed must be below 2^53');
-      else {
-        if (info.name === 'n') this.n = v;
-        else if (info.name === 'd') this.d = v;
-        else if (info.name === 'seed') this.seed = v;
-        else if (info.name === 'reg') this.reg = v;
-        else if (info.name === 'k') this.k = v;
-        else this.layers = v;
-        continue;
-      }
-      this.failed.add(info.name);
+      const v = readSetting(info, s.value, (span, message) => this.report(span, message));
+      if (v === undefined) this.failed.add(info.name);
+      else this[info.name] = v;
     }
   }
 
@@ -247,7 +244,9 @@ class Analyzer {
         const loaded = this.readLoad(path);
         if (!loaded.ok) {
           // The sizes this file would have given are unknown: report the file's error here, not "Missing n".
-          const open = info.shape.filter((dim): dim is 'n' | 'd' => (dim === 'n' || dim === 'd') && this[dim] === undefined && !this.failed.has(dim));
+          const open = info.shape.filter(
+            (dim): dim is 'n' | 'd' => (dim === 'n' || dim === 'd') && this[dim] === undefined && !this.failed.has(dim),
+          );
           if (open.length) {
             this.report((s.value as Call).args[0].span, loaded.message);
             for (const dim of open) this.failed.add(dim);
@@ -266,18 +265,27 @@ class Analyzer {
     }
     for (const dim of ['n', 'd'] as const) {
       if (this[dim] === undefined && !this.failed.has(dim)) {
-        this.report(this.anchor(), `Missing ${dim}: add \`${dim} = …\` or give ${this.kind === 'attention' ? 'A1' : 'A'} as a literal or load(…) (${SETTINGS.find((s) => s.name === dim)!.doc})`);
+        this.report(
+          this.anchor(),
+          `Missing ${dim}: add \`${dim} = …\` or give ${this.kind === 'attention' ? 'A1' : 'A'} as a literal or load(…) (${SETTINGS.find((s) => s.name === dim)!.doc})`,
+        );
       }
     }
     if (this.n !== undefined && this.d !== undefined) {
       const largest = largestMatrix(this.kind ?? 'softmax', this.n, this.d);
       if (largest.entries > MAX_ENTRIES) {
-        this.report(this.anchor(), `Problem too large: ${largest.what} would have ${largest.entries.toLocaleString('en')} entries (${mib(largest.entries)}; limit ${MAX_ENTRIES.toLocaleString('en')} entries, ${mib(MAX_ENTRIES)})`);
+        this.report(
+          this.anchor(),
+          `Problem too large: ${largest.what} would have ${largest.entries.toLocaleString('en')} entries (${mib(largest.entries)}; limit ${MAX_ENTRIES.toLocaleString('en')} entries, ${mib(MAX_ENTRIES)})`,
+        );
         this.n = this.d = undefined;
       } else if (this.k !== undefined && Math.max(this.n, this.d) * this.k > MAX_ENTRIES) {
         // The data move builds A·WQ (n×k) and WQ itself (d×k).
         const big = Math.max(this.n, this.d);
-        this.report(this.assigns.get('k')!.value.span, `k too large: a ${big}×${this.k} matrix has ${(big * this.k).toLocaleString('en')} entries (limit ${MAX_ENTRIES.toLocaleString('en')})`);
+        this.report(
+          this.assigns.get('k')!.value.span,
+          `k too large: a ${big}×${this.k} matrix has ${(big * this.k).toLocaleString('en')} entries (limit ${MAX_ENTRIES.toLocaleString('en')})`,
+        );
         this.k = undefined;
         this.failed.add('k');
       }
@@ -319,7 +327,10 @@ class Analyzer {
     const what = info.vector ? `a vector of length ${rows}` : `${rows}×${cols}`;
     switch (e.type) {
       case 'number':
-        this.report(e.span, `${info.name} must be ${what}; a single number is not allowed (use a literal [ … ] or a generator such as normal())`);
+        this.report(
+          e.span,
+          `${info.name} must be ${what}; a single number is not allowed (use a literal [ … ] or a generator such as normal())`,
+        );
         return undefined;
       case 'string':
         this.report(e.span, `To read ${info.name} from a file write load(${JSON.stringify(e.value)})`);
@@ -443,7 +454,10 @@ class Analyzer {
           const bytes = this.files.read(where.path);
           const loaded: LoadResult =
             /\.(csv|tsv|txt)$/i.test(given) && bytes.length > MAX_CSV_BYTES
-              ? { ok: false, message: `${(bytes.length / 2 ** 20).toFixed(0)} MiB of text, over the ${MAX_CSV_BYTES / 2 ** 20} MiB limit for CSV (parsing takes about 1 s per 20 MB and up to ten times the file's size in memory); save the matrix as .npy (numpy.save)` }
+              ? {
+                  ok: false,
+                  message: `${(bytes.length / 2 ** 20).toFixed(0)} MiB of text, over the ${MAX_CSV_BYTES / 2 ** 20} MiB limit for CSV (parsing takes about 1 s per 20 MB and up to ten times the file's size in memory); save the matrix as .npy (numpy.save)`,
+                }
               : parseDataFile(given, bytes);
           r = loaded.ok ? loaded : { ok: false, message: `${given}: ${loaded.message}` };
         } catch (err) {
@@ -481,7 +495,10 @@ class Analyzer {
     const fits = info.vector ? m.data.length === rows && (m.rows === 1 || m.cols === 1) : m.rows === rows && m.cols === cols;
     if (!fits) {
       const expected = info.vector ? `a vector of length ${rows}` : `${info.shape[0]}×${info.shape[1]} = ${rows}×${cols}`;
-      this.report(arg.span, `${info.name} must be ${expected}, but ${given} holds ${m.vector ? `a vector of length ${m.rows}` : `${m.rows}×${m.cols}`}`);
+      this.report(
+        arg.span,
+        `${info.name} must be ${expected}, but ${given} holds ${m.vector ? `a vector of length ${m.rows}` : `${m.rows}×${m.cols}`}`,
+      );
       return undefined;
     }
     return { rows, cols, data: m.data };
@@ -549,7 +566,11 @@ class Analyzer {
       }
       if (min < 0 || Math.abs(sum - 1) > 1e-6) {
         const where = this.kind === 'attention' ? `Row ${i + 1} of B` : 'b';
-        this.report(t.stmt!.value.span, `${where} is not a probability distribution (sum ${fmt(sum)}, min ${fmt(min)}): softmax outputs can never match it exactly`, 'warning');
+        this.report(
+          t.stmt!.value.span,
+          `${where} is not a probability distribution (sum ${fmt(sum)}, min ${fmt(min)}): softmax outputs can never match it exactly`,
+          'warning',
+        );
         return;
       }
     }
@@ -585,7 +606,11 @@ class Analyzer {
       const m = worst(v.matrix);
       if (m > limit) {
         const what = this.kind === 'attention' ? `A1·${name}·A2ᵀ` : `A·${name}`;
-        this.report(v.stmt.value.span, `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and would overflow; the solver refuses scores above ${limit.toFixed(1)} for this n and target; scale the data down`, 'warning');
+        this.report(
+          v.stmt.value.span,
+          `Entries of ${what} reach ${m.toPrecision(4)}: the rescaled loss squares exp(S) and would overflow; the solver refuses scores above ${limit.toFixed(1)} for this n and target; scale the data down`,
+          'warning',
+        );
       }
     }
   }
@@ -596,7 +621,12 @@ class Analyzer {
     if (given.length === 0) {
       for (const name of ['k', 'layers']) {
         const s = this.assigns.get(name);
-        if (s) this.report(s.name.span, `${name} has no effect without the self-attention data move: add WQ, WK, WV and WP, or remove ${name}`, 'warning');
+        if (s)
+          this.report(
+            s.name.span,
+            `${name} has no effect without the self-attention data move: add WQ, WK, WV and WP, or remove ${name}`,
+            'warning',
+          );
       }
       return;
     }
@@ -606,17 +636,25 @@ class Analyzer {
       const adds = missing.map((name) => `\`${name} = …\``).join(', ');
       this.report(at, `The self-attention data move needs all of WQ, WK, WV and WP: missing ${missing.join(', ')} (add ${adds})`);
     }
-    if (!this.assigns.has('k')) this.report(at, 'Missing k: the self-attention data move needs its head dimension (add `k = …`; WQ, WK, WV are d×k and WP is k×d)');
+    if (!this.assigns.has('k'))
+      this.report(at, 'Missing k: the self-attention data move needs its head dimension (add `k = …`; WQ, WK, WV are d×k and WP is k×d)');
   }
 
-  private readChecks(): Analysis['checks'] {
-    const checks: Analysis['checks'] = [];
+  private readChecks(): ProblemAnalysis['checks'] {
+    const checks: ProblemAnalysis['checks'] = [];
     for (const s of this.tree.statements) {
       if (s.type !== 'check') continue;
       const name = s.name.name;
       const info = CHECKS.find((c) => c.name === name);
       if (!info) {
-        this.report(s.name.span, `Unknown check '${name}'${hint(name, CHECKS.map((c) => c.name), 'use bounds or tensor')}`);
+        this.report(
+          s.name.span,
+          `Unknown check '${name}'${hint(
+            name,
+            CHECKS.map((c) => c.name),
+            'use bounds or tensor',
+          )}`,
+        );
         continue;
       }
       const p = this.problemStmt?.span.start.line;
@@ -630,7 +668,11 @@ class Analyzer {
         continue;
       }
       if (info.name === 'tensor' && this.kind === 'softmax') {
-        this.report(s.name.span, 'check tensor applies to attention problems (the matrix form, 𝖠 = A1⊗A2); it is skipped for softmax problems', 'warning');
+        this.report(
+          s.name.span,
+          'check tensor applies to attention problems (the matrix form, 𝖠 = A1⊗A2); it is skipped for softmax problems',
+          'warning',
+        );
       }
       checks.push({ kind: info.name, line: s.span.start.line });
     }
@@ -654,24 +696,33 @@ class Analyzer {
       let ok = true;
       for (const o of s.options) {
         const info = method.options.find((x) => x.name === o.name.name);
-        const v = o.value.value;
-        let problem: string | undefined;
-        if (!info) problem = `${m.name} has no option '${o.name.name}'${hint(o.name.name, method.options.map((x) => x.name), `options: ${method.options.map((x) => x.name).join(', ')}`)}`;
-        else if (o.name.name in given) problem = `Option ${o.name.name} is given twice`;
-        else if (!Number.isFinite(v)) problem = `${o.value.text} is not a finite number`;
-        else if (info.integer && !Number.isInteger(v)) problem = `${info.name} must be a whole number`;
-        else if (info.min !== undefined && (info.exclusiveMin ? v <= info.min : v < info.min)) problem = `${info.name} must be ${info.exclusiveMin ? 'greater than' : 'at least'} ${info.min}, not ${o.value.text}`;
-        else if (info.max !== undefined && (info.exclusiveMax ? v >= info.max : v > info.max)) problem = `${info.name} must be ${info.exclusiveMax ? 'less than' : 'at most'} ${info.max}, not ${o.value.text}`;
-        if (problem) {
-          this.report(info ? o.value.span : o.name.span, problem);
-          ok = false;
-        } else given[o.name.name] = v;
+        let v: number | undefined;
+        if (!info)
+          this.report(
+            o.name.span,
+            `${m.name} has no option '${o.name.name}'${hint(
+              o.name.name,
+              method.options.map((x) => x.name),
+              `options: ${method.options.map((x) => x.name).join(', ')}`,
+            )}`,
+          );
+        else if (o.name.name in given) this.report(o.value.span, `Option ${o.name.name} is given twice`);
+        else v = readSetting(info, o.value, (span, message) => this.report(span, message));
+        if (v === undefined) ok = false;
+        else given[o.name.name] = v;
       }
       if (!ok) continue;
       const label = [m.name, ...s.options.map((o) => `${o.name.name}=${o.value.text}`)].join(' ');
-      solves.push({ index, method: m.name as MethodName, options: withDefaults(m.name as MethodName, given), line: s.span.start.line, label });
+      solves.push({
+        index,
+        method: m.name as MethodName,
+        options: withDefaults(m.name as MethodName, given),
+        line: s.span.start.line,
+        label,
+      });
     }
-    if (solveStmts.length === 0 && this.problemStmt) this.report(this.problemStmt.span, 'No solve block: add e.g. `solve gd lr = 0.5 steps = 500` to run a solver', 'info');
+    if (solveStmts.length === 0 && this.problemStmt)
+      this.report(this.problemStmt.span, 'No solve block: add e.g. `solve gd lr = 0.5 steps = 500` to run a solver', 'info');
     return { solves, solveStmts };
   }
 
@@ -698,7 +749,6 @@ function literalShape(e: MatrixLit, vector: boolean): [number, number] {
 function spanOfRow(row: { span: Span }[]): Span {
   return { start: row[0].span.start, end: row[row.length - 1].span.end };
 }
-
 
 function fmt(x: number): string {
   return Number.isFinite(x) ? x.toPrecision(4) : String(x);

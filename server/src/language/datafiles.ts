@@ -39,7 +39,8 @@ export function resolveDataPath(access: FileAccess, given: string): { ok: true; 
   } catch {
     return { ok: false, message: `Cannot read ${given}: no such file (looked for ${path})` };
   }
-  if (!isInside(real, realFolders(access.roots))) return { ok: false, message: `${given} is outside the workspace; data files must be inside it` };
+  if (!isInside(real, realFolders(access.roots)))
+    return { ok: false, message: `${given} is outside the workspace; data files must be inside it` };
   return { ok: true, path: real };
 }
 
@@ -128,7 +129,8 @@ export function parseCsv(text: string): LoadResult {
     }
     const inf = values.findIndex((v) => !Number.isFinite(v));
     if (inf >= 0) return { ok: false, message: `line ${i + 1}: '${cells[inf]}' is not a finite number` };
-    if (rows.length && values.length !== rows[0].length) return { ok: false, message: `line ${i + 1}: ${values.length} values but the first row has ${rows[0].length}` };
+    if (rows.length && values.length !== rows[0].length)
+      return { ok: false, message: `line ${i + 1}: ${values.length} values but the first row has ${rows[0].length}` };
     headerAllowed = false;
     rows.push(values);
   }
@@ -245,7 +247,12 @@ export function parseNpyHeader(text: string): { descr: string; fortran: boolean;
         }
         i++;
         fields.shape = shape;
-      } else throw new Error(fields[key === 'fortran_order' ? 'fortran' : (key as 'descr' | 'shape')] !== undefined ? `duplicate key '${key}'` : `unknown key '${key}'`);
+      } else
+        throw new Error(
+          fields[key === 'fortran_order' ? 'fortran' : (key as 'descr' | 'shape')] !== undefined
+            ? `duplicate key '${key}'`
+            : `unknown key '${key}'`,
+        );
       ws();
       if (text[i] === ',') i++;
       else if (text[i] !== '}') throw new Error(`expected ',' or '}', found ${at()}`);
@@ -254,7 +261,9 @@ export function parseNpyHeader(text: string): { descr: string; fortran: boolean;
     ws();
     if (i !== text.length) throw new Error(`unexpected ${at()} after the dictionary`);
     if (fields.descr === undefined || fields.fortran === undefined || fields.shape === undefined) {
-      throw new Error(`missing ${['descr', 'fortran_order', 'shape'].filter((_, j) => [fields.descr, fields.fortran, fields.shape][j] === undefined).join(', ')}`);
+      throw new Error(
+        `missing ${['descr', 'fortran_order', 'shape'].filter((_, j) => [fields.descr, fields.fortran, fields.shape][j] === undefined).join(', ')}`,
+      );
     }
     return { descr: fields.descr, fortran: fields.fortran, shape: fields.shape };
   } catch (e) {

@@ -72,11 +72,12 @@ function align(s: Statement, m: MatrixLit, lines: string[]) {
     const parts = n.text.match(/^([+-]?\d*)(.*)$/)!;
     return [parts[1], parts[2]];
   };
-  for (const r of rows) r.forEach((n, j) => {
-    const [i, f] = split(n);
-    intW[j] = Math.max(intW[j], i.length);
-    fracW[j] = Math.max(fracW[j], f.length);
-  });
+  for (const r of rows)
+    r.forEach((n, j) => {
+      const [i, f] = split(n);
+      intW[j] = Math.max(intW[j], i.length);
+      fracW[j] = Math.max(fracW[j], f.length);
+    });
   const openLine = m.span.start.line;
   // Rows under a first row that shares the '[' line align with it; otherwise indent one step. The gap after '['
   // is the user's minus the padding this pass puts before the first cell, so a second pass changes nothing.
@@ -85,10 +86,13 @@ function align(s: Statement, m: MatrixLit, lines: string[]) {
   const indent = rowLines[0] === openLine ? ' '.repeat(lead) : (lines[s.span.start.line].match(/^\s*/)?.[0] ?? '') + '  ';
   rows.forEach((r, k) => {
     const line = rowLines[k];
-    const body = r.map((n, j) => {
-      const [i, f] = split(n);
-      return i.padStart(intW[j]) + f.padEnd(fracW[j]);
-    }).join('  ').trimEnd();
+    const body = r
+      .map((n, j) => {
+        const [i, f] = split(n);
+        return i.padStart(intW[j]) + f.padEnd(fracW[j]);
+      })
+      .join('  ')
+      .trimEnd();
     const text = lines[line];
     const prefix = line === openLine ? text.slice(0, m.span.start.col + 1).padEnd(lead) : indent;
     lines[line] = prefix + body + text.slice(r[r.length - 1].span.end.col);
@@ -97,9 +101,15 @@ function align(s: Statement, m: MatrixLit, lines: string[]) {
 
 /** The same tokens (kind and text, newlines included) and the same comments, in order: only spacing differs. */
 function sameTokens(a: string, b: string): boolean {
-  const la = lex(a), lb = lex(b);
-  if (la.tokens.length !== lb.tokens.length || la.comments.length !== lb.comments.length || la.diagnostics.length !== lb.diagnostics.length) return false;
-  const linesA = a.split(/\r\n|\r|\n/), linesB = b.split(/\r\n|\r|\n/);
+  const la = lex(a),
+    lb = lex(b);
+  if (la.tokens.length !== lb.tokens.length || la.comments.length !== lb.comments.length || la.diagnostics.length !== lb.diagnostics.length)
+    return false;
+  const linesA = a.split(/\r\n|\r|\n/),
+    linesB = b.split(/\r\n|\r|\n/);
   const comment = (lines: string[], c: Span) => lines[c.start.line].slice(c.start.col, c.end.col);
-  return la.tokens.every((t, i) => t.kind === lb.tokens[i].kind && t.text === lb.tokens[i].text) && la.comments.every((c, i) => comment(linesA, c) === comment(linesB, lb.comments[i]));
+  return (
+    la.tokens.every((t, i) => t.kind === lb.tokens[i].kind && t.text === lb.tokens[i].text) &&
+    la.comments.every((c, i) => comment(linesA, c) === comment(linesB, lb.comments[i]))
+  );
 }

@@ -57,7 +57,8 @@ export function lex(text: string): Lexed {
     // A sign belongs to a number only where a value can start, so `a-1` style typos still lex sensibly.
     const prev = tokens[tokens.length - 1];
     const code = text.charCodeAt(i);
-    const signAllowed = !prev || prev.kind === 'punct' || prev.kind === 'newline' || (prev.kind === 'number' && isSpace(text.charCodeAt(i - 1)));
+    const signAllowed =
+      !prev || prev.kind === 'punct' || prev.kind === 'newline' || (prev.kind === 'number' && isSpace(text.charCodeAt(i - 1)));
     if (isDigitOrDot(code) || ((ch === '+' || ch === '-') && signAllowed && isDigitOrDot(text.charCodeAt(i + 1)))) {
       NUMBER.lastIndex = i;
       const m = NUMBER.exec(text);
@@ -96,7 +97,11 @@ export function lex(text: string): Lexed {
     const start = i;
     while (i < text.length && !/[\sA-Za-z0-9_#"=[\](),;.+-]/.test(text[i])) i++;
     if (i === start) i++;
-    diagnostics.push({ span: { start: at(start), end: at(i) }, severity: 'error', message: `Unexpected character${i - start > 1 ? 's' : ''} '${text.slice(start, i)}'` });
+    diagnostics.push({
+      span: { start: at(start), end: at(i) },
+      severity: 'error',
+      message: `Unexpected character${i - start > 1 ? 's' : ''} '${text.slice(start, i)}'`,
+    });
   }
   tokens.push({ kind: 'eof', text: '', span: { start: at(i), end: at(i) } });
   return { tokens, comments, diagnostics, lineCount: line + 1 };

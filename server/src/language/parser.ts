@@ -4,7 +4,21 @@
  * diagnostic, never a cascade. Never throws; work is linear in the input.
  */
 import { lex, type Token } from './lexer';
-import type { Arg, CheckStmt, Diagnostic, ExperimentStmt, Expr, Ident, MatrixLit, NumberLit, SolveStmt, Span, Statement, SyntaxTree } from './syntax';
+import type {
+  Arg,
+  CheckStmt,
+  Diagnostic,
+  ExperimentStmt,
+  Expr,
+  Ident,
+  MatrixLit,
+  NumberLit,
+  SolveStmt,
+  Span,
+  Statement,
+  SweepStmt,
+  SyntaxTree,
+} from './syntax';
 
 export function parse(text: string): SyntaxTree {
   const lexed = lex(text);
@@ -14,7 +28,10 @@ export function parse(text: string): SyntaxTree {
 }
 
 class SyntaxError extends Error {
-  constructor(readonly span: Span, message: string) {
+  constructor(
+    readonly span: Span,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -68,16 +85,23 @@ class Parser {
   private statement(): Statement {
     const t = this.tok;
     if (t.kind !== 'ident') {
-      throw new SyntaxError(t.span, `Expected a statement (problem …, experiment …, NAME = value, solve METHOD … or check WHAT), found ${describe(t)}`);
+      throw new SyntaxError(
+        t.span,
+        `Expected a statement (problem …, experiment …, NAME = value, solve METHOD …, check WHAT or sweep NAME = values), found ${describe(t)}`,
+      );
     }
     const after = this.tokens[this.i + 1];
     if (t.text === 'problem' && !(after.kind === 'punct' && after.text === '=')) return this.problem();
     if (t.text === 'solve' && !(after.kind === 'punct' && after.text === '=')) return this.solve();
     if (t.text === 'check' && !(after.kind === 'punct' && after.text === '=')) return this.check();
     if (t.text === 'experiment' && !(after.kind === 'punct' && after.text === '=')) return this.experiment();
+    if (t.text === 'sweep' && !(after.kind === 'punct' && after.text === '=')) return this.sweep();
     const name = this.ident();
     if (!this.is('punct', '=')) {
-      throw new SyntaxError(this.is('newline') || this.is('eof') ? name.span : this.tok.span, `Expected '=' after '${name.name}' (write ${name.name} = value)`);
+      throw new SyntaxError(
+        this.is('newline') || this.is('eof') ? name.span : this.tok.span,
+        `Expected '=' after '${name.name}' (write ${name.name} = value)`,
+      );
     }
     this.next();
     let value: Expr;
@@ -103,7 +127,11 @@ class Parser {
 
   private solve(): SolveStmt {
     const keyword = this.ident();
-    if (!this.is('ident')) throw new SyntaxError(this.is('newline') || this.is('eof') ? keyword.span : this.tok.span, "Expected a method after 'solve': gd, armijo, newton or lbfgs");
+    if (!this.is('ident'))
+      throw new SyntaxError(
+        this.is('newline') || this.is('eof') ? keyword.span : this.tok.span,
+        "Expected a method after 'solve': gd, armijo, newton or lbfgs",
+      );
     const method = this.ident();
     const options: SolveStmt['options'] = [];
     while (this.is('ident') || this.is('punct', ',')) {
@@ -112,9 +140,11 @@ class Parser {
         continue;
       }
       const name = this.ident();
-      if (!this.is('punct', '=')) throw new SyntaxError(name.span, `Expected '=' after option '${name.name}' (write ${name.name} = number)`);
+      if (!this.is('punct', '='))
+        throw new SyntaxError(name.span, `Expected '=' after option '${name.name}' (write ${name.name} = number)`);
       this.next();
-      if (!this.is('number')) throw new SyntaxError(this.tok.span, `Expected a number for option '${name.name}', found ${describe(this.tok)}`);
+      if (!this.is('number'))
+        throw new SyntaxError(this.tok.span, `Expected a number for option '${name.name}', found ${describe(this.tok)}`);
       const value = this.number();
       options.push({ name, value, span: { start: name.span.start, end: value.span.end } });
     }
@@ -125,7 +155,11 @@ class Parser {
   /** `check NAME`; whether NAME is a known check is the analysis' business (it gives "did you mean" hints). */
   private check(): CheckStmt {
     const keyword = this.ident();
-    if (!this.is('ident')) throw new SyntaxError(this.is('newline') || this.is('eof') ? keyword.span : this.tok.span, "Expected what to check after 'check': bounds or tensor");
+    if (!this.is('ident'))
+      throw new SyntaxError(
+        this.is('newline') || this.is('eof') ? keyword.span : this.tok.span,
+        "Expected what to check after 'check': bounds or tensor",
+      );
     const name = this.ident();
     return { type: 'check', keyword, name, span: { start: keyword.span.start, end: name.span.end } };
   }
@@ -133,13 +167,47 @@ class Parser {
   /** `experiment KIND`; whether KIND is known is the analysis' business. */
   private experiment(): ExperimentStmt {
     const keyword = this.ident();
-    if (!this.is('ident')) throw new SyntaxError(this.is('newline') || this.is('eof') ? keyword.span : this.tok.span, "Expected the experiment after 'experiment': icl");
+    if (!this.is('ident'))
+      throw new SyntaxError(
+        this.is('newline') || this.is('eof') ? keyword.span : this.tok.span,
+        "Expected the experiment after 'experiment': icl",
+      );
     const kind = this.ident();
     return { type: 'experiment', keyword, kind, span: { start: keyword.span.start, end: kind.span.end } };
   }
 
+  /** `sweep NAME = v1, v2, …`; which settings and values are allowed is the analysis' business. */
+  private sweep(): SweepStmt {
+    const keyword = this.ident();
+    if (!this.is('ident'))
+      throw new SyntaxError(
+        this.is('newline') || this.is('eof') ? keyword.span : this.tok.span,
+        "Expected the setting after 'sweep' (write e.g. sweep d = 5, 10, 20)",
+      );
+    const setting = this.ident();
+    if (!this.is('punct', '='))
+      throw new SyntaxError(
+        this.is('newline') || this.is('eof') ? setting.span : this.tok.span,
+        `Expected '=' after 'sweep ${setting.name}' (write sweep ${setting.name} = v1, v2, …)`,
+      );
+    const eq = this.next();
+    const values: Expr[] = [];
+    if (!(this.is('newline') || this.is('eof') || this.is('punct', ';'))) {
+      for (;;) {
+        values.push(this.expr());
+        if (!this.is('punct', ',')) break;
+        const comma = this.next();
+        if (this.is('newline') || this.is('eof') || this.is('punct', ';'))
+          throw new SyntaxError(comma.span, "Expected a value after ',' (or remove the ',')");
+      }
+    }
+    const end = values.length ? values[values.length - 1].span.end : eq.span.end;
+    return { type: 'sweep', keyword, setting, values, span: { start: keyword.span.start, end } };
+  }
+
   private expr(): Expr {
-    if (this.depth >= MAX_NESTING) throw new SyntaxError(this.tok.span, `Values nested too deeply: at most ${MAX_NESTING} levels of calls inside calls`);
+    if (this.depth >= MAX_NESTING)
+      throw new SyntaxError(this.tok.span, `Values nested too deeply: at most ${MAX_NESTING} levels of calls inside calls`);
     this.depth++;
     try {
       return this.value();
@@ -170,7 +238,8 @@ class Parser {
           this.next();
           continue;
         }
-        if (!this.is('punct', ')')) throw new SyntaxError(this.tok.span, `Expected ',' or ')' in the arguments of ${callee.name}(…), found ${describe(this.tok)}`);
+        if (!this.is('punct', ')'))
+          throw new SyntaxError(this.tok.span, `Expected ',' or ')' in the arguments of ${callee.name}(…), found ${describe(this.tok)}`);
       }
       const close = this.next();
       return { type: 'call', callee, args, hasParens: true, span: { start: callee.span.start, end: close.span.end } };

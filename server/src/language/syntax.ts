@@ -92,7 +92,19 @@ export interface ExperimentStmt {
   kind: Ident;
   span: Span;
 }
-export type Statement = ProblemStmt | AssignStmt | SolveStmt | CheckStmt | ExperimentStmt;
+/**
+ * `sweep NAME = v1, v2, …`: an experiment file runs once per value of one of its numeric settings. The values are
+ * parsed as values (numbers, or anything else for the analysis to refuse at its place); `values` is empty when none
+ * follow the `=`.
+ */
+export interface SweepStmt {
+  type: 'sweep';
+  keyword: Ident;
+  setting: Ident;
+  values: Expr[];
+  span: Span;
+}
+export type Statement = ProblemStmt | AssignStmt | SolveStmt | CheckStmt | ExperimentStmt | SweepStmt;
 
 export interface SyntaxTree {
   statements: Statement[];

@@ -3,19 +3,12 @@
  * completion, hover and docs/regress-language.md.
  */
 import type { ProblemKind } from '../../../protocol/results';
+import type { NumericSetting } from './settings';
 
 /** A symbolic dimension: n (document length), d (embedding), k (head dimension of the data move), or 1 (vectors). */
 export type Dim = 'n' | 'd' | 'k' | 1;
 
 export type ProblemSettingName = 'n' | 'd' | 'seed' | 'reg' | 'k' | 'layers';
-
-export interface SettingInfo {
-  name: ProblemSettingName;
-  integer: boolean;
-  min: number;
-  default?: number;
-  doc: string;
-}
 
 export interface DataInfo {
   name: string;
@@ -26,52 +19,149 @@ export interface DataInfo {
   doc: string;
 }
 
-export const SETTINGS: SettingInfo[] = [
+export const SETTINGS: NumericSetting<ProblemSettingName>[] = [
   { name: 'n', integer: true, min: 1, doc: 'Number of rows of the data (document length): A is n×d, B is n×n.' },
   { name: 'd', integer: true, min: 1, doc: 'Embedding dimension: A is n×d, X is d×d.' },
-  { name: 'seed', integer: true, min: 0, default: 0, doc: 'Seed of every random generator in the file. Each named matrix draws from its own stream, so adding one never changes another.' },
-  { name: 'reg', integer: false, min: 0, default: 0, doc: 'Regularization weight λ: adds 0.5·λ·‖x‖² to the loss (0 = none).' },
-  { name: 'k', integer: true, min: 1, doc: 'Head dimension of the self-attention data move: WQ, WK, WV are d×k and WP is k×d. Required with them.' },
-  { name: 'layers', integer: true, min: 1, default: 1, doc: 'Number of successive context updates A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP of the self-attention data move.' },
+  {
+    name: 'seed',
+    integer: true,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    default: 0,
+    doc: 'Seed of every random generator in the file. Each named matrix draws from its own stream, so adding one never changes another.',
+  },
+  { name: 'reg', min: 0, default: 0, doc: 'Regularization weight λ: adds 0.5·λ·‖x‖² to the loss (0 = none).' },
+  {
+    name: 'k',
+    integer: true,
+    min: 1,
+    doc: 'Head dimension of the self-attention data move: WQ, WK, WV are d×k and WP is k×d. Required with them.',
+  },
+  {
+    name: 'layers',
+    integer: true,
+    min: 1,
+    default: 1,
+    doc: 'Number of successive context updates A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP of the self-attention data move.',
+  },
 ];
 
-/** Settings of an `experiment icl` file beyond n, d, seed and k (math spec §3.7); defaults follow von Oswald et al. */
-export type ExperimentSettingName = 'heads' | 'lr' | 'beta1' | 'beta2' | 'batch' | 'steps' | 'every' | 'tasks' | 'etatasks' | 'etamin' | 'etamax' | 'etacount' | 'repeats';
-export interface ExperimentSettingInfo {
-  name: ExperimentSettingName;
-  integer: boolean;
-  min: number;
-  /** Exclusive minimum (a value must be greater than `min`). */
-  above?: boolean;
-  max?: number;
-  /** Exclusive maximum. */
-  below?: boolean;
-  default: number;
-  doc: string;
-}
-export const EXPERIMENT_SETTINGS: ExperimentSettingInfo[] = [
-  { name: 'heads', integer: true, min: 1, max: 64, default: 1, doc: 'Attention heads of the trained self-attention layer (paper 1 trains one; von Oswald et al. note that softmax attention aligns better with GD from 2).' },
-  { name: 'lr', integer: false, min: 0, above: true, default: 0.001, doc: 'Adam learning rate for training the self-attention layer.' },
-  { name: 'beta1', integer: false, min: 0, max: 1, below: true, default: 0.9, doc: 'Adam β₁ (first-moment decay).' },
-  { name: 'beta2', integer: false, min: 0, max: 1, below: true, default: 0.98, doc: 'Adam β₂ (second-moment decay; 0.98 as in von Oswald et al.).' },
-  { name: 'batch', integer: true, min: 1, default: 2048, doc: 'Fresh random tasks per Adam step (online training: no task is seen twice).' },
+/** Sizes beyond these make a single task larger than any experiment of this kind needs (and than memory allows per batch). */
+const EXPERIMENT_MAX_N = 100_000;
+const EXPERIMENT_MAX_D = 4096;
+
+export type ExperimentSettingName =
+  | 'n'
+  | 'd'
+  | 'seed'
+  | 'k'
+  | 'heads'
+  | 'lr'
+  | 'beta1'
+  | 'beta2'
+  | 'batch'
+  | 'steps'
+  | 'every'
+  | 'tasks'
+  | 'etatasks'
+  | 'etamin'
+  | 'etamax'
+  | 'etacount'
+  | 'repeats';
+/**
+ * The numeric settings of an `experiment icl` file (math spec §3.7), defaults after von Oswald et al. n, d, seed and
+ * k share their names with problem files, not their meaning, range or default.
+ */
+export const EXPERIMENT_SETTINGS: NumericSetting<ExperimentSettingName>[] = [
+  { name: 'n', integer: true, min: 1, max: EXPERIMENT_MAX_N, default: 25, doc: 'Context words per task (the query word is one more).' },
+  {
+    name: 'd',
+    integer: true,
+    min: 1,
+    max: EXPERIMENT_MAX_D,
+    default: 20,
+    doc: 'Embedding size of the words; tokens are (a_i, b_i) ∈ R^{d+1}.',
+  },
+  {
+    name: 'seed',
+    integer: true,
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    default: 0,
+    doc: 'Seed of the experiment: repeat r draws its tasks and initial weights from seed + r.',
+  },
+  {
+    name: 'k',
+    integer: true,
+    min: 1,
+    max: EXPERIMENT_MAX_D + 1,
+    doc: 'Key (and value) size per head of the trained self-attention layer. Default d + 1.',
+  },
+  {
+    name: 'heads',
+    integer: true,
+    min: 1,
+    max: 64,
+    default: 1,
+    doc: 'Attention heads of the trained self-attention layer (paper 1 trains one; von Oswald et al. note that softmax attention aligns better with GD from 2).',
+  },
+  { name: 'lr', min: 0, exclusiveMin: true, default: 0.001, doc: 'Adam learning rate for training the self-attention layer.' },
+  { name: 'beta1', min: 0, max: 1, exclusiveMax: true, default: 0.9, doc: 'Adam β₁ (first-moment decay).' },
+  { name: 'beta2', min: 0, max: 1, exclusiveMax: true, default: 0.98, doc: 'Adam β₂ (second-moment decay; 0.98 as in von Oswald et al.).' },
+  {
+    name: 'batch',
+    integer: true,
+    min: 1,
+    default: 2048,
+    doc: 'Fresh random tasks per Adam step (online training: no task is seen twice).',
+  },
   { name: 'steps', integer: true, min: 0, default: 5000, doc: 'Adam steps per repeat.' },
-  { name: 'every', integer: true, min: 1, default: 100, doc: 'Evaluate the held-out metrics every this many Adam steps (and at step 0 and the last step).' },
-  { name: 'tasks', integer: true, min: 1, default: 1000, doc: 'Held-out tasks the metrics average over (the same tasks at every checkpoint of a repeat).' },
-  { name: 'etatasks', integer: true, min: 1, default: 1000, doc: 'Training tasks on which the step size η of the one-step-GD model is chosen (separate from the held-out tasks).' },
-  { name: 'etamin', integer: false, min: 0, above: true, default: 0.001, doc: 'Smallest step size η on the grid.' },
-  { name: 'etamax', integer: false, min: 0, above: true, default: 10000, doc: 'Largest step size η on the grid (the best η grows like n·d for softmax targets, so the grid reaches far).' },
-  { name: 'etacount', integer: true, min: 1, max: 100000, default: 200, doc: 'Number of η values, evenly spaced in log scale from etamin to etamax.' },
-  { name: 'repeats', integer: true, min: 1, max: 1000, default: 10, doc: 'Independent repetitions (seeds seed, seed + 1, …): every metric is reported as mean ± std over them.' },
+  {
+    name: 'every',
+    integer: true,
+    min: 1,
+    default: 100,
+    doc: 'Evaluate the held-out metrics every this many Adam steps (and at step 0 and the last step).',
+  },
+  {
+    name: 'tasks',
+    integer: true,
+    min: 1,
+    default: 1000,
+    doc: 'Held-out tasks the metrics average over (the same tasks at every checkpoint of a repeat).',
+  },
+  {
+    name: 'etatasks',
+    integer: true,
+    min: 1,
+    default: 1000,
+    doc: 'Training tasks on which the step size η of the one-step-GD model is chosen (separate from the held-out tasks).',
+  },
+  { name: 'etamin', min: 0, exclusiveMin: true, default: 0.001, doc: 'Smallest step size η on the grid.' },
+  {
+    name: 'etamax',
+    min: 0,
+    exclusiveMin: true,
+    default: 10000,
+    doc: 'Largest step size η on the grid (the best η grows like n·d for softmax targets, so the grid reaches far).',
+  },
+  {
+    name: 'etacount',
+    integer: true,
+    min: 1,
+    max: 100000,
+    default: 200,
+    doc: 'Number of η values, evenly spaced in log scale from etamin to etamax.',
+  },
+  {
+    name: 'repeats',
+    integer: true,
+    min: 1,
+    max: 1000,
+    default: 10,
+    doc: 'Independent repetitions (seeds seed, seed + 1, …): every metric is reported as mean ± std over them.',
+  },
 ];
-
-/** What the settings shared with problem files mean in an experiment, with the experiment's defaults. */
-export const EXPERIMENT_SHARED_DOCS: Record<'n' | 'd' | 'seed' | 'k', string> = {
-  n: 'Context words per task (the query word is one more). Default 25.',
-  d: 'Embedding size of the words; tokens are (a_i, b_i) ∈ R^{d+1}. Default 20.',
-  seed: 'Seed of the experiment: repeat r draws its tasks and initial weights from seed + r. Default 0.',
-  k: 'Key (and value) size per head of the trained self-attention layer. Default d + 1.',
-};
 
 export type ExperimentKind = 'icl';
 export const EXPERIMENT_KINDS: { name: ExperimentKind; doc: string }[] = [
@@ -85,16 +175,34 @@ export const EXPERIMENT_KINDS: { name: ExperimentKind; doc: string }[] = [
 
 /** Distributions of an experiment's random tasks: generators only, drawn afresh for every task. */
 export const EXPERIMENT_DATA: { name: 'words' | 'xstar'; doc: string }[] = [
-  { name: 'words', doc: 'Distribution of every word a_i ∈ R^d of a task and of its query word: `normal(scale, mean)` or `uniform(low, high)`. Default normal(scale = 1/√d), i.e. a_i ~ N(0, I/d).' },
-  { name: 'xstar', doc: 'Distribution of each task’s hidden x* ∈ R^d (targets b = softmax([a_1; …; a_n; a_q]·x*)): `normal(scale, mean)` or `uniform(low, high)`. Default normal(scale = 1).' },
+  {
+    name: 'words',
+    doc: 'Distribution of every word a_i ∈ R^d of a task and of its query word: `normal(scale, mean)` or `uniform(low, high)`. Default normal(scale = 1/√d), i.e. a_i ~ N(0, I/d).',
+  },
+  {
+    name: 'xstar',
+    doc: 'Distribution of each task’s hidden x* ∈ R^d (targets b = softmax([a_1; …; a_n; a_q]·x*)): `normal(scale, mean)` or `uniform(low, high)`. Default normal(scale = 1).',
+  },
 ];
 
 /** The self-attention data move (math spec §3.5): given together, for both problem kinds; `k` sets their inner size. */
 const MOVE: DataInfo[] = [
-  { name: 'WQ', shape: ['d', 'k'], vector: false, required: false, doc: 'Query weights WQ ∈ R^{d×k} of the self-attention data move A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP.' },
+  {
+    name: 'WQ',
+    shape: ['d', 'k'],
+    vector: false,
+    required: false,
+    doc: 'Query weights WQ ∈ R^{d×k} of the self-attention data move A ← A + rowsoftmax(A·WQ·WKᵀ·Aᵀ/√k)·A·WV·WP.',
+  },
   { name: 'WK', shape: ['d', 'k'], vector: false, required: false, doc: 'Key weights WK ∈ R^{d×k} of the self-attention data move.' },
   { name: 'WV', shape: ['d', 'k'], vector: false, required: false, doc: 'Value weights WV ∈ R^{d×k} of the self-attention data move.' },
-  { name: 'WP', shape: ['k', 'd'], vector: false, required: false, doc: 'Output projection WP ∈ R^{k×d} of the self-attention data move (the residual update is k → d).' },
+  {
+    name: 'WP',
+    shape: ['k', 'd'],
+    vector: false,
+    required: false,
+    doc: 'Output projection WP ∈ R^{k×d} of the self-attention data move (the residual update is k → d).',
+  },
 ];
 export const MOVE_NAMES = MOVE.map((m) => m.name);
 
@@ -102,9 +210,21 @@ export const DATA: Record<ProblemKind, DataInfo[]> = {
   attention: [
     { name: 'A1', shape: ['n', 'd'], vector: false, required: true, doc: 'Query-side data A1 ∈ R^{n×d}: S = A1·X·A2ᵀ.' },
     { name: 'A2', shape: ['n', 'd'], vector: false, required: true, doc: 'Key-side data A2 ∈ R^{n×d}. `A2 = A1` gives self-attention.' },
-    { name: 'B', shape: ['n', 'n'], vector: false, required: true, doc: 'Target attention matrix B ∈ R^{n×n}; rows are distributions for the normalized problem.' },
+    {
+      name: 'B',
+      shape: ['n', 'n'],
+      vector: false,
+      required: true,
+      doc: 'Target attention matrix B ∈ R^{n×n}; rows are distributions for the normalized problem.',
+    },
     { name: 'X0', shape: ['d', 'd'], vector: false, required: false, doc: 'Initial point X₀ ∈ R^{d×d} (default zeros).' },
-    { name: 'Xstar', shape: ['d', 'd'], vector: false, required: false, doc: 'Hidden X* ∈ R^{d×d} used by planted(): B = rowsoftmax(A1·X*·A2ᵀ).' },
+    {
+      name: 'Xstar',
+      shape: ['d', 'd'],
+      vector: false,
+      required: false,
+      doc: 'Hidden X* ∈ R^{d×d} used by planted(): B = rowsoftmax(A1·X*·A2ᵀ).',
+    },
     ...MOVE,
   ],
   softmax: [
@@ -116,14 +236,10 @@ export const DATA: Record<ProblemKind, DataInfo[]> = {
   ],
 };
 
-export interface GeneratorParam {
-  name: string;
-  default?: number;
-  doc: string;
-}
 export interface GeneratorInfo {
   name: string;
-  params: GeneratorParam[];
+  /** Numeric arguments, any finite value. */
+  params: NumericSetting[];
   doc: string;
   snippet: string;
 }
@@ -176,7 +292,10 @@ export const PROBLEM_KINDS: { name: ProblemKind; doc: string }[] = [
 ];
 export const VARIANTS = [
   { name: 'normalized', doc: 'Loss 0.5‖rowsoftmax(S) − B‖_F² (vector: 0.5‖softmax(Ax) − b‖²).' },
-  { name: 'rescaled', doc: 'Loss 0.5‖exp(S) − diag(exp(S)·1)·B‖_F² (vector: 0.5‖exp(Ax) − ⟨exp(Ax), 1⟩·b‖²). Not shift-invariant: large entries of S overflow exp.' },
+  {
+    name: 'rescaled',
+    doc: 'Loss 0.5‖exp(S) − diag(exp(S)·1)·B‖_F² (vector: 0.5‖exp(Ax) − ⟨exp(Ax), 1⟩·b‖²). Not shift-invariant: large entries of S overflow exp.',
+  },
 ] as const;
 
 export const KEYWORDS = {
@@ -185,6 +304,8 @@ export const KEYWORDS = {
   check: 'An extra check run with every solve of the file: `check bounds` or `check tensor`.',
   experiment:
     'Makes the file an experiment instead of a problem: `experiment icl` runs paper 1’s in-context-learning experiment from the settings below it (n, d, seed, k, heads, lr, batch, steps, …). Run it with ▶ Run experiment or `regress-lab experiment FILE`.',
+  sweep:
+    'Runs the experiment once per value of one numeric setting, in order, as one run: `sweep d = 5, 10, 20, 40` (at most 32 values). Each point has the file’s settings with that one replaced; those that default from it follow it (k = d + 1 and the words’ scale 1/√d, unless the file sets them). Run it with ▶ Run sweep or `regress-lab experiment FILE`.',
 };
 
 export type CheckName = 'bounds' | 'tensor';

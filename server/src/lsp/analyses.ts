@@ -9,15 +9,15 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, largestMatrix, type Analysis } from '../language/analyze';
+import { analyze, largestMatrix, type Analysis, type ExperimentAnalysis, type ProblemAnalysis } from '../language/analyze';
 import { cachedReader, type FileAccess } from '../language/datafiles';
 import type { AssignStmt, SyntaxTree } from '../language/syntax';
 import { toWorkerFiles, type AnswerTo, type NumericResult } from '../jobs/analysisMessages';
 import { AnalysisThread } from '../jobs/analysisThread';
 import type { MatrixStats } from '../math/matrixStats';
 
-/** An analysis as the editor features see it; `stats` (hover statistics by value) when the worker built it. */
-export type DocumentAnalysis = Analysis & { stats?: Map<string, MatrixStats> };
+/** An analysis as the editor features see it; `stats` (hover statistics by value) when the worker built a problem. */
+export type DocumentAnalysis = ExperimentAnalysis | (ProblemAnalysis & { stats?: Map<string, MatrixStats> });
 
 /**
  * Problems built at once on the main thread: no data file, and at most this many entries in all (so n, d ≤ 128):
@@ -65,7 +65,7 @@ export class Analyses {
       // Closed while its build was superseded: analyse the text as it was.
       if (!this.states.has(doc.uri)) return this.fullOfText(doc.uri, doc.getText());
       const a = this.get(doc);
-      if (a.built) return a;
+      if (a.file === 'experiment' || a.built) return a;
       const built = await this.numbers(doc);
       if (built) return built;
     }
@@ -74,7 +74,7 @@ export class Analyses {
   /** The full analysis of a document the client has not opened. */
   async fullOfText(uri: string, text: string): Promise<Analysis> {
     const cheap = analyze(text, undefined, { build: false });
-    if (cheap.built) return cheap;
+    if (cheap.file === 'experiment' || cheap.built) return cheap;
     if (light(cheap)) return analyze(text, this.files(uri));
     // Without a key the task is never superseded: there is always an answer.
     return withAnswer(cheap, (await this.thread.run(undefined, { kind: 'analyze', text, files: toWorkerFiles(this.files(uri)) }))!);
@@ -108,7 +108,8 @@ export class Analyses {
   dataFilesChanged(open: TextDocument[]) {
     for (const doc of open) {
       const s = this.states.get(doc.uri);
-      if (!s || !usesFiles(this.get(doc).tree)) continue;
+      const a = this.get(doc);
+      if (!s || a.file === 'experiment' || !usesFiles(a.tree)) continue;
       this.forget(doc.uri, s);
       // The cheap diagnostics cannot have changed: only the full set is published.
       this.publishBuilt(doc, s);
@@ -136,7 +137,8 @@ export class Analyses {
     const text = doc.getText();
     const cheap = analyze(text, undefined, { build: false });
     s.cheap = { version: doc.version, analysis: cheap };
-    if (!cheap.built && light(cheap)) s.full = { version: doc.version, analysis: analyze(text, this.files(doc.uri)) };
+    if (cheap.file === 'problem' && !cheap.built && light(cheap))
+      s.full = { version: doc.version, analysis: analyze(text, this.files(doc.uri)) };
     return cheap;
   }
 
@@ -149,7 +151,7 @@ export class Analyses {
 
   private publishCurrent(doc: TextDocument, s: DocState) {
     const a = this.get(doc);
-    if (a.built) return this.send(doc, a);
+    if (a.file === 'experiment' || a.built) return this.send(doc, a);
     const version = doc.version;
     clearTimeout(s.grace);
     s.grace = setTimeout(() => doc.version === version && s.full?.version !== version && this.send(doc, a), GRACE_MS);
@@ -181,6 +183,7 @@ export class Analyses {
     const version = doc.version;
     if (s.job?.version === version) return s.job.done;
     const cheap = this.cheap(doc, s);
+    if (cheap.file === 'experiment') return Promise.resolve(cheap);
     const job: NonNullable<DocState['job']> = {
       version,
       done: this.thread.run(doc.uri, { kind: 'analyze', text: doc.getText(), files: toWorkerFiles(this.files(doc.uri)) }).then((answer) => {
@@ -198,6 +201,7 @@ export class Analyses {
 
   /** Spectral norms for hover, one task per matrix after any pending analyses; a newer version supersedes them. */
   private computeNorms(uri: string, a: DocumentAnalysis) {
+    if (a.file === 'experiment') return;
     for (const [name, stats] of a.stats ?? []) {
       if (stats.spectral !== undefined) continue;
       void this.thread.run(uri, { kind: 'norm', matrix: a.values.get(name)!.matrix }).then((answer) => {
@@ -213,7 +217,7 @@ function usesFiles(tree: SyntaxTree): boolean {
 }
 
 /** Whether the build is small enough (LIGHT_ENTRIES, no data file) to be done at once on the main thread. */
-function light(cheap: Analysis): boolean {
+function light(cheap: ProblemAnalysis): boolean {
   const { n, d } = cheap.sizes;
   if (usesFiles(cheap.tree)) return false;
   if (!cheap.kind || n === undefined || d === undefined) return true; // nothing gets built
@@ -223,13 +227,17 @@ function light(cheap: Analysis): boolean {
 }
 
 /** The cheap analysis completed by the worker's answer: its numbers, or the failure as an error. */
-function withAnswer(cheap: Analysis, answer: AnswerTo<'analyze'>): DocumentAnalysis {
+function withAnswer(cheap: ProblemAnalysis, answer: AnswerTo<'analyze'>): DocumentAnalysis {
   if (answer.kind === 'analyze') return withNumbers(cheap, answer.result);
   const at = cheap.tree.statements.find((s) => s.type === 'problem')?.span ?? { start: { line: 0, col: 0 }, end: { line: 0, col: 0 } };
-  return { ...cheap, built: true, diagnostics: [...cheap.diagnostics, { span: at, severity: 'error', message: `The data could not be built: ${answer.message}` }] };
+  return {
+    ...cheap,
+    built: true,
+    diagnostics: [...cheap.diagnostics, { span: at, severity: 'error', message: `The data could not be built: ${answer.message}` }],
+  };
 }
 
-function withNumbers(cheap: Analysis, r: NumericResult): DocumentAnalysis {
+function withNumbers(cheap: ProblemAnalysis, r: NumericResult): DocumentAnalysis {
   const stmts = new Map<string, AssignStmt>();
   for (const s of cheap.tree.statements) if (s.type === 'assign' && !stmts.has(s.name.name)) stmts.set(s.name.name, s);
   return {

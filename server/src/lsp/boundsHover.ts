@@ -34,11 +34,28 @@ export class LastBounds {
     const digest = this.byUri.get(uri) ?? { runs: new Map<number, RunDigest>() };
     for (const r of withBounds) {
       const b = r.bounds!;
-      digest.runs.set(r.index, { index: r.index, label: r.label, version, stepsChecked: b.steps.length, sharpViolations: b.sharpViolations, maxExactnessError: b.maxExactnessError, summary: b.summary, messages: b.messages });
+      digest.runs.set(r.index, {
+        index: r.index,
+        label: r.label,
+        version,
+        stepsChecked: b.steps.length,
+        sharpViolations: b.sharpViolations,
+        maxExactnessError: b.maxExactnessError,
+        summary: b.summary,
+        messages: b.messages,
+      });
     }
     if (result.dataMove) {
       const { layers, headDim, steps, summary, closeness, messages } = result.dataMove;
-      digest.dataMove = { layers, headDim, summary, closeness, messages, version, maxExactnessError: Math.max(0, ...steps.map((s) => s.exactnessError)) };
+      digest.dataMove = {
+        layers,
+        headDim,
+        summary,
+        closeness,
+        messages,
+        version,
+        maxExactnessError: Math.max(0, ...steps.map((s) => s.exactnessError)),
+      };
     }
     this.byUri.set(uri, digest);
   }
@@ -54,19 +71,35 @@ export class LastBounds {
 
 /** Markdown for the hover; `version` is the document's current version. */
 export function boundsHoverText(digest: BoundsDigest | undefined, version: number): string {
-  if (!digest) return '*Not run yet.* Click **▶ Check bounds** above a solve block (with this line, **▶ Solve** checks them too), or run `regress-lab check-bounds FILE`.';
+  if (!digest)
+    return '*Not run yet.* Click **▶ Check bounds** above a solve block (with this line, **▶ Solve** checks them too), or run `regress-lab check-bounds FILE`.';
   const stale = (v: number) => (v === version ? '' : ' *(the file changed since)*');
   const out: string[] = ['**Last bound results**'];
   for (const r of [...digest.runs.values()].sort((a, b) => a.index - b.index)) {
     out.push('', `**#${r.index + 1} ${r.label}** — ${r.stepsChecked} step${r.stepsChecked === 1 ? '' : 's'} checked${stale(r.version)}`);
-    out.push(`- sharp violations: **${r.sharpViolations}** (0 expected)`, `- max exactness error: ${num(r.maxExactnessError)}`, ...rows(r.summary, 'step'), ...r.messages.slice(0, 3).map((m) => `- ⚠ ${m}`));
+    out.push(
+      `- sharp violations: **${r.sharpViolations}** (0 expected)`,
+      `- max exactness error: ${num(r.maxExactnessError)}`,
+      ...rows(r.summary, 'step'),
+      ...r.messages.slice(0, 3).map((m) => `- ⚠ ${m}`),
+    );
   }
   const dm = digest.dataMove;
   if (dm) {
     const sharp = dm.summary.filter((s) => s.kind === 'sharp').reduce((n, s) => n + s.violations, 0);
-    out.push('', `**Data move** — ${dm.layers} self-attention layer${dm.layers === 1 ? '' : 's'}, head dimension ${dm.headDim}${stale(dm.version)}`);
-    out.push(`- sharp violations: **${sharp}** (0 expected)`, `- max exactness error: ${num(dm.maxExactnessError)}`, ...rows(dm.summary, 'layer'));
-    for (const c of dm.closeness) out.push(`- closeness to #${c.runIndex + 1} ${c.label}: ‖b̃_GD − b̃_SA‖ = ${num(c.distance)}, cos ${c.cosine === null ? '—' : c.cosine.toFixed(3)}`);
+    out.push(
+      '',
+      `**Data move** — ${dm.layers} self-attention layer${dm.layers === 1 ? '' : 's'}, head dimension ${dm.headDim}${stale(dm.version)}`,
+    );
+    out.push(
+      `- sharp violations: **${sharp}** (0 expected)`,
+      `- max exactness error: ${num(dm.maxExactnessError)}`,
+      ...rows(dm.summary, 'layer'),
+    );
+    for (const c of dm.closeness)
+      out.push(
+        `- closeness to #${c.runIndex + 1} ${c.label}: ‖b̃_GD − b̃_SA‖ = ${num(c.distance)}, cos ${c.cosine === null ? '—' : c.cosine.toFixed(3)}`,
+      );
     out.push(...dm.messages.slice(0, 3).map((m) => `- ⚠ ${m}`));
   }
   return out.join('\n');
@@ -76,12 +109,18 @@ export function boundsHoverText(digest: BoundsDigest | undefined, version: numbe
 function rows(summary: BoundSummary[], unit: 'step' | 'layer'): string[] {
   const out: string[] = [];
   const tightest = summary.filter((s) => s.kind === 'sharp').sort((a, b) => b.tightness - a.tightness)[0];
-  if (tightest) out.push(`- tightest sharp bound: ${tightest.label}, tightness ${tightest.tightness.toFixed(3)} (${unit} ${tightest.worstK})`);
+  if (tightest)
+    out.push(`- tightest sharp bound: ${tightest.label}, tightness ${tightest.tightness.toFixed(3)} (${unit} ${tightest.worstK})`);
   const paper = summary.find((s) => s.name === 'paper');
   if (paper) {
     // The ratio itself underflows for large R; the log of the worst step's observed value minus log10 M‖move‖ does not.
-    const log10 = paper.boundLog10 !== undefined && paper.observedAtWorst > 0 ? Math.log10(paper.observedAtWorst) - paper.boundLog10 : Math.log10(paper.tightness);
-    out.push(`- papers’ bound: worst log10(observed/bound) = ${Number.isFinite(log10) ? log10.toFixed(1) : '−∞'}; assumptions met on ${paper.assumptionsMetSteps ?? 0} of ${paper.stepsChecked} ${unit}s`);
+    const log10 =
+      paper.boundLog10 !== undefined && paper.observedAtWorst > 0
+        ? Math.log10(paper.observedAtWorst) - paper.boundLog10
+        : Math.log10(paper.tightness);
+    out.push(
+      `- papers’ bound: worst log10(observed/bound) = ${Number.isFinite(log10) ? log10.toFixed(1) : '−∞'}; assumptions met on ${paper.assumptionsMetSteps ?? 0} of ${paper.stepsChecked} ${unit}s`,
+    );
   }
   return out;
 }

@@ -5,11 +5,10 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnection, ParameterStructures, ProposedFeatures, RequestType, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
-import type { IclResult } from '../../../protocol/experiment';
-import type { SolveResult } from '../../../protocol/results';
+import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind, type WorkspaceFolder } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Methods, type ServerStatusParams } from '../../../protocol/lsp';
+import { Notifications, Requests } from '../../../protocol/lsp';
+import { RUN_KINDS } from '../../../protocol/runs';
 import { JobScheduler, type SchedulerStatus } from '../jobs/scheduler';
 import { Analyses } from './analyses';
 import { formatDocument } from '../language/format';
@@ -18,10 +17,18 @@ import { completions } from './completion';
 import { toLspDiagnostic } from './convert';
 import { LastBounds } from './boundsHover';
 import { hoverAt } from './hover';
-import { handleExperiment } from './experiment';
 import { documentSymbols, foldingRanges } from './outline';
-import { handleSolve } from './solve';
-import { checkDocument, checkedSync, checkPosition, DIAGNOSTICS_DELAY_MS, experimentParams, integerSetting, MAX_CONCURRENT_RUNS, solveParams } from './validate';
+import { handleRun } from './run';
+import { incomingRequest, notificationType } from './signatures';
+import {
+  checkDocument,
+  checkedSync,
+  checkPosition,
+  DIAGNOSTICS_DELAY_MS,
+  integerSetting,
+  MAX_CONCURRENT_RUNS,
+  runParams,
+} from './validate';
 import { WorkspaceAnalyses } from './workspaceAnalyses';
 
 /** Options the client may pass in initializationOptions, checked before use. */
@@ -41,24 +48,26 @@ let roots: string[] = [];
 let folderEvents = false;
 const lastBounds = new LastBounds();
 const warn = (message: string) => connection.console.warn(message);
+const serverStatus = notificationType(Notifications.serverStatus);
+const runEvent = notificationType(Notifications.runEvent);
 
 function setRoots(folders: WorkspaceFolder[] | null | undefined, rootUri?: string | null) {
   const uris = folders?.length ? folders.map((f) => f.uri) : rootUri ? [rootUri] : [];
   roots = uris.filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u));
 }
 
-function sendStatus({ running, experiments, queued }: SchedulerStatus) {
-  const quiescent = running === 0 && queued === 0;
-  const count = (k: number, noun: string) => (k ? [`${k} ${noun}${k === 1 ? '' : 's'}`] : []);
-  const jobs = [...count(running - experiments, 'solve'), ...count(experiments, 'experiment')].join(' and ');
-  const status: ServerStatusParams = {
-    health: 'ok',
-    quiescent,
-    running,
-    queued,
-    message: quiescent ? 'Idle' : `${jobs || 'nothing'} running${queued ? `, ${queued} queued` : ''}`,
-  };
-  void connection.sendNotification(Methods.serverStatus, status);
+/** The scheduler's state for the status bar, e.g. "1 solve and 1 experiment running, 2 queued". */
+function sendStatus({ running, queued }: SchedulerStatus) {
+  const counts = RUN_KINDS.flatMap((kind) => {
+    const k = running[kind] ?? 0;
+    return k ? [{ k, text: `${k} ${kind}${k === 1 ? '' : 's'}` }] : [];
+  });
+  const total = counts.reduce((n, c) => n + c.k, 0);
+  const quiescent = total === 0 && queued === 0;
+  const message = quiescent
+    ? 'Idle'
+    : `${counts.map((c) => c.text).join(' and ') || 'nothing'} running${queued ? `, ${queued} queued` : ''}`;
+  void connection.sendNotification(serverStatus, { quiescent, running: total, queued, message });
 }
 
 connection.onInitialize((params) => {
@@ -71,7 +80,11 @@ connection.onInitialize((params) => {
     () => roots,
     opts.trusted !== false,
   );
-  scheduler = new JobScheduler(join(__dirname, 'solverWorker.js'), integerSetting(MAX_CONCURRENT_RUNS, opts.maxConcurrentRuns, warn), sendStatus);
+  scheduler = new JobScheduler(
+    join(__dirname, 'solverWorker.js'),
+    integerSetting(MAX_CONCURRENT_RUNS, opts.maxConcurrentRuns, warn),
+    sendStatus,
+  );
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -88,8 +101,9 @@ connection.onInitialize((params) => {
 });
 
 connection.onInitialized(() => {
-  sendStatus({ running: 0, experiments: 0, queued: 0 });
-  if (folderEvents) connection.workspace.onDidChangeWorkspaceFolders(async () => setRoots(await connection.workspace.getWorkspaceFolders()));
+  sendStatus({ running: {}, queued: 0 });
+  if (folderEvents)
+    connection.workspace.onDidChangeWorkspaceFolders(async () => setRoots(await connection.workspace.getWorkspaceFolders()));
 });
 
 documents.onDidOpen((e) => analyses.changed(e.document, true));
@@ -105,7 +119,9 @@ documents.onDidClose((e) => {
 connection.onHover((p) => {
   checkPosition(p);
   const doc = documents.get(p.textDocument.uri);
-  return doc ? hoverAt(analyses.get(doc), p.position.line, p.position.character, { digest: lastBounds.get(doc.uri), version: doc.version }) : null;
+  return doc
+    ? hoverAt(analyses.get(doc), p.position.line, p.position.character, { digest: lastBounds.get(doc.uri), version: doc.version })
+    : null;
 });
 
 connection.onCompletion((p) => {
@@ -143,14 +159,22 @@ connection.onCodeLens((p) => {
   return doc ? codeLenses(doc.uri, analyses.get(doc)) : [];
 });
 
-// Params by name only: positional params ([p, …]) are refused by the connection with InvalidParams instead of being
-// spread over the handler's arguments (where the cancellation token would be a client's value).
-const byName = <R>(method: string) => new RequestType<unknown, R, void>(method, ParameterStructures.byName);
-connection.onRequest(byName<SolveResult>(Methods.solve), (params, token) => handleSolve(solveParams(params), token, { connection, documents, analyses, scheduler, lastBounds }));
-connection.onRequest(byName<IclResult>(Methods.experiment), (params, token) => handleExperiment(experimentParams(params), token, { connection, documents, analyses, scheduler }));
+const activeRuns = new Set<string>();
+connection.onRequest(incomingRequest(Requests.run), (params, token) =>
+  handleRun(runParams(params), token, {
+    connection,
+    notify: (e) => void connection.sendNotification(runEvent, e),
+    documents,
+    analyses,
+    scheduler,
+    lastBounds,
+    active: activeRuns,
+  }),
+);
 
 connection.onDidChangeConfiguration((change) => {
-  const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: unknown } } } | null | undefined)?.regressLab?.solver?.maxConcurrentRuns;
+  const max = (change.settings as { regressLab?: { solver?: { maxConcurrentRuns?: unknown } } } | null | undefined)?.regressLab?.solver
+    ?.maxConcurrentRuns;
   if (max !== undefined) scheduler.setMaxConcurrent(integerSetting(MAX_CONCURRENT_RUNS, max, warn));
 });
 

@@ -8,18 +8,34 @@ export function documentSymbols(a: Analysis): DocumentSymbol[] {
   return a.tree.statements.map((s): DocumentSymbol => {
     const range = toRange(s.span);
     if (s.type === 'problem') {
-      return { name: `problem ${s.kind?.name ?? ''} ${s.variant?.name ?? ''}`.trim(), kind: SymbolKind.Namespace, range, selectionRange: toRange(s.keyword.span) };
+      return {
+        name: `problem ${s.kind?.name ?? ''} ${s.variant?.name ?? ''}`.trim(),
+        kind: SymbolKind.Namespace,
+        range,
+        selectionRange: toRange(s.keyword.span),
+      };
     }
     if (s.type === 'solve') {
       const label = [s.method?.name ?? '?', ...s.options.map((o) => `${o.name.name}=${o.value.text}`)].join(' ');
       return { name: `solve ${label}`, kind: SymbolKind.Event, range, selectionRange: toRange((s.method ?? s.keyword).span) };
     }
-    if (s.type === 'experiment') return { name: `experiment ${s.kind.name}`, kind: SymbolKind.Namespace, range, selectionRange: toRange(s.keyword.span) };
+    if (s.type === 'experiment')
+      return { name: `experiment ${s.kind.name}`, kind: SymbolKind.Namespace, range, selectionRange: toRange(s.keyword.span) };
     if (s.type === 'check') return { name: `check ${s.name.name}`, kind: SymbolKind.Boolean, range, selectionRange: toRange(s.name.span) };
-    const v = a.shapes.get(s.name.name);
+    if (s.type === 'sweep') {
+      const values = s.values.map((v) => (v.type === 'number' ? v.text : '?')).join(', ');
+      return { name: `sweep ${s.setting.name}`, detail: values, kind: SymbolKind.Array, range, selectionRange: toRange(s.setting.span) };
+    }
+    const v = a.file === 'problem' ? a.shapes.get(s.name.name) : undefined;
     const setting = SETTINGS.some((x) => x.name === s.name.name) || EXPERIMENT_SETTINGS.some((x) => x.name === s.name.name);
     const detail = setting && s.value.type === 'number' ? s.value.text : v ? `${v.rows}×${v.cols}` : undefined;
-    return { name: s.name.name, detail, kind: setting ? SymbolKind.Constant : SymbolKind.Variable, range, selectionRange: toRange(s.name.span) };
+    return {
+      name: s.name.name,
+      detail,
+      kind: setting ? SymbolKind.Constant : SymbolKind.Variable,
+      range,
+      selectionRange: toRange(s.name.span),
+    };
   });
 }
 

@@ -1,9 +1,9 @@
-/** What the run requests (`regress/solve`, `regress/experiment`) share: the document's analysis and their refusals. */
+/** What runs of every kind need before they start: the document's analysis, and the refusals every kind shares. */
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ResponseError, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { SolveErrorCodes } from '../../../protocol/lsp';
+import { RunErrorCodes } from '../../../protocol/lsp';
 import type { Analysis } from '../language/analyze';
 import { isInside, readRegularFile, realFolders } from '../language/datafiles';
 import type { Analyses } from './analyses';
@@ -17,7 +17,10 @@ export async function analysisFor(uri: string, documents: TextDocuments<TextDocu
   // A plain Analyses knows no workspace: trusted, but with no folder to read closed documents from.
   const workspace = analyses instanceof WorkspaceAnalyses ? analyses : undefined;
   if (workspace?.trusted === false) {
-    throw new ResponseError(SolveErrorCodes.untrusted, 'This folder is not trusted: to run solves and experiments, trust the folder (Workspaces: Manage Workspace Trust)');
+    throw new ResponseError(
+      RunErrorCodes.untrusted,
+      'This folder is not trusted: to run solves and experiments, trust the folder (Workspaces: Manage Workspace Trust)',
+    );
   }
   const doc = documents.get(uri);
   return doc ? analyses.full(doc) : analyses.fullOfText(uri, readClosed(uri, workspace?.folders() ?? []));
@@ -28,7 +31,10 @@ export function refuseErrors<T>(analysis: Analysis, what: 'problem' | 'experimen
   const errors = analysis.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length === 0 && runnable !== undefined) return;
   const list = errors.slice(0, 5).map((d) => `${d.span.start.line + 1}:${d.span.start.col + 1}: ${d.message}`);
-  throw new ResponseError(SolveErrorCodes.invalidDocument, `The ${what} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${list.join('\n')}`);
+  throw new ResponseError(
+    RunErrorCodes.invalidDocument,
+    `The ${what} has ${errors.length} error${errors.length === 1 ? '' : 's'}:\n${list.join('\n')}`,
+  );
 }
 
 /**
@@ -37,7 +43,7 @@ export function refuseErrors<T>(analysis: Analysis, what: 'problem' | 'experimen
  * a path outside the workspace is refused as written, before the file system is asked anything about it.
  */
 function readClosed(uri: string, folders: string[]): string {
-  const refuse = (message: string) => new ResponseError(SolveErrorCodes.invalidDocument, message);
+  const refuse = (message: string) => new ResponseError(RunErrorCodes.invalidDocument, message);
   const code = (e: unknown) => (e as NodeJS.ErrnoException).code ?? String(e);
   let path: string;
   try {

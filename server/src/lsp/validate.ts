@@ -4,7 +4,8 @@
  * (a maxConcurrentRuns of 0 would otherwise queue every run forever).
  */
 import { ErrorCodes, ResponseError, type Connection, type Disposable } from 'vscode-languageserver/node';
-import type { ExperimentParams, SolveParams } from '../../../protocol/lsp';
+import { Settings, SETTINGS_SECTION } from '../../../protocol/names';
+import { RUN_KINDS, type RunKind, type RunParams } from '../../../protocol/runs';
 
 type Fields = Record<string, unknown>;
 
@@ -16,7 +17,8 @@ const isPosition = (v: unknown) => isFields(v) && isUinteger(v.line) && isUinteg
 
 /** Requests about a document (codeLens, documentSymbol, foldingRange, formatting). */
 export function checkDocument(p: unknown): asserts p is { textDocument: { uri: string } } {
-  if (!isFields(p) || !isFields(p.textDocument) || typeof p.textDocument.uri !== 'string') throw invalid('textDocument.uri must be a string');
+  if (!isFields(p) || !isFields(p.textDocument) || typeof p.textDocument.uri !== 'string')
+    throw invalid('textDocument.uri must be a string');
 }
 
 /** Requests at a place in a document (hover, completion). */
@@ -30,22 +32,27 @@ export function checkPosition(p: unknown): asserts p is { textDocument: { uri: s
 /** Long enough for any UUID or counter; short enough that notifications never carry a megabyte of id. */
 const MAX_RUN_ID = 256;
 
-function checkRun(p: unknown): asserts p is ExperimentParams & Fields {
+/** Per kind of run, the checks of the options its request adds. */
+const RUN_OPTIONS: { [K in RunKind]: (p: Fields) => void } = {
+  solve(p) {
+    if (p.solveIndex !== undefined && !isUinteger(p.solveIndex)) throw invalid('solveIndex must be a whole number ≥ 0 when given');
+    if (p.bounds !== undefined && typeof p.bounds !== 'boolean') throw invalid('bounds must be true or false when given');
+  },
+  experiment() {},
+  sweep() {},
+};
+
+/** `regress/run`: the document, the kind of run, the runId, and the kind's options. */
+export function runParams(p: unknown): RunParams {
   checkDocument(p);
-  const { runId } = p as Fields;
-  if (typeof runId !== 'string' || runId === '' || runId.length > MAX_RUN_ID) throw invalid(`runId must be a non-empty string of at most ${MAX_RUN_ID} characters`);
-}
-
-export function solveParams(p: unknown): SolveParams {
-  checkRun(p);
-  if (p.solveIndex !== undefined && !isUinteger(p.solveIndex)) throw invalid('solveIndex must be a whole number ≥ 0 when given');
-  if (p.bounds !== undefined && typeof p.bounds !== 'boolean') throw invalid('bounds must be true or false when given');
-  return p as SolveParams;
-}
-
-export function experimentParams(p: unknown): ExperimentParams {
-  checkRun(p);
-  return p;
+  const fields = p as Fields;
+  const kind = RUN_KINDS.find((k) => k === fields.kind);
+  if (!kind) throw invalid(`kind must be one of ${RUN_KINDS.join(', ')}`);
+  const { runId } = fields;
+  if (typeof runId !== 'string' || runId === '' || runId.length > MAX_RUN_ID)
+    throw invalid(`runId must be a non-empty string of at most ${MAX_RUN_ID} characters`);
+  RUN_OPTIONS[kind](fields);
+  return p as RunParams;
 }
 
 export interface IntegerSetting {
@@ -56,8 +63,18 @@ export interface IntegerSetting {
   fallback: number;
 }
 
-export const MAX_CONCURRENT_RUNS: IntegerSetting = { name: 'regressLab.solver.maxConcurrentRuns', min: 1, max: 16, fallback: 1 };
-export const DIAGNOSTICS_DELAY_MS: IntegerSetting = { name: 'regressLab.diagnostics.delayMs', min: 0, max: 5000, fallback: 200 };
+export const MAX_CONCURRENT_RUNS: IntegerSetting = {
+  name: `${SETTINGS_SECTION}.${Settings.maxConcurrentRuns}`,
+  min: 1,
+  max: 16,
+  fallback: 1,
+};
+export const DIAGNOSTICS_DELAY_MS: IntegerSetting = {
+  name: `${SETTINGS_SECTION}.${Settings.diagnosticsDelayMs}`,
+  min: 0,
+  max: 5000,
+  fallback: 200,
+};
 
 /** `value` when it is a whole number in range; the default when absent, and otherwise the default with a warning. */
 export function integerSetting(setting: IntegerSetting, value: unknown, warn: (message: string) => void): number {
@@ -74,10 +91,15 @@ export function integerSetting(setting: IntegerSetting, value: unknown, warn: (m
  * end the server. A malformed notification is dropped with a warning (notifications have no answer to carry an error).
  */
 export function checkedSync(connection: Connection, warn: (message: string) => void): Connection {
-  const doc = (p: unknown): p is { textDocument: Fields } & Fields => isFields(p) && isFields(p.textDocument) && typeof p.textDocument.uri === 'string';
+  const doc = (p: unknown): p is { textDocument: Fields } & Fields =>
+    isFields(p) && isFields(p.textDocument) && typeof p.textDocument.uri === 'string';
   const opened = (p: unknown) => doc(p) && typeof p.textDocument.text === 'string' && Number.isInteger(p.textDocument.version);
-  const change = (c: unknown) => isFields(c) && typeof c.text === 'string' && (c.range === undefined || (isFields(c.range) && isPosition(c.range.start) && isPosition(c.range.end)));
-  const changed = (p: unknown) => doc(p) && Number.isInteger(p.textDocument.version) && Array.isArray(p.contentChanges) && p.contentChanges.every(change);
+  const change = (c: unknown) =>
+    isFields(c) &&
+    typeof c.text === 'string' &&
+    (c.range === undefined || (isFields(c.range) && isPosition(c.range.start) && isPosition(c.range.end)));
+  const changed = (p: unknown) =>
+    doc(p) && Number.isInteger(p.textDocument.version) && Array.isArray(p.contentChanges) && p.contentChanges.every(change);
   const checks: Record<string, (p: unknown) => boolean> = {
     onDidOpenTextDocument: opened,
     onDidChangeTextDocument: changed,
@@ -91,7 +113,8 @@ export function checkedSync(connection: Connection, warn: (message: string) => v
       const ok = typeof key === 'string' ? checks[key] : undefined;
       if (!ok) return value;
       const what = String(key).replace(/^on|TextDocument$/g, '');
-      return (handler: (p: unknown) => void): Disposable => value.call(target, (p: unknown) => (ok(p) ? handler(p) : warn(`Ignored a malformed ${what} notification`)));
+      return (handler: (p: unknown) => void): Disposable =>
+        value.call(target, (p: unknown) => (ok(p) ? handler(p) : warn(`Ignored a malformed ${what} notification`)));
     },
   });
 }

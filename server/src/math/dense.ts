@@ -19,24 +19,46 @@ export function zeros(rows: number, cols: number): Matrix {
 
 /** C = A·B (A: m×k, B: k×n). */
 export function matmul(A: Matrix, B: Matrix, C: Matrix = zeros(A.rows, B.cols)): Matrix {
-  const m = A.rows, k = A.cols, n = B.cols, a = A.data, b = B.data, c = C.data;
+  const m = A.rows,
+    k = A.cols,
+    n = B.cols,
+    a = A.data,
+    b = B.data,
+    c = C.data;
   c.fill(0);
   let i = 0;
   for (; i + 1 < m; i += 2) {
-    const c0 = i * n, c1 = c0 + n, a0 = i * k, a1 = a0 + k;
+    const c0 = i * n,
+      c1 = c0 + n,
+      a0 = i * k,
+      a1 = a0 + k;
     let p = 0;
     for (; p + 3 < k; p += 4) {
-      const x0 = a[a0 + p], x1 = a[a0 + p + 1], x2 = a[a0 + p + 2], x3 = a[a0 + p + 3];
-      const y0 = a[a1 + p], y1 = a[a1 + p + 1], y2 = a[a1 + p + 2], y3 = a[a1 + p + 3];
-      const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+      const x0 = a[a0 + p],
+        x1 = a[a0 + p + 1],
+        x2 = a[a0 + p + 2],
+        x3 = a[a0 + p + 3];
+      const y0 = a[a1 + p],
+        y1 = a[a1 + p + 1],
+        y2 = a[a1 + p + 2],
+        y3 = a[a1 + p + 3];
+      const b0 = p * n,
+        b1 = b0 + n,
+        b2 = b1 + n,
+        b3 = b2 + n;
       for (let j = 0; j < n; j++) {
-        const u0 = b[b0 + j], u1 = b[b1 + j], u2 = b[b2 + j], u3 = b[b3 + j];
+        const u0 = b[b0 + j],
+          u1 = b[b1 + j],
+          u2 = b[b2 + j],
+          u3 = b[b3 + j];
         c[c0 + j] += x0 * u0 + x1 * u1 + x2 * u2 + x3 * u3;
         c[c1 + j] += y0 * u0 + y1 * u1 + y2 * u2 + y3 * u3;
       }
     }
     for (; p < k; p++) {
-      const x = a[a0 + p], y = a[a1 + p], bp = p * n;
+      const x = a[a0 + p],
+        y = a[a1 + p],
+        bp = p * n;
       for (let j = 0; j < n; j++) {
         c[c0 + j] += x * b[bp + j];
         c[c1 + j] += y * b[bp + j];
@@ -46,7 +68,8 @@ export function matmul(A: Matrix, B: Matrix, C: Matrix = zeros(A.rows, B.cols)):
   for (; i < m; i++) {
     const ci = i * n;
     for (let p = 0; p < k; p++) {
-      const x = a[i * k + p], bp = p * n;
+      const x = a[i * k + p],
+        bp = p * n;
       for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
     }
   }
@@ -55,7 +78,12 @@ export function matmul(A: Matrix, B: Matrix, C: Matrix = zeros(A.rows, B.cols)):
 
 /** C = A·Bᵀ (A: m×k, B: n×k): dot products of rows, both contiguous. */
 export function matmulBT(A: Matrix, B: Matrix, C: Matrix = zeros(A.rows, B.rows)): Matrix {
-  const m = A.rows, k = A.cols, n = B.rows, a = A.data, b = B.data, c = C.data;
+  const m = A.rows,
+    k = A.cols,
+    n = B.rows,
+    a = A.data,
+    b = B.data,
+    c = C.data;
   const dot1 = (ai: number, bj: number) => {
     let s = 0;
     for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
@@ -63,13 +91,23 @@ export function matmulBT(A: Matrix, B: Matrix, C: Matrix = zeros(A.rows, B.rows)
   };
   let i = 0;
   for (; i + 1 < m; i += 2) {
-    const a0 = i * k, a1 = a0 + k, c0 = i * n, c1 = c0 + n;
+    const a0 = i * k,
+      a1 = a0 + k,
+      c0 = i * n,
+      c1 = c0 + n;
     let j = 0;
     for (; j + 1 < n; j += 2) {
-      const b0 = j * k, b1 = b0 + k;
-      let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+      const b0 = j * k,
+        b1 = b0 + k;
+      let s00 = 0,
+        s01 = 0,
+        s10 = 0,
+        s11 = 0;
       for (let p = 0; p < k; p++) {
-        const x = a[a0 + p], y = a[a1 + p], u = b[b0 + p], v = b[b1 + p];
+        const x = a[a0 + p],
+          y = a[a1 + p],
+          u = b[b0 + p],
+          v = b[b1 + p];
         s00 += x * u;
         s01 += x * v;
         s10 += y * u;
@@ -91,22 +129,38 @@ export function matmulBT(A: Matrix, B: Matrix, C: Matrix = zeros(A.rows, B.rows)
 
 /** C = Aᵀ·B (A: k×m, B: k×n): accumulates outer products of rows, four rows at a time. */
 export function matmulAT(A: Matrix, B: Matrix, C: Matrix = zeros(A.cols, B.cols)): Matrix {
-  const k = A.rows, m = A.cols, n = B.cols, a = A.data, b = B.data, c = C.data;
+  const k = A.rows,
+    m = A.cols,
+    n = B.cols,
+    a = A.data,
+    b = B.data,
+    c = C.data;
   c.fill(0);
   let p = 0;
   for (; p + 3 < k; p += 4) {
-    const a0 = p * m, a1 = a0 + m, a2 = a1 + m, a3 = a2 + m;
-    const b0 = p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+    const a0 = p * m,
+      a1 = a0 + m,
+      a2 = a1 + m,
+      a3 = a2 + m;
+    const b0 = p * n,
+      b1 = b0 + n,
+      b2 = b1 + n,
+      b3 = b2 + n;
     for (let i = 0; i < m; i++) {
-      const x0 = a[a0 + i], x1 = a[a1 + i], x2 = a[a2 + i], x3 = a[a3 + i];
+      const x0 = a[a0 + i],
+        x1 = a[a1 + i],
+        x2 = a[a2 + i],
+        x3 = a[a3 + i];
       const ci = i * n;
       for (let j = 0; j < n; j++) c[ci + j] += x0 * b[b0 + j] + x1 * b[b1 + j] + x2 * b[b2 + j] + x3 * b[b3 + j];
     }
   }
   for (; p < k; p++) {
-    const ap = p * m, bp = p * n;
+    const ap = p * m,
+      bp = p * n;
     for (let i = 0; i < m; i++) {
-      const x = a[ap + i], ci = i * n;
+      const x = a[ap + i],
+        ci = i * n;
       for (let j = 0; j < n; j++) c[ci + j] += x * b[bp + j];
     }
   }
@@ -115,7 +169,9 @@ export function matmulAT(A: Matrix, B: Matrix, C: Matrix = zeros(A.cols, B.cols)
 
 /** Row-wise softmax of S into P, max-shifted so no exp overflows (math spec §6.2). */
 export function rowSoftmax(S: Matrix, P: Matrix = zeros(S.rows, S.cols)): Matrix {
-  const n = S.cols, s = S.data, p = P.data;
+  const n = S.cols,
+    s = S.data,
+    p = P.data;
   for (let i = 0; i < S.rows; i++) {
     const o = i * n;
     let max = -Infinity;

@@ -21,7 +21,9 @@ export interface MatrixStats {
 
 /** Everything but a matrix's spectral norm, in one pass over the entries. */
 export function matrixStats(m: Matrix, vector: boolean): MatrixStats {
-  let fro = 0, min = Infinity, max = -Infinity;
+  let fro = 0,
+    min = Infinity,
+    max = -Infinity;
   for (const v of m.data) {
     fro += v * v;
     if (v < min) min = v;

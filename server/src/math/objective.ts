@@ -1,17 +1,11 @@
 /**
  * The one kernel interface every problem implements and every method consumes. Parameters are a flat
  * Float64Array (x ∈ R^d, or vec(X) ∈ R^{d²} in row-major order for the matrix form). Implementations work in
- * matrix form, O(n²d + nd²) per gradient or Hessian-vector product, and never form A1⊗A2 (math spec §6.1).
- * Two implementations: WebAssembly SIMD kernels (./wasm, the default where the runtime has WebAssembly SIMD) and
- * the portable JavaScript ones (./attention.ts, ./softmaxVector.ts); they agree to rounding.
+ * matrix form, O(n²d + nd²) per gradient or Hessian-vector product, and never form A1⊗A2 (math spec §6.1);
+ * kernels.ts picks one for a problem.
  */
 import type { Problem } from '../problem';
-import { AttentionObjective } from './attention';
 import type { ExpOverflow } from './rows';
-import { SoftmaxObjective } from './softmaxVector';
-import { WasmAttentionObjective } from './wasm/attention';
-import { wasmAvailable } from './wasm/instance';
-import { WasmSoftmaxObjective } from './wasm/softmaxVector';
 
 export interface Objective {
   /** Number of parameters. */
@@ -26,26 +20,6 @@ export interface Objective {
   readonly overflow: ExpOverflow | undefined;
 }
 
-/** Which kernels: 'auto' takes WebAssembly SIMD when the runtime has it and the data fits its 4 GiB memory. */
-export type Kernels = 'auto' | 'wasm' | 'js';
-
-/** REGRESS_LAB_KERNELS=js|wasm overrides 'auto' (to compare the paths, or to run the oracles on the portable one). */
-export function defaultKernels(): Kernels {
-  const k = process.env.REGRESS_LAB_KERNELS;
-  return k === 'js' || k === 'wasm' ? k : 'auto';
-}
-
-export function objectiveFor(p: Problem, kernels: Kernels = defaultKernels()): Objective {
-  if (kernels === 'wasm' || (kernels === 'auto' && wasmAvailable())) {
-    try {
-      return p.kind === 'attention' ? new WasmAttentionObjective(p) : new WasmSoftmaxObjective(p);
-    } catch (e) {
-      if (kernels === 'wasm' || !(e instanceof RangeError)) throw e;
-    }
-  }
-  return p.kind === 'attention' ? new AttentionObjective(p) : new SoftmaxObjective(p);
-}
-
 /** The initial point as a flat parameter vector (row-major vec(X0) or x0), copied. */
 export function initialPoint(p: Problem): Float64Array {
   return Float64Array.from(p.kind === 'attention' ? p.X0.data : p.x0);
@@ -56,7 +30,12 @@ export function initialPoint(p: Problem): Float64Array {
  * symmetrized to remove rounding asymmetry. Only for small dim (Newton's dense path, tests). Newton passes its own
  * buffers (H: dim², work: 2·dim) so an iteration allocates nothing.
  */
-export function hessian(obj: Objective, x: Float64Array, H: Float64Array = new Float64Array(obj.dim ** 2), work: Float64Array = new Float64Array(2 * obj.dim)): Float64Array {
+export function hessian(
+  obj: Objective,
+  x: Float64Array,
+  H: Float64Array = new Float64Array(obj.dim ** 2),
+  work: Float64Array = new Float64Array(2 * obj.dim),
+): Float64Array {
   const n = obj.dim;
   const e = work.subarray(0, n).fill(0);
   const col = work.subarray(n, 2 * n);
@@ -66,7 +45,6 @@ export function hessian(obj: Objective, x: Float64Array, H: Float64Array = new F
     for (let i = 0; i < n; i++) H[i * n + j] = col[i];
     e[j] = 0;
   }
-  for (let i = 0; i < n; i++)
-    for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (H[i * n + j] + H[j * n + i]);
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) H[i * n + j] = H[j * n + i] = 0.5 * (H[i * n + j] + H[j * n + i]);
   return H;
 }

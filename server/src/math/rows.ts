@@ -78,7 +78,8 @@ export class RowKernel {
       }
       return 0.5 * loss;
     }
-    let m = -Infinity, at = 0;
+    let m = -Infinity,
+      at = 0;
     for (let k = 0; k < S.length; k++) {
       if (S[k] > m) {
         m = S[k];
@@ -121,16 +122,25 @@ export class RowKernel {
       const o = i * cols;
       if (this.variant === 'normalized') {
         // B(x)v = ⟨3f−2b,f⟩ f(f·v) − f(g·v) − g(f·v) + g∘v − ⟨f−b,f⟩ f∘v with g = (2f−b)∘f (§2.4).
-        let c1 = 0, c2 = 0, fv = 0, gv = 0;
+        let c1 = 0,
+          c2 = 0,
+          fv = 0,
+          gv = 0;
         for (let j = 0; j < cols; j++) {
-          const f = P[o + j], b = B[o + j], v = dS[o + j], g = (2 * f - b) * f;
+          const f = P[o + j],
+            b = B[o + j],
+            v = dS[o + j],
+            g = (2 * f - b) * f;
           c1 += (3 * f - 2 * b) * f;
           c2 += (f - b) * f;
           fv += f * v;
           gv += g * v;
         }
         for (let j = 0; j < cols; j++) {
-          const f = P[o + j], b = B[o + j], v = dS[o + j], g = (2 * f - b) * f;
+          const f = P[o + j],
+            b = B[o + j],
+            v = dS[o + j],
+            g = (2 * f - b) * f;
           M[o + j] = c1 * f * fv - f * gv - g * fv + g * v - c2 * f * v;
         }
       } else {
@@ -140,7 +150,8 @@ export class RowKernel {
         let by = 0;
         for (let j = 0; j < cols; j++) by += B[o + j] * (P[o + j] * dS[o + j] - B[o + j] * sw);
         for (let j = 0; j < cols; j++) {
-          const u = P[o + j], y = u * dS[o + j] - B[o + j] * sw;
+          const u = P[o + j],
+            y = u * dS[o + j] - B[o + j] * sw;
           M[o + j] = u * (y - by) + u * (R[o + j] - t[i]) * dS[o + j];
         }
       }

@@ -9,6 +9,10 @@ export function spectralNorm(M: Matrix): number {
   if (M.rows === 0 || M.cols === 0) return 0;
   const rows: number[][] = [];
   for (let i = 0; i < M.rows; i++) rows.push(Array.from(M.data.subarray(i * M.cols, (i + 1) * M.cols)));
-  const svd = new SingularValueDecomposition(new MlMatrix(rows), { computeLeftSingularVectors: false, computeRightSingularVectors: false, autoTranspose: true });
+  const svd = new SingularValueDecomposition(new MlMatrix(rows), {
+    computeLeftSingularVectors: false,
+    computeRightSingularVectors: false,
+    autoTranspose: true,
+  });
   return svd.diagonal[0] ?? 0;
 }

@@ -9,16 +9,23 @@ import { backtrack, unitSlope } from './lineSearch';
 import type { StepperFactory } from './stepper';
 
 export const lbfgs: StepperFactory = (obj, o) => {
-  const m = o.memory, n = obj.dim;
+  const m = o.memory,
+    n = obj.dim;
   // The last m pairs (s, y) in a ring, oldest at `head`; a candidate pair is built in (sNew, yNew) and swapped in
   // when accepted, so no step allocates.
   const S = Array.from({ length: m }, () => new Float64Array(n));
   const Y = Array.from({ length: m }, () => new Float64Array(n));
-  const rho = new Float64Array(m), alpha = new Float64Array(m);
-  let sNew = new Float64Array(n), yNew = new Float64Array(n);
-  let head = 0, count = 0;
+  const rho = new Float64Array(m),
+    alpha = new Float64Array(m);
+  let sNew = new Float64Array(n),
+    yNew = new Float64Array(n);
+  let head = 0,
+    count = 0;
   const slot = (k: number) => (head + k) % m;
-  const p = new Float64Array(n), trial = new Float64Array(n), xPrev = new Float64Array(n), gPrev = new Float64Array(n);
+  const p = new Float64Array(n),
+    trial = new Float64Array(n),
+    xPrev = new Float64Array(n),
+    gPrev = new Float64Array(n);
   let first = true;
 
   function direction(g: Float64Array) {

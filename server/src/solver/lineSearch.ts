@@ -17,7 +17,8 @@ export interface LineSearchOptions {
  * ‖∇L‖·‖p‖ > 1e308 (a gradient above 1e154 along itself), which made every Armijo test fail at iteration 1.
  */
 export function unitSlope(g: Float64Array, p: Float64Array): number {
-  const gn = norm2(g), pn = norm2(p);
+  const gn = norm2(g),
+    pn = norm2(p);
   if (gn === 0 || pn === 0) return 0;
   let s = 0;
   for (let i = 0; i < g.length; i++) s += (g[i] / gn) * (p[i] / pn);
@@ -31,7 +32,8 @@ export function unitSlope(g: Float64Array, p: Float64Array): number {
  */
 export function backtrack(obj: Objective, it: Iterate, p: Float64Array, o: LineSearchOptions, trial: Float64Array): StepOutcome {
   const { x } = it;
-  const pn = norm2(p), xn = norm2(x);
+  const pn = norm2(p),
+    xn = norm2(x);
   const slope = unitSlope(it.grad, p);
   let t = o.t0;
   // Stop once the step is below the spacing of doubles around x: no representable decrease remains.
@@ -45,5 +47,8 @@ export function backtrack(obj: Objective, it: Iterate, p: Float64Array, o: LineS
     }
     t *= o.shrink;
   }
-  return { kind: 'stalled', message: `the line search found no decrease along the search direction (slope ${slope.toExponential(3)} per unit step); the loss is at its floating-point floor` };
+  return {
+    kind: 'stalled',
+    message: `the line search found no decrease along the search direction (slope ${slope.toExponential(3)} per unit step); the loss is at its floating-point floor`,
+  };
 }

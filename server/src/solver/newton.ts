@@ -13,7 +13,8 @@ import type { StepperFactory } from './stepper';
 
 export const newton: StepperFactory = (obj, o) => {
   const n = obj.dim;
-  const p = new Float64Array(n), trial = new Float64Array(n);
+  const p = new Float64Array(n),
+    trial = new Float64Array(n);
   const useDense = n <= o.dense;
   const cg = { r: new Float64Array(n), d: new Float64Array(n), Hd: new Float64Array(n) };
   const dense = useDense ? { H: new Float64Array(n * n), L: new Float64Array(n * n), work: new Float64Array(2 * n) } : undefined;
@@ -28,10 +29,15 @@ export const newton: StepperFactory = (obj, o) => {
 };
 
 function denseDirection(
-  obj: Objective, x: Float64Array, g: Float64Array, damping: number, p: Float64Array,
+  obj: Objective,
+  x: Float64Array,
+  g: Float64Array,
+  damping: number,
+  p: Float64Array,
   w: { H: Float64Array; L: Float64Array; work: Float64Array },
 ) {
-  const n = obj.dim, { H, L } = w;
+  const n = obj.dim,
+    { H, L } = w;
   hessian(obj, x, H, w.work);
   let scale = 0;
   for (let i = 0; i < n; i++) scale = Math.max(scale, Math.abs(H[i * n + i]));
@@ -78,7 +84,12 @@ function choleskySolve(L: Float64Array, g: Float64Array, n: number, p: Float64Ar
 }
 
 function cgDirection(
-  obj: Objective, x: Float64Array, g: Float64Array, damping: number, maxIter: number, p: Float64Array,
+  obj: Objective,
+  x: Float64Array,
+  g: Float64Array,
+  damping: number,
+  maxIter: number,
+  p: Float64Array,
   w: { r: Float64Array; d: Float64Array; Hd: Float64Array },
 ) {
   const { r, d, Hd } = w;

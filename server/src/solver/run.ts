@@ -4,16 +4,17 @@
  * rules, and turns any overflow, NaN or Infinity into a stop that names the iteration and the quantity, keeping
  * the last finite iterate as the result (a failed run never loses what it had reached).
  */
-import type { IterationPoint, RunFinal, RunResult, StopReason } from '../../../protocol/results';
+import type { IterationPoint, BlockFinal, BlockResult, StopReason } from '../../../protocol/results';
+import { withDefaults } from '../language/methods';
 import { norm2, toRows } from '../math/dense';
-import { initialPoint, objectiveFor, type Objective } from '../math/objective';
+import { objectiveFor } from '../math/kernels';
+import { initialPoint, type Objective } from '../math/objective';
 import type { Problem, SolveSpec } from '../problem';
-import { WeightShiftCheck } from '../bounds/weightShift';
 import { armijo } from './armijo';
 import { gd } from './gd';
 import { lbfgs } from './lbfgs';
-import { withDefaults } from './methods';
 import { newton } from './newton';
+import type { StepObserver } from './observer';
 import type { Iterate, StepperFactory } from './stepper';
 import { Trajectory } from './trajectory';
 
@@ -26,20 +27,20 @@ export interface RunHooks {
   allPoints?: boolean;
   /** Polled once per iteration: cancellation takes effect within one iteration. */
   cancelled(): boolean;
-  /** Check the in-context-learning bounds on every step (server/src/bounds); the result carries them. */
-  bounds?: boolean;
+  /** Told every accepted step, then the result (e.g. the bound checks of server/src/bounds). */
+  observers?: readonly StepObserver[];
   /** Called with every accepted iterate x_k (k = 0 first); `x` is reused, copy it to keep it. */
   onIterate?(k: number, x: Float64Array): void;
 }
 
-export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): RunResult {
+export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): BlockResult {
   const start = performance.now();
   const options = withDefaults(spec.method, spec.options);
   const obj = objectiveFor(problem);
   const it: Iterate = { x: initialPoint(problem), grad: new Float64Array(obj.dim), loss: 0 };
   it.loss = obj.lossGrad(it.x, it.grad);
   const stepper = STEPPERS[spec.method](obj, options);
-  const check = hooks.bounds ? new WeightShiftCheck(problem, spec) : undefined;
+  const observers = hooks.observers ?? [];
   const trajectory = new Trajectory(hooks.allPoints);
   const last = { x: new Float64Array(obj.dim), loss: NaN };
   const emit = (p: IterationPoint) => {
@@ -77,7 +78,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
       k--;
       break;
     }
-    check?.step(k - 1, last.x, it.x, out.stepSize);
+    for (const o of observers) o.onStep(k - 1, last.x, it.x, out.stepSize);
     const p: IterationPoint = { k, loss: it.loss, gradNorm: norm2(it.grad), stepNorm: out.stepNorm };
     if (out.stepSize !== undefined) p.stepSize = out.stepSize;
     emit(p);
@@ -85,7 +86,7 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
     stop = converged(p, options, trajectory.best);
   }
 
-  const final: RunFinal = {
+  const final: BlockFinal = {
     loss: it.loss,
     stopReason: stop.reason,
     iterations: k,
@@ -94,8 +95,15 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
   if (stop.message) final.message = stop.message;
   if (problem.kind === 'attention') final.X = toRows({ rows: problem.d, cols: problem.d, data: it.x });
   else final.x = Array.from(it.x);
-  const result: RunResult = { index: spec.index, method: spec.method, options, label: spec.label, iterations: trajectory.points(), final };
-  if (check) result.bounds = check.result();
+  const result: BlockResult = {
+    index: spec.index,
+    method: spec.method,
+    options,
+    label: spec.label,
+    iterations: trajectory.points(),
+    final,
+  };
+  for (const o of observers) o.finish(result);
   return result;
 }
 
@@ -103,10 +111,17 @@ export function runSolve(problem: Problem, spec: SolveSpec, hooks: RunHooks): Ru
  * A vanishing gradient means convergence only where the loss is not above the lowest the run has seen (allowing
  * rounding): a fixed step that overshoots into a flat region (huge lr saturating the softmax) also has ‖∇L‖ = 0.
  */
-function converged(p: IterationPoint, o: Record<string, number>, best: IterationPoint | undefined): { reason: StopReason; message?: string } | undefined {
+function converged(
+  p: IterationPoint,
+  o: Record<string, number>,
+  best: IterationPoint | undefined,
+): { reason: StopReason; message?: string } | undefined {
   if (p.gradNorm <= o.gradtol) {
     if (best && p.loss > best.loss + 4 * Number.EPSILON * Math.abs(best.loss)) {
-      return { reason: 'diverged', message: `iteration ${p.k}: ‖∇L‖ = ${p.gradNorm.toPrecision(3)} ≤ gradtol, but the loss ${p.loss.toPrecision(6)} is above ${best.loss.toPrecision(6)} reached at k = ${best.k}: the steps overshot into a flat region, not a minimum; lower the step size (lr)` };
+      return {
+        reason: 'diverged',
+        message: `iteration ${p.k}: ‖∇L‖ = ${p.gradNorm.toPrecision(3)} ≤ gradtol, but the loss ${p.loss.toPrecision(6)} is above ${best.loss.toPrecision(6)} reached at k = ${best.k}: the steps overshot into a flat region, not a minimum; lower the step size (lr)`,
+      };
     }
     return { reason: 'gradTol' };
   }
@@ -119,7 +134,10 @@ function failure(problem: Problem, obj: Objective, it: Iterate, k: number): { re
   const at = k === 0 ? 'at the initial point' : `at iteration ${k}`;
   const o = obj.overflow;
   if (it.loss === Infinity && o) {
-    const where = problem.kind === 'attention' ? `S = A1·X·A2ᵀ has S[${o.row + 1},${o.col + 1}] = ${o.value.toPrecision(6)}` : `A·x has entry ${o.col + 1} = ${o.value.toPrecision(6)}`;
+    const where =
+      problem.kind === 'attention'
+        ? `S = A1·X·A2ᵀ has S[${o.row + 1},${o.col + 1}] = ${o.value.toPrecision(6)}`
+        : `A·x has entry ${o.col + 1} = ${o.value.toPrecision(6)}`;
     const fix = k === 0 ? 'scale the data or the initial point down' : 'lower the step size (lr) or scale the data down';
     return {
       reason: 'overflow',

@@ -49,7 +49,8 @@ export class WasmAttentionObjective implements Objective {
     this.reg = p.reg;
     this.normalized = p.variant === 'normalized';
     this.limit = rescaledLimit(p.B.data, n, n);
-    const nd = n * d, blk = this.rb * n;
+    const nd = n * d,
+      blk = this.rb * n;
     const { k, bufs } = kernelInstance([nd, nd, nd, nd, n * n, d * d, d * d, d * d, nd, nd, nd, blk, blk]);
     this.k = k;
     [this.A1, this.A2, this.A1t, this.A2t, this.B, this.X, this.V, this.out, this.T, this.TV, this.Z, this.S, this.dS] = bufs;
@@ -133,7 +134,8 @@ export class WasmAttentionObjective implements Objective {
   /** The largest score and its first place, scanning every block of S = (A1·X)·A2ᵀ again (only on refusal). */
   private locateOverflow(): ExpOverflow {
     const { n, rb } = this;
-    let value = -Infinity, at = 0;
+    let value = -Infinity,
+      at = 0;
     for (let i0 = 0; i0 < n; i0 += rb) {
       const r = Math.min(rb, n - i0);
       this.blockScores(this.T, i0, r, this.S);

@@ -66,7 +66,8 @@ export class WasmSoftmaxObjective implements Objective {
       grad?.fill(NaN);
       return Infinity;
     }
-    const z = this.z.ptr, sum = this.normalized ? k.rowsNormalized(1, n, z, this.b.ptr, z) : k.rowsRescaled(1, n, z, this.b.ptr, z);
+    const z = this.z.ptr,
+      sum = this.normalized ? k.rowsNormalized(1, n, z, this.b.ptr, z) : k.rowsRescaled(1, n, z, this.b.ptr, z);
     if (grad) {
       k.gemvT(n, this.dim, this.A.ptr, z, this.out.ptr);
       grad.set(this.out.a);

@@ -1,21 +1,11 @@
 /**
  * The methods a `solve` block can name and their options: the single source for the language (validation,
- * completion, hover, docs) and the solver (defaults). Every option is numeric.
+ * completion, hover, docs) and the solver (defaults). Every option is a numeric setting with a default.
  */
 import type { MethodName } from '../../../protocol/results';
+import type { NumericSetting } from './settings';
 
-export interface OptionInfo {
-  name: string;
-  default: number;
-  /** Smallest allowed value; `exclusiveMin` makes it strict (e.g. a learning rate must be > 0). */
-  min?: number;
-  exclusiveMin?: boolean;
-  max?: number;
-  /** `max` itself is not allowed (a backtracking factor of 1 never shrinks the step). */
-  exclusiveMax?: boolean;
-  integer?: boolean;
-  doc: string;
-}
+export type OptionInfo = NumericSetting & { default: number };
 
 export interface MethodInfo {
   name: MethodName;
@@ -45,7 +35,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
   gd: {
     name: 'gd',
     title: 'Gradient descent (fixed step)',
-    doc: 'x ← x − lr·∇L(x) with a fixed learning rate: the step the papers\' in-context-learning theorems analyse.',
+    doc: "x ← x − lr·∇L(x) with a fixed learning rate: the step the papers' in-context-learning theorems analyse.",
     options: [{ name: 'lr', default: 0.1, min: 0, exclusiveMin: true, doc: 'Learning rate η (> 0).' }, ...STOPPING],
   },
   armijo: {
@@ -61,7 +51,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
   },
   newton: {
     name: 'newton',
-    title: 'Newton\'s method (regularized Hessian, or Newton-CG)',
+    title: "Newton's method (regularized Hessian, or Newton-CG)",
     doc: 'Solves (∇²L + damping·I)p = −∇L by Cholesky when the parameter count is at most `dense`, otherwise by conjugate gradients on Hessian-vector products; the step is safeguarded by backtracking.',
     options: [
       { name: 'damping', default: 1e-6, min: 0, doc: 'λ added to the Hessian diagonal (keeps the system positive definite).' },
@@ -75,7 +65,14 @@ export const METHODS: Record<MethodName, MethodInfo> = {
     title: 'L-BFGS',
     doc: 'Limited-memory BFGS with a backtracking (Armijo) line search.',
     options: [
-      { name: 'memory', default: 10, min: 1, max: 1000, integer: true, doc: 'Number of curvature pairs kept (at most 1000: each pair is two vectors of the parameter count).' },
+      {
+        name: 'memory',
+        default: 10,
+        min: 1,
+        max: 1000,
+        integer: true,
+        doc: 'Number of curvature pairs kept (at most 1000: each pair is two vectors of the parameter count).',
+      },
       ...STOPPING,
     ],
   },

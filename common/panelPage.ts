@@ -1,12 +1,11 @@
 /**
  * The results panel's HTML shell, shared by the live webview (extension/src/panel.ts) and the standalone report
- * (server/src/cli/main.ts), so both load the same bundle under the same Content-Security-Policy. Runs in Node
- * (no DOM): it only renders a string.
+ * (server/src/cli/report.ts), so both load the same bundle under the same Content-Security-Policy. Platform-free
+ * (no DOM, no node:*): it only renders a string. The panel's bundle never imports it (the lint rule says so).
  *
  * CSP: nothing but the nonce'd script and our own stylesheet; no remote origins, no eval. uPlot sets element
  * styles through the CSSOM (`el.style.x = …`), which `style-src` does not restrict, so no 'unsafe-inline' is needed.
  */
-import { randomBytes } from 'node:crypto';
 import { REPORT_ELEMENT_ID, type ReportPayload } from '../protocol/webview';
 
 export type Asset = { uri: string } | { inline: string };
@@ -24,7 +23,8 @@ export interface PanelPageOptions {
 
 /** 128 random bits, base64: a fresh nonce per page load (CSP Level 2 asks for at least 128 bits). */
 export function makeNonce(): string {
-  return randomBytes(16).toString('base64');
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return btoa(String.fromCharCode(...bytes));
 }
 
 export function renderPanelHtml(o: PanelPageOptions): string {
@@ -36,9 +36,17 @@ export function renderPanelHtml(o: PanelPageOptions): string {
     `font-src${src}`,
     `script-src 'nonce-${o.nonce}'`,
   ].join('; ');
-  const style = 'uri' in o.style ? `<link rel="stylesheet" href="${attr(o.style.uri)}" nonce="${o.nonce}">` : `<style nonce="${o.nonce}">${o.style.inline.replace(/<\/style/gi, '<\\/style')}</style>`;
-  const script = 'uri' in o.script ? `<script nonce="${o.nonce}" src="${attr(o.script.uri)}"></script>` : `<script nonce="${o.nonce}">${escapeScript(o.script.inline)}</script>`;
-  const report = o.report ? `<script type="application/json" id="${REPORT_ELEMENT_ID}" nonce="${o.nonce}">${escapeScript(JSON.stringify(o.report))}</script>\n` : '';
+  const style =
+    'uri' in o.style
+      ? `<link rel="stylesheet" href="${attr(o.style.uri)}" nonce="${o.nonce}">`
+      : `<style nonce="${o.nonce}">${o.style.inline.replace(/<\/style/gi, '<\\/style')}</style>`;
+  const script =
+    'uri' in o.script
+      ? `<script nonce="${o.nonce}" src="${attr(o.script.uri)}"></script>`
+      : `<script nonce="${o.nonce}">${escapeScript(o.script.inline)}</script>`;
+  const report = o.report
+    ? `<script type="application/json" id="${REPORT_ELEMENT_ID}" nonce="${o.nonce}">${escapeScript(JSON.stringify(o.report))}</script>\n`
+    : '';
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

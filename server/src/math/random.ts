@@ -21,7 +21,7 @@ export function hashName(name: string): number {
   return h >>> 0;
 }
 
-const LN2_HI = 6.93147180369123816490e-01; // ln 2 split so e·LN2_HI is exact for |e| < 2^11
+const LN2_HI = 6.9314718036912381649e-1; // ln 2 split so e·LN2_HI is exact for |e| < 2^11
 const LN2_LO = 1.90821492927058770002e-10;
 
 /** Natural log from basic arithmetic only (deterministic everywhere); accurate to a few ulp for x > 0. */
@@ -29,9 +29,18 @@ export function detLn(x: number): number {
   if (!(x > 0) || x === Infinity) return x === 0 ? -Infinity : x === Infinity ? Infinity : NaN;
   let e = 0;
   let m = x;
-  while (m >= 2) { m /= 2; e++; } // exact: scaling by two
-  while (m < 1) { m *= 2; e--; }
-  if (m > Math.SQRT2) { m /= 2; e++; }
+  while (m >= 2) {
+    m /= 2;
+    e++;
+  } // exact: scaling by two
+  while (m < 1) {
+    m *= 2;
+    e--;
+  }
+  if (m > Math.SQRT2) {
+    m /= 2;
+    e++;
+  }
   // ln m = 2·atanh(t), t = (m−1)/(m+1), |t| ≤ 0.1716: the odd series converges to 1e-17 in 12 terms.
   const t = (m - 1) / (m + 1);
   const t2 = t * t;
@@ -58,7 +67,7 @@ export class Rng {
     this.b = splitmix32(st);
     this.c = splitmix32(st);
     this.d = splitmix32(st);
-    if ((this.a | this.b | this.c | this.d) === 0) this.a = 1; // the all-zero state is a fixed point
+    // fmix32 is a bijection and its four inputs differ, so at most one word is 0: never xoshiro's all-zero fixed point.
   }
 
   /** xoshiro128**: next 32 random bits as an unsigned integer. */

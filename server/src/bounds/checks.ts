@@ -1,12 +1,14 @@
 /**
  * The checks a solve request runs besides its runs, decided and run the same way by the editor's solver worker and
- * by the CLI: per-step bounds (`check bounds`, ▶ Check bounds, `check-bounds`), then, after the runs, the data
- * move's bounds and the tensor-trick check.
+ * by the CLI: per-step bounds (`check bounds`, ▶ Check bounds, `check-bounds`) as observers of each run, then, after
+ * the runs, the data move's bounds and the tensor-trick check.
  */
-import type { RunResult, SolveResult } from '../../../protocol/results';
-import { dataMoveCheck } from '../bounds/dataMove';
+import type { BlockResult, SolveResult } from '../../../protocol/results';
 import { tensorCheck, TensorCheckRefused } from '../math/tensor';
-import type { Problem } from '../problem';
+import type { Problem, SolveSpec } from '../problem';
+import type { StepObserver } from '../solver/observer';
+import { dataMoveCheck } from './dataMove';
+import { WeightShiftCheck } from './weightShift';
 
 export interface Checks {
   /** Bounds on every step and, when the problem declares a data move, the data move. */
@@ -23,8 +25,13 @@ export function requestedChecks(checks: readonly { kind: 'bounds' | 'tensor' }[]
   };
 }
 
+/** What watches the steps of one run: the weight-side bound checks when bounds are asked for. */
+export function stepObservers(problem: Problem, spec: Pick<SolveSpec, 'method'>, checks: Checks): StepObserver[] {
+  return checks.bounds ? [new WeightShiftCheck(problem, spec)] : [];
+}
+
 /** The checks that follow the runs. A tensor check that cannot run (𝖠 too large, overflow at X0) is reported, not thrown. */
-export function checksAfterRuns(problem: Problem, runs: RunResult[], checks: Checks): Pick<SolveResult, 'dataMove' | 'tensor'> {
+export function checksAfterRuns(problem: Problem, runs: BlockResult[], checks: Checks): Pick<SolveResult, 'dataMove' | 'tensor'> {
   const out: Pick<SolveResult, 'dataMove' | 'tensor'> = {};
   if (checks.bounds && problem.move) out.dataMove = dataMoveCheck(problem, runs);
   if (checks.tensor && problem.kind === 'attention') {

@@ -1,0 +1,80 @@
+/**
+ * Each kind of run as the scheduler runs it: what it is given, how it is shared out over worker threads, how its
+ * workers' messages become its result, and what its `started` event announces. A new kind of run is one entry here
+ * (and its task in worker.ts).
+ */
+import { availableParallelism } from 'node:os';
+import type { IclSettings, IclSweep } from '../../../protocol/experiment';
+import type { ProblemSummary } from '../../../protocol/results';
+import type { RunKind, RunKinds } from '../../../protocol/runs';
+import type { Problem, SolveSpec } from '../problem';
+import type { Checks } from '../bounds/checks';
+import type { Collector, ResultMeta } from './collector';
+import { ExperimentCollector } from './experimentCollector';
+import type { TaskInput } from './messages';
+import { SolveCollector } from './solveCollector';
+import { SweepCollector } from './sweepCollector';
+
+/** What a run of each kind is given. */
+export interface JobInputs {
+  solve: { problem: Problem; specs: SolveSpec[]; checks: Checks };
+  /** `threads`: the worker threads sharing the repeats (experimentThreads by default). */
+  experiment: { settings: IclSettings; threads?: number };
+  /** `points[i]`: the settings at the sweep's i-th value. `threads` share each point's repeats, as for an experiment. */
+  sweep: { sweep: IclSweep; points: IclSettings[]; threads?: number };
+}
+
+interface JobKind<K extends RunKind> {
+  /** One task per worker thread. */
+  tasks(input: JobInputs[K]): TaskInput<K>[];
+  /** `workers`: how many tasks `tasks` gave, each of which posts a result. */
+  collector(input: JobInputs[K], meta: ResultMeta, workers: number): Collector<K>;
+  started(input: JobInputs[K]): RunKinds[K]['started'];
+}
+
+export const JOB_KINDS: { [K in RunKind]: JobKind<K> } = {
+  solve: {
+    tasks: ({ problem, specs, checks }) => [{ problem, specs, checks }],
+    collector: ({ problem, specs }, meta) => new SolveCollector(problemSummary(problem), specs, meta),
+    started: ({ problem, specs }) => ({ problem: problemSummary(problem), blocks: specs }),
+  },
+  experiment: {
+    /**
+     * An experiment's repeats are independent (repeat r draws only from seed + r), so they are shared out round-robin
+     * over the threads: the same numbers as on one thread, in about 1/threads of the time where cores are free.
+     */
+    tasks: ({ settings, threads = experimentThreads(settings) }) =>
+      Array.from({ length: threads }, (_, w) => ({
+        settings,
+        repeats: Array.from({ length: settings.repeats }, (_, r) => r).filter((r) => r % threads === w),
+      })),
+    collector: ({ settings }, meta, workers) => new ExperimentCollector(settings, workers, meta),
+    started: ({ settings }) => ({ settings }),
+  },
+  sweep: {
+    /**
+     * The experiment at each point, in order, on the same threads: thread w runs, point after point, the share of the
+     * point's repeats the experiment would give it, so every point's numbers are those of its experiment run alone.
+     * The threads wait for each other between points (`finished`), so a point starts once the one before has ended.
+     */
+    tasks: ({ points, threads = experimentThreads({ repeats: Math.max(...points.map((p) => p.repeats)) }) }) => {
+      const shares = points.map((settings) => JOB_KINDS.experiment.tasks({ settings, threads }));
+      const finished = new Int32Array(new SharedArrayBuffer(4));
+      return Array.from({ length: threads }, (_, w) => ({ points: shares.map((share) => share[w]), finished, threads }));
+    },
+    collector: ({ sweep, points }, meta, workers) => new SweepCollector(sweep, points, workers, meta),
+    started: ({ sweep, points }) => ({ sweep, points }),
+  },
+};
+
+export function problemSummary(p: Problem): ProblemSummary {
+  return { kind: p.kind, variant: p.variant, n: p.n, d: p.d, reg: p.reg };
+}
+
+/**
+ * Threads for an experiment: two when it has two repeats or more and the machine two cores or more, else one. More
+ * than two rarely pays on the shared machines this runs on (the bench measures one against two).
+ */
+export function experimentThreads(settings: Pick<IclSettings, 'repeats'>): number {
+  return Math.max(1, Math.min(2, settings.repeats, availableParallelism()));
+}

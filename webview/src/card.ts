@@ -1,0 +1,137 @@
+/**
+ * The card of one run, whatever its kind: the header (title, start time, what ran, status, Cancel), the error list,
+ * then the kind's own content (registry.ts `card`). A run that failed before it started has no content: the card
+ * names its file and says why.
+ *
+ * The status line tells how the run ended, not only that it answered: a run stopped by an overflow, a non-finite
+ * value, a divergence or an error reads "stopped: exp overflow at k = 12" in the error colour; a cancelled run
+ * "cancelled at k = 57" (a sweep: "cancelled after point 2/4"); an interrupted one says the server stopped, in the
+ * warning colour.
+ *
+ * DOM hooks for tests and tools: section.run[data-run-id][data-kind][data-status][data-points] (points held over all
+ * blocks, or checkpoints over all repeats and sweep points) and the kind's own (KindCard.data); header h2 (title, the file's URI as
+ * tooltip), time[datetime], .status (class: the status, or `stopped`), button.cancel (live panel only), .error.
+ */
+import { el } from './dom';
+import type { Prefs } from './prefs';
+import type { Run } from './run';
+
+/** What a card may use of the page. */
+export interface CardContext {
+  /** False in the standalone report: nothing to cancel. */
+  live: boolean;
+  prefs: Prefs;
+}
+
+/** A kind's part of the card. */
+export interface KindCard {
+  /** What ran, beside the title ("attention normalized · n = 8 · d = 4"). */
+  readonly subtitle: string;
+  /** More header items (an experiment's live progress). */
+  readonly header: HTMLElement[];
+  /** Below the header: charts, tables. */
+  readonly body: HTMLElement[];
+  /** What the run receives, for the interrupted text and Cancel's tooltip: "points", "checkpoints". */
+  readonly unit: string;
+  /** Reflects the state; called on every event, so cheap. */
+  update(): void;
+  destroy(): void;
+  /** A stop the user must look at, as "exp overflow at k = 12"; undefined when the run ended normally. */
+  badStop(): string | undefined;
+  /** Where a cancelled run stopped, as "at k = 57" or "after point 2/4"; undefined when it stopped before anything ran. */
+  cancelledWhere(): string | undefined;
+  /** Messages for the error list beside the run's own error (a block's overflow message). */
+  errors(): string[];
+  /** The kind's own data-* attributes of the card's root, for tests and tools. */
+  data(): Record<string, string>;
+}
+
+export class Card {
+  readonly root: HTMLElement;
+  private readonly status = el('span', { className: 'status' });
+  private readonly cancel?: HTMLButtonElement;
+  private readonly error = el('pre', { className: 'error', attrs: { role: 'alert' } });
+  /**
+   * `content`: the kind's part (registry.ts), none for a run that failed before it started; `points`: what the run
+   * holds, for data-points.
+   */
+  constructor(
+    readonly run: Run,
+    ctx: CardContext,
+    onCancel: (runId: string) => void,
+    private readonly content: KindCard | undefined,
+    private readonly points: () => number,
+  ) {
+    const unit = this.content?.unit ?? 'results';
+    const header = el('header', {}, [el('h2', { text: run.title || run.uri, title: run.uri })]);
+    if (run.startedAt !== undefined) {
+      const at = new Date(run.startedAt);
+      header.append(
+        el('time', { text: at.toLocaleTimeString(), title: `started ${at.toLocaleString()}`, attrs: { datetime: at.toISOString() } }),
+      );
+    }
+    if (this.content?.subtitle) header.append(el('span', { className: 'problem', text: this.content.subtitle }));
+    header.append(this.status, ...(this.content?.header ?? []));
+    if (ctx.live) {
+      this.cancel = el('button', { className: 'cancel', text: 'Cancel', title: `Stop this run; the ${unit} so far are kept` });
+      this.cancel.addEventListener('click', () => {
+        run.cancelRequested = true;
+        onCancel(run.runId);
+        this.update();
+      });
+      header.append(this.cancel);
+    }
+    this.root = el('section', { className: `run ${run.kind}`, data: { runId: run.runId, kind: run.kind } }, [
+      header,
+      this.error,
+      ...(this.content?.body ?? []),
+    ]);
+    this.update();
+  }
+
+  /** Reflects the run's current state. */
+  update() {
+    const run = this.run;
+    this.root.dataset.status = run.status;
+    this.root.dataset.points = String(this.points());
+    this.content?.update();
+    Object.assign(this.root.dataset, this.content?.data());
+    const { text, tone } = this.statusLine();
+    this.status.textContent = text;
+    this.status.className = `status ${tone}`;
+    if (this.cancel) {
+      this.cancel.hidden = run.status !== 'running';
+      this.cancel.disabled = !!run.cancelRequested;
+    }
+    this.error.textContent = [run.error, ...(this.content?.errors() ?? [])].filter(Boolean).join('\n');
+    this.error.hidden = !this.error.textContent;
+  }
+
+  destroy() {
+    this.content?.destroy();
+    this.root.remove();
+  }
+
+  private statusLine(): { text: string; tone: string } {
+    const run = this.run;
+    switch (run.status) {
+      case 'running':
+        return { text: run.cancelRequested ? 'cancelling…' : 'running', tone: 'running' };
+      case 'finished': {
+        const stop = this.content?.badStop();
+        return stop ? { text: `stopped: ${stop}`, tone: 'stopped' } : { text: 'finished', tone: 'finished' };
+      }
+      case 'cancelled': {
+        const where = this.content?.cancelledWhere();
+        return { text: where ? `cancelled ${where}` : 'cancelled', tone: 'cancelled' };
+      }
+      case 'interrupted':
+        return {
+          text: `interrupted: the language server stopped; the ${this.content?.unit ?? 'results'} received are kept`,
+          tone: 'interrupted',
+        };
+      case 'failed':
+        return { text: 'failed', tone: 'failed' };
+    }
+  }
+}
