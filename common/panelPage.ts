@@ -57,7 +57,7 @@ export function renderPanelHtml(o: PanelPageOptions): string {
 ${style}
 </head>
 <body data-panel-state="empty" data-mode="${o.report ? 'report' : 'live'}">
-<main id="app" aria-live="polite"></main>
+<main id="app"></main>
 ${report}${script}
 </body>
 </html>

@@ -13,6 +13,7 @@ import type { IterationPoint, BlockResult, BlockSpec, SolveResult, TensorCheckRe
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
 import { finished, progress, started, uriOf } from './events';
+import { details, NARROW, overflows, visibleHeaders } from './narrow';
 import { countColoredPixels, openPanel, useDarkTheme, type PanelPage } from './panel-page';
 import { BOUND_LABEL, BoundTable } from '../../server/src/bounds/summary';
 
@@ -245,20 +246,27 @@ describe('bound checks in the results panel (Chromium)', () => {
     // The papers' bound at k = 0: log10 M·‖step‖ = 1.5·log10 8 + 10·4.1²/ln 10 + log10 2 ≈ 74.65; observed 0.3.
     const log10Bound = 1.5 * Math.log10(8) + (10 * 4.1 * 4.1) / Math.LN10 + Math.log10(2);
     assert.deepEqual(await cells(page, 0, 'paper'), [
-      LABEL.paper,
+      // Scripts are <sup> elements: n^1.5 reads "n" then a raised "1.5".
+      LABEL.paper.replace(/\^\{?([^}·]*)\}?/g, '$1'),
       '✓ holds',
       'paper',
       '0.3',
-      `10^${log10Bound.toFixed(1)}`,
-      `10^−${(log10Bound - Math.log10(0.3)).toFixed(1)}`,
+      `10${log10Bound.toFixed(1)}`,
+      `10−${(log10Bound - Math.log10(0.3)).toFixed(1)}`,
       'k = 0',
       '50 / 200 steps',
     ]);
     assert.equal(await page.getAttribute('table.bounds[data-run-index="0"] tr[data-bound="paper"]', 'data-holds'), 'true');
+    // Powers of ten print with their exponent raised, not as "10^74.7".
+    const paperCells = 'table.bounds[data-run-index="0"] tr[data-bound="paper"] td';
+    assert.equal(await page.$eval(`${paperCells}:nth-child(5) sup`, (e) => e.textContent), log10Bound.toFixed(1));
+    assert.equal(await page.$eval(`${paperCells}:nth-child(6) sup`, (e) => e.textContent), `−${(log10Bound - Math.log10(0.3)).toFixed(1)}`);
+    assert.equal(await page.$eval(`${paperCells}:nth-child(1) sup`, (e) => e.textContent), '1.5', 'n^1.5 in the label');
     const meta = (await page.textContent('.bounds-block[data-run-index="0"] .meta')) ?? '';
     assert.match(
       meta,
-      /^200 steps checked · b̃ exactness: max \|L\(x_k; b̃\) − L\(x_\{k\+1\}; b\)\| = 3\.00e-17 · ‖A1‖ = 2\.121, ‖A2‖ = 1\.922/,
+      // Subscripts are <sub> elements: x_{k+1} reads "x" then a lowered "k+1".
+      /^200 steps checked · b̃ exactness: max \|L\(xk; b̃\) − L\(xk\+1; b\)\| = 3\.00e-17 · ‖A1‖ = 2\.121, ‖A2‖ = 1\.922/,
     );
     assert.equal(await page.isVisible('.bounds-block[data-run-index="0"] .messages'), false, 'no messages when everything holds');
 
@@ -292,8 +300,8 @@ describe('bound checks in the results panel (Chromium)', () => {
     assert.equal(await color(page, messages), 'rgb(207, 34, 46)');
     // R = 9: M·‖step‖ ≈ 10^353, far beyond doubles, still shown from its log10; assumptions never met.
     const paperRow = await cells(page, 1, 'paper');
-    assert.match(paperRow[4], /^10\^35\d\.\d$/);
-    assert.match(paperRow[5], /^10\^−35\d\.\d$/);
+    assert.match(paperRow[4], /^1035\d\.\d$/);
+    assert.match(paperRow[5], /^10−35\d\.\d$/);
     assert.equal(paperRow[7], '0 / 200 steps');
     assert.deepEqual(await p.cspViolations(), []);
     await page.screenshot({ path: join(SHOTS, 'bounds-wide.png'), fullPage: true });
@@ -358,7 +366,7 @@ describe('bound checks in the results panel (Chromium)', () => {
     ]);
     const one = await layer(1);
     assert.deepEqual(one.slice(0, 9), ['1', '0.03, 0.02', '0.05', '0.004', '0.0028', '2.00e-17', '0.01 ✓', '0.02 ✓', '1.414 ✓']);
-    assert.match(one[9], /^10\^7\d\.\d ✓$/);
+    assert.match(one[9], /^107\d\.\d ✓$/);
     assert.equal(one[10], 'met (R = 4.1)');
     const two = await layer(2);
     assert.equal(two[10], 'not met: ‖ΔS‖∞ = 0.02 ≥ 0.01');
@@ -394,25 +402,42 @@ describe('bound checks in the results panel (Chromium)', () => {
     assert.deepEqual(await row('loss', 'probe'), ['loss', 'probe', '0.41', '5.60e-17', '1.37e-16', '1.37e-16', '✓']);
     assert.match(
       (await page.textContent('section.tensor .meta')) ?? '',
-      /^✓ pass · tolerance 1\.000e-10 · 𝖠 is 64×16 \(8\.0 KiB\) · gradient in 0\.0123 ms \(matrix form\) against 0\.0871 ms \(through 𝖠\)$/,
+      /^✓ pass · tolerance 1\.000e-10 · A is 64×16 \(8\.0 KiB\) · gradient in 0\.0123 ms \(matrix form\) against 0\.0871 ms \(through A\)$/,
     );
     await page.locator('section.tensor').screenshot({ path: join(SHOTS, 'bounds-tensor.png') });
     await page.close();
 
     const q = await openPanel(browser());
     await finishedRun(q, 't2', { tensor: { error: '𝖠 would take 2.1 GB (n = 96, d = 64), above the 256 MB limit' } });
-    assert.match((await q.page.textContent('section.tensor')) ?? '', /Not checked: 𝖠 would take 2\.1 GB/);
+    assert.match((await q.page.textContent('section.tensor')) ?? '', /Not checked: A would take 2\.1 GB/);
     assert.equal(await q.page.$('table.tensor'), null);
     await q.page.close();
   });
 
   test('a narrow, dark panel keeps the page width and uses the theme’s colours', async () => {
-    const p = await openPanel(browser(), { width: 500 });
+    const p = await openPanel(browser(), { width: NARROW });
     await useDarkTheme(p.page);
-    await finishedRun(p, 'b5');
+    await finishedRun(p, 'b5', { tensor: tensorCheck() });
     const page = p.page;
-    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 500, 'wide tables scroll inside the panel');
-    assert.ok((await page.$eval('.bounds-chart canvas', (c) => c.getBoundingClientRect().right)) <= 500, 'the chart fits');
+    assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= NARROW, 'nothing widens the page');
+    assert.ok((await page.$eval('.bounds-chart canvas', (c) => c.getBoundingClientRect().right)) <= NARROW, 'the chart fits');
+    // Every table fits without scrolling sideways: the essential columns stay, the others go to a details row.
+    assert.deepEqual(await overflows(page, 'section.run'), []);
+    assert.deepEqual(await visibleHeaders(page, 'table.bounds[data-run-index="0"]'), ['bound', 'result', 'tightness']);
+    assert.deepEqual(await visibleHeaders(page, 'table.move'), ['layer', 'move norm', '‖b̃ − b‖']);
+    assert.deepEqual(await visibleHeaders(page, 'table.tensor'), ['quantity', 'at', 'scaled diff', 'pass']);
+    assert.deepEqual(await details(page, 'table.bounds[data-run-index="0"] tr[data-bound="S1"]'), [
+      ['kind', 'sharp'],
+      ['observed', '0.3'],
+      ['bound', '0.75'],
+      ['at', 'k = 0'],
+      ['assumptions met', '—'],
+    ]);
+    assert.deepEqual(await details(page, 'table.tensor tr[data-quantity="gradient"][data-point="X0"]'), [
+      ['max |value|', '3.000e-17'],
+      ['max abs diff', '1.00e-17'],
+      ['rel diff', '0.333'],
+    ]);
     assert.equal(await color(page, 'body'), 'rgb(204, 204, 204)');
     assert.equal(await color(page, 'table.bounds[data-run-index="1"] tr[data-bound="S1"] td:nth-child(2)'), 'rgb(248, 81, 73)');
     assert.ok((await countColoredPixels(page, '.bounds-chart', SKY)) > 200, 'drawn at the narrow width');

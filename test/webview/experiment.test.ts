@@ -23,6 +23,7 @@ import type { RunEvent } from '../../protocol/runs';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
 import { failed, finished, progress, started, uriOf } from './events';
+import { details, NARROW, overflows, visibleHeaders } from './narrow';
 import { countColoredPixels, openPanel, openReport, useDarkTheme, type PanelPage } from './panel-page';
 
 // webview/src/theme.ts: the trained layer's loss is Okabe–Ito blue, its band the same blue at 25 % opacity.
@@ -207,7 +208,7 @@ const card = (runId: string) => `section.run.experiment[data-run-id="${runId}"]`
 
 /** Every row of the repeats table (header, repeats, summary) as cell texts. */
 function tableText(page: Page, runId: string): Promise<string[][]> {
-  return page.$$eval(`${card(runId)} table.icl-repeats tr`, (rows) =>
+  return page.$$eval(`${card(runId)} table.icl-repeats tr:not(.details)`, (rows) =>
     rows.map((r) => [...(r as HTMLTableRowElement).cells].map((c) => c.textContent ?? '')),
   );
 }
@@ -376,6 +377,7 @@ describe('experiments in the results panel (Chromium)', () => {
     // Every column of the summary row is the server's (the starts would average to η 35, uniform loss 0.0084).
     assert.deepEqual(rows[4], [
       'mean ± std 3 repeats',
+      '',
       '43 ± 40',
       '0.0093 ± 6.0e-4',
       '0.0024 ± 2.0e-4',
@@ -401,7 +403,7 @@ describe('experiments in the results panel (Chromium)', () => {
       'true',
       'false',
     ]);
-    assert.equal(await page.$$eval(`${card(id)} .edge-flag`, (flags) => flags.length), 1);
+    assert.equal(await page.$$eval(`${card(id)} tr[data-repeat] .edge-flag`, (flags) => flags.length), 1);
     assert.equal(await page.textContent(`${card(id)} tr[data-repeat="2"] td:nth-child(3)`), '100 ⚠ edge');
     assert.match(
       (await page.getAttribute(`${card(id)} tr[data-repeat="2"] td:nth-child(3)`, 'title')) ?? '',
@@ -773,7 +775,7 @@ describe('experiments in the results panel (Chromium)', () => {
     assert.deepEqual(await tableText(page, 'r1'), want);
     assert.match(verdict ?? '', /^At step 400 \(3 repeats\) /);
     assert.equal(await page.textContent(`${card('r1')} .verdict`), verdict);
-    assert.equal(want[4][6], '0.0043 ± 4.0e-4');
+    assert.equal(want[4][7], '0.0043 ± 4.0e-4');
     assert.equal(await page.$('button.cancel'), null, 'a report has nothing to cancel');
     assert.equal(await page.textContent(`${card('r1')} .stop`), 'Done: 3 repeats × 400 Adam steps in 12.34 s.');
     await page.waitForSelector(`${card('r1')} .icl-chart[data-chart="alignment"][data-points="5"]`);
@@ -789,5 +791,25 @@ describe('experiments in the results panel (Chromium)', () => {
     assert.ok((await countColoredPixels(dark.page, `${card('r1')} .icl-chart[data-chart="loss"]`, SKY)) > 100);
     await dark.page.locator(card('r1')).screenshot({ path: join(ARTIFACTS, 'experiment-card-dark.png') });
     await dark.page.close();
+  });
+
+  test('at 480 px the table keeps its essential columns and lists the others per row', async () => {
+    const p = await openPanel(browser(), { width: NARROW });
+    await sendAll(p, fullRun('n1'));
+    await p.page.waitForSelector(`${card('n1')}[data-status="finished"]`);
+    const table = `${card('n1')} table.icl-repeats`;
+    assert.deepEqual(await visibleHeaders(p.page, table), ['#', 'GD loss', 'step', 'TF loss', 'Model Cos']);
+    assert.deepEqual(await overflows(p.page, card('n1')), []);
+    assert.deepEqual(await details(p.page, `${table} tr[data-repeat="2"]`), [
+      ['seed', '6'],
+      ['η', '100 ⚠ edge'],
+      ['uniform loss', '0.0091'],
+      ['lin GD loss', '0.00312'],
+      ['Preds Diff', '0.01144'],
+      ['Model Diff', '0.04189'],
+      ['train loss', '0.001913'],
+    ]);
+    await p.page.locator(card('n1')).screenshot({ path: join(ARTIFACTS, 'experiment-480.png') });
+    await p.page.close();
   });
 });

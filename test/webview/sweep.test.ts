@@ -23,6 +23,7 @@ import type { RunEvent } from '../../protocol/runs';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
 import { finished, progress, started, uriOf } from './events';
+import { details, NARROW, overflows, visibleHeaders } from './narrow';
 import { countColoredPixels, openPanel, openReport, useDarkTheme, type PanelPage } from './panel-page';
 
 // webview/src/theme.ts: the trained layer is Okabe–Ito blue (sky blue on a dark background).
@@ -257,7 +258,7 @@ function legendValues(page: Page, runId: string): Promise<Record<string, string>
 }
 
 function tableText(page: Page, runId: string): Promise<string[][]> {
-  return page.$$eval(`${card(runId)} table.sweep-points tr`, (rows) =>
+  return page.$$eval(`${card(runId)} table.sweep-points tr:not(.details)`, (rows) =>
     rows.map((r) => [...(r as HTMLTableRowElement).cells].map((c) => c.textContent ?? '')),
   );
 }
@@ -633,5 +634,21 @@ describe('sweeps in the results panel (Chromium)', () => {
     assert.equal(await countColoredPixels(dark.page, chart('r1'), BLUE), 0);
     await dark.page.locator(card('r1')).screenshot({ path: join(ARTIFACTS, 'sweep-card-dark.png') });
     await dark.page.close();
+  });
+
+  test('at 480 px the table keeps its essential columns and lists the others per row', async () => {
+    const p = await openPanel(browser(), { width: NARROW });
+    await sendAll(p, fullSweep('n1'));
+    await p.page.waitForSelector(`${card('n1')}[data-status="finished"]`);
+    const table = `${card('n1')} table.sweep-points`;
+    assert.deepEqual(await visibleHeaders(p.page, table), ['d', 'status', 'layer / uniform', 'GD / uniform', 'Model Cos']);
+    assert.deepEqual(await overflows(p.page, card('n1')), []);
+    assert.deepEqual(await details(p.page, `${table} tr[data-point="2"]`), [
+      ['repeats', '3 / 3'],
+      ['step', '400 / 400'],
+      ['lin GD / uniform', '0.73 ± 0.02'],
+    ]);
+    await p.page.locator(card('n1')).screenshot({ path: join(ARTIFACTS, 'sweep-480.png') });
+    await p.page.close();
   });
 });

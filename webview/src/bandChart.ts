@@ -12,7 +12,7 @@ import type uPlot from 'uplot';
 import { num } from '../../common/format';
 import { Chart, legendDash, markersWhenSparse } from './chart';
 import { axisStyle, stepLogAxis, stepLogScale } from './logAxis';
-import { seriesColor, withAlpha, type ChartTheme } from './theme';
+import { lineWidth, seriesColor, withAlpha, type ChartTheme } from './theme';
 
 export interface BandLine {
   key: string;
@@ -84,10 +84,10 @@ export class BandChart extends Chart {
         label: line.label,
         scale,
         stroke: color,
-        width: line.width ?? 2,
+        width: lineWidth(theme, line.width ?? 2),
         dash: line.dash && [...line.dash],
         spanGaps: false,
-        points: markersWhenSparse(),
+        points: markersWhenSparse(theme),
         value: (_u, _v, _s, i) => this.legendValue(li, i),
       });
       if (!line.band) return;
@@ -106,7 +106,6 @@ export class BandChart extends Chart {
 
     this.host.dataset.series = lines.map((l) => l.key).join(' ');
     this.host.dataset.bands = String(bands.length);
-    this.host.setAttribute('role', 'img');
     this.host.setAttribute('aria-label', this.config.description);
     return {
       legend: { live: true, markers: { dash: (_u, i) => legendDash(series[i].dash) } },

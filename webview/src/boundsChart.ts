@@ -14,7 +14,7 @@ import type { BoundName, BlockBounds } from '../../protocol/bounds';
 import { num, powerOfTen } from '../../common/format';
 import { Chart, markersWhenSparse } from './chart';
 import { axisStyle, decadeRange, logAxis, logScale } from './logAxis';
-import { seriesColor, type ChartTheme } from './theme';
+import { lineWidth, seriesColor, type ChartTheme } from './theme';
 
 /** Short legend names; the tables show the full labels. */
 export const SHORT_LABEL: Record<BoundName, string> = {
@@ -79,9 +79,9 @@ export class BoundsChart extends Chart {
     ) => ({
       label,
       stroke: seriesColor(theme, color),
-      width,
+      width: lineWidth(theme, width),
       spanGaps: false,
-      points: markersWhenSparse(),
+      points: markersWhenSparse(theme),
       value,
     });
 
@@ -119,7 +119,6 @@ export class BoundsChart extends Chart {
     this.columns = [steps.map((s) => s.k), ...data];
 
     // uPlot draws on a canvas; the host states what is plotted for screen readers and tests.
-    this.host.setAttribute('role', 'img');
     this.host.setAttribute(
       'aria-label',
       `‖b̃ − b‖ and its bounds against step k, log scale${this.clipped ? '; the papers’ bound lies above the plot and is drawn at its top edge' : ''}`,

@@ -10,7 +10,8 @@
  *
  * DOM hooks for tests and tools: section.run[data-run-id][data-kind][data-status][data-points] (points held over all
  * blocks, or checkpoints over all repeats and sweep points) and the kind's own (KindCard.data); header h2 (title, the file's URI as
- * tooltip), time[datetime], .status (class: the status, or `stopped`), button.cancel (live panel only), .error.
+ * tooltip), time[datetime], .status (class: the status, or `stopped`), button.cancel (live panel only), .error;
+ * button.collapse[aria-expanded] (the disclosure of .card-body, everything below the header) and data-collapsed on the root.
  */
 import { el } from './dom';
 import type { Prefs } from './prefs';
@@ -48,9 +49,12 @@ export interface KindCard {
 
 export class Card {
   readonly root: HTMLElement;
-  private readonly status = el('span', { className: 'status' });
+  /** The one live region of the card: how the run stands is announced, chart and table updates are not. */
+  private readonly status = el('span', { className: 'status', attrs: { 'aria-live': 'polite' } });
   private readonly cancel?: HTMLButtonElement;
   private readonly error = el('pre', { className: 'error', attrs: { role: 'alert' } });
+  private readonly toggle: HTMLButtonElement;
+  private readonly body: HTMLElement;
   /**
    * `content`: the kind's part (registry.ts), none for a run that failed before it started; `points`: what the run
    * holds, for data-points.
@@ -63,7 +67,14 @@ export class Card {
     private readonly points: () => number,
   ) {
     const unit = this.content?.unit ?? 'results';
-    const header = el('header', {}, [el('h2', { text: run.title || run.uri, title: run.uri })]);
+    this.body = el('div', { className: 'card-body', attrs: { id: `body-${run.runId}` } }, [this.error, ...(this.content?.body ?? [])]);
+    // A button, so Tab reaches it and Enter or Space toggles it.
+    this.toggle = el('button', {
+      className: 'collapse',
+      title: 'Show or hide this run’s charts and tables',
+      attrs: { 'aria-expanded': 'true', 'aria-controls': this.body.id, 'aria-label': `Details of ${run.title || run.uri}` },
+    });
+    const header = el('header', {}, [this.toggle, el('h2', { text: run.title || run.uri, title: run.uri })]);
     if (run.startedAt !== undefined) {
       const at = new Date(run.startedAt);
       header.append(
@@ -81,12 +92,27 @@ export class Card {
       });
       header.append(this.cancel);
     }
-    this.root = el('section', { className: `run ${run.kind}`, data: { runId: run.runId, kind: run.kind } }, [
-      header,
-      this.error,
-      ...(this.content?.body ?? []),
-    ]);
+    this.root = el('section', { className: `run ${run.kind}`, data: { runId: run.runId, kind: run.kind } }, [header, this.body]);
     this.update();
+  }
+
+  get collapsed(): boolean {
+    return this.body.hidden === true;
+  }
+
+  /** Shows only the header, or everything. */
+  setCollapsed(collapsed: boolean) {
+    this.body.hidden = collapsed;
+    this.root.dataset.collapsed = String(collapsed);
+    this.toggle.setAttribute('aria-expanded', String(!collapsed));
+  }
+
+  /** Called when the user toggles the card (main.ts remembers the choice). */
+  onToggle(listener: (collapsed: boolean) => void) {
+    this.toggle.addEventListener('click', () => {
+      this.setCollapsed(!this.collapsed);
+      listener(this.collapsed);
+    });
   }
 
   /** Reflects the run's current state. */

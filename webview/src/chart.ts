@@ -7,8 +7,16 @@
  * the host's layout while observations are delivered, which the browser reports as an error ("ResizeObserver loop").
  *
  * The host's data-points says how many points are on screen after the last draw (not merely received).
+ *
+ * Keyboard and screen readers (uPlot draws on a canvas, for the mouse): the host is a figure named by the subclass'
+ * aria-label; the plot area takes focus and zooms with + and −, pans with ← and →, and resets with 0 or Escape (charts
+ * that zoom by dragging); every legend entry is a toggle button (Tab, then Enter or Space); a "Show data" disclosure
+ * under the plot renders the columns the chart draws as a table, built when opened. The host's data-x-range holds the
+ * x scale's "min max" after every change, for tests and tools.
  */
 import uPlot from 'uplot';
+import { num } from '../../common/format';
+import { el } from './dom';
 import { chartTheme, onThemeChange, type ChartTheme } from './theme';
 
 export abstract class Chart {
@@ -18,6 +26,7 @@ export abstract class Chart {
   private pending = { data: false, size: false };
   private readonly resize: ResizeObserver;
   private readonly unwatchTheme: () => void;
+  private readonly table = el('details', { className: 'chart-data' }, [el('summary', { text: 'Show data' })]);
 
   constructor(
     protected readonly host: HTMLElement,
@@ -26,6 +35,8 @@ export abstract class Chart {
     this.resize = new ResizeObserver(() => this.schedule('size'));
     this.resize.observe(host);
     this.unwatchTheme = onThemeChange(() => this.create());
+    host.setAttribute('role', 'figure');
+    this.table.addEventListener('toggle', () => this.fillTable());
   }
 
   /** uPlot's options but the size; read at every (re)creation, so colours follow the theme. */
@@ -45,7 +56,17 @@ export abstract class Chart {
     const theme = chartTheme();
     // Options first: a subclass may prepare the data they describe.
     const options = this.options(theme);
-    this.plot = new uPlot({ ...options, ...this.size() }, this.data(), this.host);
+    const zoomable = !!options.cursor?.drag?.x;
+    const hooks = { ...options.hooks, setScale: [...(options.hooks?.setScale ?? []), (u: uPlot) => this.recordRange(u)] };
+    // Legend markers as thick as their lines (2 px at least), so a high-contrast theme's wider lines show there too.
+    const legend = {
+      ...options.legend,
+      markers: { width: (u: uPlot, i: number) => Math.max(2, u.series[i].width ?? 0), ...options.legend?.markers },
+    };
+    this.plot = new uPlot({ ...options, hooks, legend, ...this.size() }, this.data(), this.host);
+    this.makeAccessible(this.plot, zoomable);
+    // uPlot appends its root to the host: the data table stays below it.
+    this.host.append(this.table);
     this.recordDrawn();
   }
 
@@ -78,7 +99,88 @@ export abstract class Chart {
     if (data) {
       this.plot.setData(this.data());
       this.recordDrawn();
+      if (this.table.open) this.fillTable();
     }
+  }
+
+  /** Focus, keys and roles for what uPlot built (see the module comment). */
+  private makeAccessible(u: uPlot, zoomable: boolean) {
+    const label = this.host.getAttribute('aria-label') ?? '';
+    u.over.tabIndex = 0;
+    u.over.setAttribute('role', 'img');
+    u.over.setAttribute('aria-label', zoomable ? `${label}. Keys: + and − zoom, arrows pan, 0 or Escape resets` : label);
+    if (zoomable) u.over.addEventListener('keydown', (e) => this.zoomKey(u, e));
+    u.root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
+      if (i === 0) return;
+      const toggle = row.querySelector('th')!;
+      toggle.tabIndex = 0;
+      toggle.setAttribute('role', 'button');
+      toggle.setAttribute('aria-pressed', String(u.series[i].show !== false));
+      toggle.addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' && e.key !== ' ') return;
+        e.preventDefault();
+        toggle.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      });
+    });
+    u.hooks.setSeries = [
+      ...(u.hooks.setSeries ?? []),
+      (_u, i) => {
+        const row = i === null ? undefined : u.root.querySelectorAll('.u-legend .u-series')[i];
+        row?.querySelector('th')?.setAttribute('aria-pressed', String(u.series[i!].show !== false));
+      },
+    ];
+  }
+
+  /** + / − halve or double the x span about its centre, ← / → pan by a quarter, 0 / Escape show all the data. */
+  private zoomKey(u: uPlot, e: KeyboardEvent) {
+    const xs = u.data[0];
+    if (!xs.length) return;
+    const [lo, hi] = [xs[0], xs[xs.length - 1]];
+    const { min = lo, max = hi } = u.scales.x;
+    const mid = (min + max) / 2;
+    const span = max - min;
+    const next: Record<string, [number, number]> = {
+      '+': [mid - span / 4, mid + span / 4],
+      '=': [mid - span / 4, mid + span / 4],
+      '-': [mid - span, mid + span],
+      ArrowLeft: [min - span / 4, max - span / 4],
+      ArrowRight: [min + span / 4, max + span / 4],
+      '0': [lo, hi],
+      Escape: [lo, hi],
+    };
+    const range = next[e.key];
+    if (!range) return;
+    e.preventDefault();
+    // Never wider than the data, nor past its ends.
+    const width = Math.min(range[1] - range[0], hi - lo);
+    const start = Math.min(Math.max(range[0], lo), hi - width);
+    u.setScale('x', { min: start, max: start + width });
+  }
+
+  private recordRange(u: uPlot) {
+    const { min, max } = u.scales.x;
+    if (min !== undefined && max !== undefined) this.host.dataset.xRange = `${min} ${max}`;
+  }
+
+  /** The plotted columns as a table (x per row, one column per series), while the disclosure is open. */
+  private fillTable() {
+    this.table.querySelector('.table-scroll')?.remove();
+    if (!this.table.open || !this.plot) return;
+    const u = this.plot;
+    const header = el(
+      'tr',
+      {},
+      u.series.map((s) => el('th', { text: typeof s.label === 'string' ? s.label : '', attrs: { scope: 'col' } })),
+    );
+    const rows = Array.from(u.data[0], (x, r) =>
+      el('tr', {}, [
+        el('th', { text: String(x), attrs: { scope: 'row' } }),
+        ...u.data.slice(1).map((column) => el('td', { text: num(column[r] as number | null | undefined) })),
+      ]),
+    );
+    this.table.append(
+      el('div', { className: 'table-scroll' }, [el('table', { className: 'numbers' }, [el('thead', {}, [header]), el('tbody', {}, rows)])]),
+    );
   }
 
   private size() {
@@ -101,9 +203,11 @@ export function legendDash(dash: readonly number[] | undefined): string {
 
 /**
  * A series' markers, shown only while it has fewer than two values in view: a lone point draws no line, and a run that
- * stopped at k = 0 would otherwise leave an empty chart.
+ * stopped at k = 0 would otherwise leave an empty chart. In a high-contrast theme, always.
  */
-export function markersWhenSparse(): uPlot.Series.Points {
+export function markersWhenSparse(theme: ChartTheme): uPlot.Series.Points {
+  // High contrast: every point marked, so a line reads by its markers as well as its colour.
+  if (theme.highContrast) return { show: true, size: 7 };
   return {
     show: (u, i, i0, i1) => {
       const ys = u.data[i];

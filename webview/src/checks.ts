@@ -9,11 +9,13 @@
  * (steps on screen after the last draw); table.move tr[data-layer][data-holds]; table.closeness tr[data-block-index];
  * table.tensor (see tensorTable.ts).
  */
-import { num, powerOfTen } from '../../common/format';
+import { num } from '../../common/format';
 import { boundValueVerdict, boundVerdict, type BoundVerdict } from '../../common/verdicts';
 import type { BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, BlockBounds } from '../../protocol/bounds';
 import { BoundsChart, SHORT_LABEL } from './boundsChart';
 import { el } from './dom';
+import { formula, powerOfTenNode } from './formula';
+import { PriorityColumns } from './priorityColumns';
 import type { BlockState, SolveState } from './solveModel';
 import { tensorSection } from './tensorTable';
 
@@ -34,11 +36,14 @@ export class Checks {
     const blocks = run.blocks.filter((b): b is CheckedBlock => !!b.result?.bounds);
     if (blocks.length) {
       const section = el('section', { className: 'bounds' }, [
-        el('h3', { text: 'Bounds on the target shift ‖b̃ − b‖' }),
-        el('p', {
-          className: 'note',
-          text: 'Each step x_k → x_{k+1} equals keeping x_k and moving the target b to b̃. Sharp bounds must hold at every step; the papers’ bound M·‖step‖ only where its assumptions do (R ≥ 4, ‖A·Δx‖∞ < 0.01, α ≥ β).',
-        }),
+        el('h3', {}, formula('Bounds on the target shift ‖b̃ − b‖')),
+        el(
+          'p',
+          { className: 'note' },
+          formula(
+            'Each step x_k → x_{k+1} equals keeping x_k and moving the target b to b̃. Sharp bounds must hold at every step; the papers’ bound M·‖step‖ only where its assumptions do (R ≥ 4, ‖A·Δx‖∞ < 0.01, α ≥ β).',
+          ),
+        ),
       ]);
       const shown = blocks.find((b) => b.spec.index === opts.block) ?? blocks[0];
       const chartHost = el('div', { className: 'bounds-chart', data: { runIndex: String(shown.spec.index), points: '0' } });
@@ -90,7 +95,7 @@ function blockTable(b: CheckedBlock): HTMLElement {
     el('p', { className: 'meta' }, [
       // The summary counts every checked step; `steps` may be thinned (a run restored from the saved history).
       `${r.summary[0]?.stepsChecked ?? r.steps.length} steps checked · `,
-      el('span', { className: 'exactness', text: `b̃ exactness: max |L(x_k; b̃) − L(x_{k+1}; b)| = ${num(r.maxExactnessError, 3)}` }),
+      el('span', { className: 'exactness' }, formula(`b̃ exactness: max |L(x_k; b̃) − L(x_{k+1}; b)| = ${num(r.maxExactnessError, 3)}`)),
       ` · ${norms} (spectral)`,
     ]),
     el('div', { className: 'table-scroll' }, [summaryTable(r.summary, 'steps', { runIndex: String(b.spec.index) })]),
@@ -109,9 +114,9 @@ function summaryTable(summary: BoundSummary[], unit: 'steps' | 'layers', data: R
     // A paper-bound failure outside its assumptions is allowed by the theorem: a warning, not an error.
     const verdict = boundVerdict(s);
     const row = el('tr', { data: { bound: s.name, kind: s.kind, holds: String(verdict === 'holds'), violations: String(s.violations) } }, [
-      el('td', { className: 'text wrap', text: s.label, title: s.name }),
+      el('td', { className: 'text wrap', title: s.name }, formula(s.label)),
       el('td', {
-        className: `text ${VERDICT_CLASS[verdict]}`,
+        className: `text wrap ${VERDICT_CLASS[verdict]}`,
         text:
           verdict === 'holds'
             ? '✓ holds'
@@ -119,18 +124,20 @@ function summaryTable(summary: BoundSummary[], unit: 'steps' | 'layers', data: R
       }),
       el('td', { className: 'text', text: s.kind }),
       el('td', { text: num(s.observedAtWorst), title: `largest observed over all ${unit}: ${num(s.worstObserved)}` }),
-      el('td', { text: paperScale ? powerOfTen(s.boundLog10!) : num(s.bound) }),
+      el('td', {}, [paperScale ? powerOfTenNode(s.boundLog10!) : num(s.bound)]),
       // The papers' ratio sits 70-odd decades below 1 (it may even underflow): its power of ten reads better.
-      el('td', {
-        text: paperScale ? powerOfTen(Math.log10(s.observedAtWorst) - s.boundLog10!) : num(s.tightness, 3),
-        title: `observed / bound = ${num(s.tightness)}`,
-      }),
+      el('td', { title: `observed / bound = ${num(s.tightness)}` }, [
+        paperScale ? powerOfTenNode(Math.log10(s.observedAtWorst) - s.boundLog10!) : num(s.tightness, 3),
+      ]),
       el('td', { text: unit === 'steps' ? `k = ${s.worstK}` : `layer ${s.worstK}` }),
       el('td', { text: s.assumptionsMetSteps === null ? '—' : `${s.assumptionsMetSteps} / ${s.stepsChecked} ${unit}` }),
     ]);
     body.append(row);
   }
-  return el('table', { className: 'numbers bounds', data }, [thead(head, ['bound', 'result', 'kind']), body]);
+  const table = el('table', { className: 'numbers bounds', data }, [thead(head, ['bound', 'result', 'kind']), body]);
+  // Narrow: the bound, its verdict and its tightness stay.
+  new PriorityColumns(table, [2, 3, 4, 6, 7]);
+  return table;
 }
 
 /** Column headers; those over text columns align left with them. Headers wrap, but not inside ‖a − b‖. */
@@ -140,7 +147,11 @@ function thead(cols: string[], textCols: string[]): HTMLElement {
       'tr',
       {},
       cols.map((h) =>
-        el('th', { className: textCols.includes(h) ? 'text' : '' }, [h.includes(' − ') ? el('span', { className: 'nowrap', text: h }) : h]),
+        el(
+          'th',
+          { className: textCols.includes(h) ? 'text' : '' },
+          h.includes(' − ') ? [el('span', { className: 'nowrap' }, formula(h))] : formula(h),
+        ),
       ),
     ),
   ]);
@@ -198,13 +209,22 @@ function dataMoveSection(m: DataMoveReport): HTMLElement {
       ]),
     ),
   );
+  const moveTable = el('table', { className: 'numbers move' }, [thead(head, ['papers’ assumptions']), body]);
+  // Narrow: the layer, its move and the observed shift stay.
+  new PriorityColumns(
+    moveTable,
+    head.map((_h, i) => i).filter((i) => !['layer', 'move norm', '‖b̃ − b‖'].includes(head[i])),
+  );
   const section = el('section', { className: 'data-move' }, [
-    el('h3', { text: 'Data move: self-attention layers A_t → A_{t+1}' }),
-    el('p', {
-      className: 'note',
-      text: `${m.layers} layer${m.layers === 1 ? '' : 's'}, head dimension ${m.headDim}, weights fixed at x0: each layer equals keeping A_t and moving the target to b̃.`,
-    }),
-    el('div', { className: 'table-scroll' }, [el('table', { className: 'numbers move' }, [thead(head, ['papers’ assumptions']), body])]),
+    el('h3', {}, formula('Data move: self-attention layers A_t → A_{t+1}')),
+    el(
+      'p',
+      { className: 'note' },
+      formula(
+        `${m.layers} layer${m.layers === 1 ? '' : 's'}, head dimension ${m.headDim}, weights fixed at x0: each layer equals keeping A_t and moving the target to b̃.`,
+      ),
+    ),
+    el('div', { className: 'table-scroll' }, [moveTable]),
     el('div', { className: 'table-scroll' }, [summaryTable(m.summary, 'layers', { source: 'move' })]),
     messageList(
       m.messages,
@@ -214,26 +234,31 @@ function dataMoveSection(m: DataMoveReport): HTMLElement {
   if (m.closeness.length) {
     section.append(
       el('h4', { text: 'Closeness: each run’s first step against the first layer' }),
-      el('div', { className: 'table-scroll' }, [
-        el('table', { className: 'numbers closeness' }, [
-          thead(['run', '‖b̃_GD − b̃_SA‖', 'cos∠(shifts)', '‖b̃_GD − b‖', '‖b̃_SA − b‖'], ['run']),
-          closeness,
-        ]),
-      ]),
+      el('div', { className: 'table-scroll' }, [closenessTable(closeness)]),
     );
   }
   return section;
 }
 
+/** Narrow: the run, the distance between the shifts and their angle stay. */
+function closenessTable(body: HTMLElement): HTMLTableElement {
+  const table = el('table', { className: 'numbers closeness' }, [
+    thead(['run', '‖b̃_GD − b̃_SA‖', 'cos∠(shifts)', '‖b̃_GD − b‖', '‖b̃_SA − b‖'], ['run']),
+    body,
+  ]);
+  new PriorityColumns(table, [3, 4]);
+  return table;
+}
+
 /** A bound's value at one layer, marked ✓ / ✗; a papers' failure outside its assumptions is only a warning. */
 function boundCell(v: BoundValue | undefined): HTMLTableCellElement {
   if (!v) return el('td', { text: '—' });
-  const value = v.value === undefined && v.log10 !== undefined ? powerOfTen(v.log10) : num(v.value);
-  return el('td', {
-    className: VERDICT_CLASS[boundValueVerdict(v)],
-    text: `${value} ${v.holds ? '✓' : '✗'}`,
-    title: `observed ${num(v.observed)}, observed / bound = ${num(v.ratio)}`,
-  });
+  const value = v.value === undefined && v.log10 !== undefined ? powerOfTenNode(v.log10) : num(v.value);
+  return el(
+    'td',
+    { className: VERDICT_CLASS[boundValueVerdict(v)], title: `observed ${num(v.observed)}, observed / bound = ${num(v.ratio)}` },
+    [value, ` ${v.holds ? '✓' : '✗'}`],
+  );
 }
 
 /** "met (R = 4.1)" or which of R ≥ 4, ‖A·Δ‖∞ < 0.01, α ≥ β, ‖b‖ ≤ R failed. */

@@ -26,7 +26,7 @@ export class ExperimentCard implements KindCard {
   readonly unit = 'checkpoints';
   private readonly progress = el('span', { className: 'progress' });
   private readonly stop = el('p', { className: 'stop' });
-  private readonly verdict = el('p', { className: 'verdict', attrs: { 'aria-live': 'polite' } });
+  private readonly verdict = el('p', { className: 'verdict' });
   private readonly table: RepeatTable;
   private readonly charts: BandChart[];
 

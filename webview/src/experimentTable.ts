@@ -10,6 +10,7 @@
 import { num } from '../../common/format';
 import type { MeanStd } from '../../protocol/experiment';
 import { el } from './dom';
+import { PriorityColumns } from './priorityColumns';
 import { latestCommonRow, type ExperimentState, type RepeatState } from './experimentModel';
 
 const COLUMNS: [string, string][] = [
@@ -31,10 +32,11 @@ export class RepeatTable {
   readonly root: HTMLElement;
   private readonly body = el('tbody');
   private readonly summary = el('tr', { className: 'icl-summary' }, [
-    el('td', { className: 'text', attrs: { colspan: '2' } }),
-    ...COLUMNS.slice(2).map(() => el('td')),
+    el('td', { className: 'text' }),
+    ...COLUMNS.slice(1).map(() => el('td')),
   ]);
   private readonly rows = new Map<number, HTMLTableRowElement>();
+  private readonly columns: PriorityColumns;
 
   constructor(private readonly run: ExperimentState) {
     const head = el(
@@ -42,9 +44,10 @@ export class RepeatTable {
       {},
       COLUMNS.map(([h, title]) => el('th', { text: h, title })),
     );
-    this.root = el('div', { className: 'table-scroll' }, [
-      el('table', { className: 'numbers icl-repeats' }, [el('thead', {}, [head]), this.body, el('tfoot', {}, [this.summary])]),
-    ]);
+    const table = el('table', { className: 'numbers icl-repeats' }, [el('thead', {}, [head]), this.body, el('tfoot', {}, [this.summary])]);
+    this.root = el('div', { className: 'table-scroll' }, [table]);
+    // Narrow: the repeat, its step, the trained layer's and GD's losses and the alignment stay.
+    this.columns = new PriorityColumns(table, [1, 2, 3, 5, 8, 9, 11]);
     this.update();
   }
 
@@ -65,6 +68,7 @@ export class RepeatTable {
     }
     if (added) this.body.replaceChildren(...this.run.repeats.map((r) => this.rows.get(r.repeat)!));
     this.fillSummary();
+    this.columns.sync();
   }
 
   private fillRow(row: HTMLTableRowElement, r: RepeatState) {
@@ -110,8 +114,8 @@ export class RepeatTable {
     row.dataset.step = String(point.step);
     row.dataset.count = String(point.count);
     row.title = `Mean ± standard deviation (population) over the ${repeatsText} at step ${point.step}, the last step all of them reached`;
-    // The label spans the repeat and seed columns: one cell fewer than the header.
-    const [label, eta, zero, gd, linGd, at, tf, preds, model, cos, train] = row.cells;
+    // The label sits in the repeat column; the seed column stays empty.
+    const [label, , eta, zero, gd, linGd, at, tf, preds, model, cos, train] = row.cells;
     label.replaceChildren('mean ± std', ' ', el('span', { className: 'std', text: repeatsText }));
     fillMeanStd(eta, 'eta', point.eta);
     fillMeanStd(zero, 'zeroLoss', point.zeroLoss);

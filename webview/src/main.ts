@@ -21,6 +21,10 @@ const REPORT_VERSION: ReportPayload['version'] = 2;
 const host = connectHost();
 const model = new PanelModel();
 const cards = new Map<string, Card>();
+/** Finished cards beyond this many (newest first) start collapsed to their header. */
+const OPEN_CARDS = 3;
+/** The user's own collapse choices, by run, kept while the panel lives (across a card rebuilt by a restart). */
+const chosen = new Map<string, boolean>();
 const ctx: CardContext = { live: host.live, prefs: new Prefs(host) };
 const cancel = (runId: string) => host.post({ type: 'cancel', runId });
 
@@ -59,8 +63,12 @@ function show(run: Run) {
     card?.destroy();
     const fresh = new Card(run, ctx, cancel, kindCard(run, ctx), () => pointsOf(run));
     cards.set(run.runId, fresh);
+    fresh.onToggle((collapsed) => chosen.set(run.runId, collapsed));
     list.prepend(fresh.root);
+    // A run the user just started is shown even when they had scrolled down to an older one.
+    if (host.live && run.status === 'running') fresh.root.scrollIntoView({ block: 'nearest' });
   }
+  collapseOld();
   // Runs the model dropped (beyond MAX_RUNS) leave the page too.
   for (const [id, c] of cards) {
     if (!model.runs.has(id)) {
@@ -70,6 +78,16 @@ function show(run: Run) {
   }
   empty.hidden = model.runs.size > 0;
   document.body.dataset.panelState = model.state();
+}
+
+/** The newest few cards and running ones stay open; older finished ones show their header, unless the user chose. */
+function collapseOld() {
+  [...list.children].forEach((root, i) => {
+    const card = cards.get((root as HTMLElement).dataset.runId ?? '');
+    if (!card) return;
+    const choice = chosen.get(card.run.runId);
+    card.setCollapsed(choice ?? (i >= OPEN_CARDS && card.run.status !== 'running'));
+  });
 }
 
 window.addEventListener('error', (e) => host.post({ type: 'log', level: 'error', message: `${e.message} (${e.filename}:${e.lineno})` }));

@@ -11,6 +11,7 @@ import { isBadStop, stopReasonText } from '../../common/verdicts';
 import type { CardContext, KindCard } from './card';
 import { Checks } from './checks';
 import { el } from './dom';
+import { PriorityColumns } from './priorityColumns';
 import type { StartedRun } from './run';
 import { METRICS, type BlockState } from './solveModel';
 import { METRIC_LABEL, TrajectoryChart } from './trajectoryChart';
@@ -24,6 +25,7 @@ export class SolveCard implements KindCard {
   /** Where the checks go once the result brings them. */
   private readonly checksHost = el('div');
   private readonly chart?: TrajectoryChart;
+  private columns?: PriorityColumns;
   private checks?: Checks;
 
   constructor(
@@ -56,6 +58,7 @@ export class SolveCard implements KindCard {
     const s = this.run.state;
     this.chart?.update();
     s.blocks.forEach((b, i) => this.fillRow(this.rows[i], b));
+    this.columns?.sync();
     // Checks arrive all at once with the final result, so their section is built once.
     if (!this.checks && (s.dataMove || s.tensor || s.blocks.some((b) => b.result?.bounds))) {
       this.checks = new Checks(this.run.runId, s, {
@@ -113,7 +116,7 @@ export class SolveCard implements KindCard {
       this.rows.push(row);
       body.append(row);
     }
-    return el('table', { className: 'summary' }, [
+    const table = el('table', { className: 'summary' }, [
       el('thead', {}, [
         el(
           'tr',
@@ -123,6 +126,9 @@ export class SolveCard implements KindCard {
       ]),
       body,
     ]);
+    // Narrow: the block, its method, status, step and final loss stay.
+    this.columns = new PriorityColumns(table, [4, 6, 7]);
+    return table;
   }
 
   private fillRow(row: HTMLTableRowElement, b: BlockState) {

@@ -15,7 +15,7 @@ import { num } from '../../common/format';
 import { Chart, legendDash } from './chart';
 import type { MeanStdColumn } from './bandChart';
 import { axisStyle } from './logAxis';
-import { seriesColor, type ChartTheme } from './theme';
+import { lineWidth, seriesColor, type ChartTheme } from './theme';
 
 export type Marker = 'circle' | 'square' | 'diamond';
 
@@ -70,6 +70,7 @@ export class SweepChart extends Chart {
   private current: SweepChartData = { columns: [], hollow: [] };
   private yRange: [number, number] = [0, 1];
   private colors: string[] = [];
+  private width = 1.5;
 
   constructor(
     host: HTMLElement,
@@ -86,10 +87,10 @@ export class SweepChart extends Chart {
   protected options(theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'> {
     const { series, setting } = this.config;
     this.colors = series.map((s) => seriesColor(theme, s.color));
+    this.width = lineWidth(theme, 1.5);
     const xs = this.order.map((i) => this.config.values[i]);
     this.host.dataset.series = series.map((s) => s.key).join(' ');
     this.host.dataset.xScale = this.log ? 'log' : 'linear';
-    this.host.setAttribute('role', 'img');
     this.host.setAttribute('aria-label', this.config.description);
     return {
       legend: { live: true, markers: { dash: (_u, i) => legendDash(i === 0 ? undefined : series[i - 1].dash) } },
@@ -114,7 +115,7 @@ export class SweepChart extends Chart {
         ...series.map((s, k) => ({
           label: s.label,
           stroke: this.colors[k],
-          width: 1.5,
+          width: this.width,
           dash: s.dash ? [...s.dash] : undefined,
           // Drawn by the hook below; uPlot keeps the legend, the toggle and the cursor.
           paths: () => null,
@@ -160,7 +161,7 @@ export class SweepChart extends Chart {
       });
       ctx.strokeStyle = this.colors[k];
       ctx.fillStyle = this.colors[k];
-      ctx.lineWidth = 1.5 * px;
+      ctx.lineWidth = this.width * px;
       ctx.setLineDash((s.dash ?? []).map((d) => d * px));
       ctx.beginPath();
       at.forEach((p, j) => (j ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));

@@ -9,6 +9,7 @@
  */
 import type { IclSummaryPoint, MeanStd } from '../../protocol/experiment';
 import { el } from './dom';
+import { PriorityColumns } from './priorityColumns';
 import { latestCommonRow, verdictOf } from './experimentModel';
 import { fillMeanStd } from './experimentTable';
 import { phaseOf, pointName, type PointPhase, type SweepState } from './sweepModel';
@@ -30,6 +31,7 @@ export class SweepTable {
   private readonly rows: HTMLTableRowElement[];
   private readonly verdicts = el('ol', { className: 'sweep-verdicts' });
   private readonly items: HTMLLIElement[];
+  private readonly columns: PriorityColumns;
 
   constructor(
     private readonly run: SweepState,
@@ -56,12 +58,10 @@ export class SweepTable {
       ),
     );
     this.items = run.points.map((_, i) => el('li', { data: { point: String(i + 1) } }));
-    this.root = el('div', {}, [
-      el('div', { className: 'table-scroll' }, [
-        el('table', { className: 'numbers sweep-points' }, [el('thead', {}, [head]), el('tbody', {}, this.rows)]),
-      ]),
-      this.verdicts,
-    ]);
+    const table = el('table', { className: 'numbers sweep-points' }, [el('thead', {}, [head]), el('tbody', {}, this.rows)]);
+    this.root = el('div', {}, [el('div', { className: 'table-scroll' }, [table]), this.verdicts]);
+    // Narrow: the value, its status, the layer's and GD's ratios and the alignment stay.
+    this.columns = new PriorityColumns(table, [2, 3, 6]);
     this.update();
   }
 
@@ -85,6 +85,7 @@ export class SweepTable {
     const shown = this.items.filter((li) => li.textContent);
     this.verdicts.replaceChildren(...shown);
     this.verdicts.hidden = !shown.length;
+    this.columns.sync();
   }
 
   private statusText(i: number, phase: PointPhase): string {

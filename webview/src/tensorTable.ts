@@ -7,13 +7,15 @@ import { bytes, num } from '../../common/format';
 import { tensorComparisonPasses } from '../../common/verdicts';
 import type { SolveResult, TensorPoint } from '../../protocol/results';
 import { el } from './dom';
+import { formula } from './formula';
+import { PriorityColumns } from './priorityColumns';
 
 const QUANTITIES = ['predictions', 'loss', 'gradient'] as const;
 
 export function tensorSection(t: NonNullable<SolveResult['tensor']>): HTMLElement {
-  const section = el('section', { className: 'tensor' }, [el('h3', { text: 'Tensor trick: 𝖠 = A1⊗A2 against the matrix form' })]);
+  const section = el('section', { className: 'tensor' }, [el('h3', {}, formula('Tensor trick: 𝖠 = A1⊗A2 against the matrix form'))]);
   if ('error' in t) {
-    section.append(el('p', { className: 'note warn', text: `Not checked: ${t.error}` }));
+    section.append(el('p', { className: 'note warn' }, formula(`Not checked: ${t.error}`)));
     return section;
   }
   section.dataset.pass = String(t.pass);
@@ -40,23 +42,26 @@ export function tensorSection(t: NonNullable<SolveResult['tensor']>): HTMLElemen
   }
   const head = ['quantity', 'at', 'max |value|', 'max abs diff', 'rel diff', 'scaled diff', 'pass'];
   const s = t.sizes;
+  const table = el('table', { className: 'numbers tensor' }, [
+    el('thead', {}, [
+      el(
+        'tr',
+        {},
+        head.map((h, i) => el('th', { text: h, className: i < 2 || i === 6 ? 'text' : '' })),
+      ),
+    ]),
+    body,
+  ]);
   section.append(
     el('p', { className: 'meta' }, [
       el('span', { className: t.pass ? 'ok' : 'bad', text: t.pass ? '✓ pass' : '✗ fail' }),
-      ` · tolerance ${num(t.tolerance)} · 𝖠 is ${s.rows}×${s.cols} (${bytes(s.bytes)}) · gradient in ${num(t.timing.matrixGradMs, 3)} ms (matrix form) against ${num(t.timing.kroneckerGradMs, 3)} ms (through 𝖠)`,
+      ...formula(
+        ` · tolerance ${num(t.tolerance)} · 𝖠 is ${s.rows}×${s.cols} (${bytes(s.bytes)}) · gradient in ${num(t.timing.matrixGradMs, 3)} ms (matrix form) against ${num(t.timing.kroneckerGradMs, 3)} ms (through 𝖠)`,
+      ),
     ]),
-    el('div', { className: 'table-scroll' }, [
-      el('table', { className: 'numbers tensor' }, [
-        el('thead', {}, [
-          el(
-            'tr',
-            {},
-            head.map((h, i) => el('th', { text: h, className: i < 2 || i === 6 ? 'text' : '' })),
-          ),
-        ]),
-        body,
-      ]),
-    ]),
+    el('div', { className: 'table-scroll' }, [table]),
   );
+  // Narrow: what, where, the deciding difference and the verdict stay.
+  new PriorityColumns(table, [2, 3, 4]);
   return section;
 }

@@ -7,7 +7,7 @@ import { num } from '../../common/format';
 import { Chart, markersWhenSparse } from './chart';
 import { axisStyle, logAxis, logScale } from './logAxis';
 import type { BlockState, Metric } from './solveModel';
-import { seriesColor, type ChartTheme } from './theme';
+import { lineWidth, seriesColor, type ChartTheme } from './theme';
 
 export const METRIC_LABEL: Record<Metric, string> = {
   loss: 'loss 0.5·‖·‖²',
@@ -35,7 +35,6 @@ export class TrajectoryChart extends Chart {
   protected options(theme: ChartTheme): Omit<uPlot.Options, 'width' | 'height'> {
     // uPlot draws axis labels on the canvas; the host states the plotted quantity for screen readers and tests.
     this.host.dataset.metric = this.metric;
-    this.host.setAttribute('role', 'img');
     this.host.setAttribute('aria-label', `${METRIC_LABEL[this.metric]} against iteration k, log scale`);
     return {
       legend: { live: true },
@@ -47,9 +46,9 @@ export class TrajectoryChart extends Chart {
         ...this.blocks.map((b, i) => ({
           label: `#${b.spec.index + 1} ${b.spec.label}`,
           stroke: seriesColor(theme, i),
-          width: 1.5,
+          width: lineWidth(theme, 1.5),
           spanGaps: false,
-          points: markersWhenSparse(),
+          points: markersWhenSparse(theme),
           value: (_u: uPlot, v: number | null) => num(v),
         })),
       ],
