@@ -13,6 +13,11 @@ export function num(v: number | undefined | null, digits = 4): string {
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(digits))) : v.toExponential(digits - 1);
 }
 
+/** "0.25 ± 0.012": a mean and its std, each to its significant digits; the mean alone when there is no std. */
+export function meanStdText(mean: number | null | undefined, std: number | null | undefined, meanDigits = 4, stdDigits = 2): string {
+  return std === null || std === undefined ? num(mean, meanDigits) : `${num(mean, meanDigits)} ± ${num(std, stdDigits)}`;
+}
+
 export function duration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   if (ms < 60_000) return `${(ms / 1000).toFixed(2)} s`;

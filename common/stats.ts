@@ -58,6 +58,11 @@ export function summarize(repeats: readonly RepeatSoFar[], steps?: readonly numb
     });
 }
 
+/** The summary of finished repeats (an IclRepeat carries its start's fields itself). */
+export function summarizeRepeats(repeats: readonly IclRepeat[]): IclSummaryPoint[] {
+  return summarize(repeats.map((r) => ({ start: r, checkpoints: r.checkpoints })));
+}
+
 /**
  * The last summary row every started repeat reached: where the mean ± std compares like with like (later rows average
  * over fewer repeats while one is still running or after a cancel). `started` counts the repeats with checkpoints.

@@ -5,6 +5,7 @@
  * saved (its server is gone after a reload). The file is versioned and checked on read like any message to the panel.
  * No `vscode` import: unit-tested under Node.
  */
+import { PANEL_RUNS } from '../../common/limits';
 import { readToPanel } from '../../common/toPanel';
 import type { RunEvent, RunKind } from '../../protocol/runs';
 import type { ThinCaps } from './historyThin';
@@ -24,7 +25,7 @@ export interface HistoryLimits {
 }
 
 export const HISTORY_LIMITS: HistoryLimits = {
-  runs: 20,
+  runs: PANEL_RUNS,
   bytes: 4 * 1024 * 1024,
   runBytes: 1024 * 1024,
   caps: { points: 2000, boundSteps: 200, checkpoints: 500 },

@@ -10,19 +10,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { Page } from 'playwright-core';
-import type {
-  IclCheckpoint,
-  IclRepeat,
-  IclRepeatStart,
-  IclResult,
-  IclSettings,
-  IclStopReason,
-  IclSummaryPoint,
-} from '../../protocol/experiment';
+import type { IclCheckpoint, IclRepeat, IclRepeatStart, IclResult, IclStopReason, IclSummaryPoint } from '../../protocol/experiment';
 import type { RunEvent } from '../../protocol/runs';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
-import { failed, finished, progress, started, uriOf } from './events';
+import { failed, finished, iclSettings, progress, started, uriOf } from './events';
 import { details, NARROW, overflows, visibleHeaders } from './narrow';
 import { countColoredPixels, openPanel, openReport, useDarkTheme, type PanelPage } from './panel-page';
 
@@ -37,30 +29,20 @@ const GREY: [number, number, number] = [153, 153, 153];
 const ERROR = 'rgb(207, 34, 46)';
 
 const FILE = 'icl.regress';
-const SETTINGS: IclSettings = {
+const SETTINGS = iclSettings({
   n: 20,
   d: 10,
   seed: 5,
   words: { kind: 'normal', scale: 1 / Math.sqrt(10), mean: 0 },
-  xstar: { kind: 'normal', scale: 1, mean: 0 },
-  heads: 1,
   k: 11,
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  labels: 'centered',
-  readout: 'offset',
   batch: 64,
   steps: 400,
   every: 100,
   tasks: 500,
   etatasks: 200,
-  etamin: 0.01,
-  etamax: 100,
   etacount: 25,
   repeats: 3,
-};
+});
 const STEPS = [0, 100, 200, 300, 400];
 
 /** A repeat's start with its linearised-GD baseline and ratios derived from the three numbers that matter here. */

@@ -6,11 +6,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import type { IclSettings } from '../../protocol/experiment';
 import type { IterationPoint, BlockSpec } from '../../protocol/results';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
-import { failed, progress, started } from './events';
+import { failed, iclSettings, progress, started } from './events';
 import { openPanel, useDarkTheme } from './panel-page';
 
 const SHOTS = join(ARTIFACTS, 'webview');
@@ -62,30 +61,7 @@ describe('interrupted runs in the results panel (Chromium)', () => {
   });
 
   test('an experiment interrupted mid-run keeps its checkpoints', async () => {
-    const settings: IclSettings = {
-      n: 4,
-      d: 3,
-      seed: 1,
-      words: { kind: 'normal', scale: 0.5, mean: 0 },
-      xstar: { kind: 'normal', scale: 1, mean: 0 },
-      heads: 1,
-      k: 4,
-      lr: 1e-3,
-      beta1: 0.9,
-      beta2: 0.999,
-      eps: 1e-8,
-      labels: 'centered',
-      readout: 'offset',
-      batch: 16,
-      steps: 100,
-      every: 50,
-      tasks: 20,
-      etatasks: 20,
-      etamin: 0.01,
-      etamax: 100,
-      etacount: 10,
-      repeats: 2,
-    };
+    const settings = iclSettings({ every: 50 });
     const p = await openPanel(browser());
     await p.send(started('experiment', 'i2', 'icl.regress', { settings }));
     await p.send(

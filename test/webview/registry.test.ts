@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { IclCheckpoint, IclRepeatStart, IclSettings } from '../../protocol/experiment';
+import type { IclCheckpoint, IclRepeatStart } from '../../protocol/experiment';
 import type { IterationPoint, BlockSpec } from '../../protocol/results';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
-import { failed, progress, started, START, uriOf } from './events';
+import { failed, iclSettings, progress, started, START, uriOf } from './events';
 import { openPanel, type PanelPage } from './panel-page';
 
 const problem = { kind: 'softmax', variant: 'normalized', n: 8, d: 3, reg: 0 } as const;
@@ -20,30 +20,7 @@ const specs: BlockSpec[] = [
 ];
 const pts = (from: number, to: number): IterationPoint[] =>
   Array.from({ length: to - from }, (_, i) => ({ k: from + i, loss: 1 / (1 + from + i), gradNorm: 1, stepNorm: 0.1 }));
-const settings: IclSettings = {
-  n: 4,
-  d: 3,
-  seed: 1,
-  words: { kind: 'normal', scale: 0.5, mean: 0 },
-  xstar: { kind: 'normal', scale: 1, mean: 0 },
-  heads: 1,
-  k: 4,
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
-  eps: 1e-8,
-  labels: 'centered',
-  readout: 'offset',
-  batch: 16,
-  steps: 100,
-  every: 25,
-  tasks: 20,
-  etatasks: 20,
-  etamin: 0.01,
-  etamax: 100,
-  etacount: 10,
-  repeats: 2,
-};
+const settings = iclSettings();
 const checkpoints = (steps: number[]): IclCheckpoint[] =>
   steps.map((step) => ({ step, tfLoss: 0.01, tfRatio: 0.8, predsDiff: 0.01, modelDiff: 0.1, modelCos: 0.5 }));
 const sweep = { setting: 'd', values: [3, 6] };

@@ -22,7 +22,7 @@ import type {
 import type { RunEvent } from '../../protocol/runs';
 import { ARTIFACTS } from '../paths';
 import { chromiumForTests } from './browser';
-import { finished, progress, started, uriOf } from './events';
+import { finished, iclSettings, progress, started, uriOf } from './events';
 import { details, NARROW, overflows, visibleHeaders } from './narrow';
 import { countColoredPixels, openPanel, openReport, useDarkTheme, type PanelPage } from './panel-page';
 
@@ -31,30 +31,21 @@ const BLUE: [number, number, number] = [0, 114, 178];
 const SKY: [number, number, number] = [86, 180, 233];
 
 const FILE = 'sweep.regress';
-const BASE: IclSettings = {
+const BASE = iclSettings({
   n: 25,
   d: 5,
-  seed: 1,
   words: { kind: 'normal', scale: 1, mean: 0 },
-  xstar: { kind: 'normal', scale: 1, mean: 0 },
-  heads: 1,
   k: 6,
-  lr: 1e-3,
-  beta1: 0.9,
-  beta2: 0.999,
   eps: 1e-12,
-  labels: 'centered',
-  readout: 'offset',
   batch: 64,
   steps: 400,
   every: 200,
   tasks: 500,
   etatasks: 200,
-  etamin: 0.01,
   etamax: 1000,
   etacount: 25,
   repeats: 3,
-};
+});
 const STEPS = [0, 200, 400];
 
 type Stat = [mean: number, std: number];

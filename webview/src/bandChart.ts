@@ -9,7 +9,7 @@
  * drawn) and data-points (steps with a value of the first line after the last redraw).
  */
 import type uPlot from 'uplot';
-import { num } from '../../common/format';
+import { meanStdText } from '../../common/format';
 import { Chart, legendDash, markersWhenSparse } from './chart';
 import { axisStyle, stepLogAxis, stepLogScale } from './logAxis';
 import { lineWidth, seriesColor, withAlpha, type ChartTheme } from './theme';
@@ -167,6 +167,6 @@ export class BandChart extends Chart {
     let i = cursor ?? mean.length - 1;
     if (cursor === null) while (i > 0 && mean[i] === null) i--;
     if (i < 0 || mean[i] === null) return '—';
-    return std[i] === null ? num(mean[i]) : `${num(mean[i])} ± ${num(std[i], 2)}`;
+    return meanStdText(mean[i], std[i]);
   }
 }

@@ -69,7 +69,7 @@ function show(run: Run) {
     if (host.live && run.status === 'running') fresh.root.scrollIntoView({ block: 'nearest' });
   }
   collapseOld();
-  // Runs the model dropped (beyond MAX_RUNS) leave the page too.
+  // Runs the model dropped (beyond PANEL_RUNS) leave the page too.
   for (const [id, c] of cards) {
     if (!model.runs.has(id)) {
       c.destroy();

@@ -3,6 +3,7 @@
  * order. Each event goes to its kind's reducer (registry.ts); what is common to every kind (a new run, its status, a
  * failure, the run cap, the snapshot) is handled here once.
  */
+import { PANEL_RUNS } from '../../common/limits';
 import { finishedStatus } from '../../common/verdicts';
 import type { RunEvent, RunEventOf, RunKind, RunStatus } from '../../protocol/runs';
 import type { PanelRunSnapshot } from '../../protocol/webview';
@@ -10,9 +11,6 @@ import { pointsOf, REGISTRY } from './registry';
 import type { Run } from './run';
 
 export type PanelState = 'empty' | RunStatus;
-
-/** Runs kept in the panel, oldest dropped first (the host replays at most as many). */
-export const MAX_RUNS = 20;
 
 export class PanelModel {
   /** In arrival order, oldest first. */
@@ -89,7 +87,7 @@ export class PanelModel {
   private add<K extends RunKind>(run: Run<K>): Run<K> {
     this.runs.delete(run.runId);
     this.runs.set(run.runId, run);
-    while (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value!);
+    while (this.runs.size > PANEL_RUNS) this.runs.delete(this.runs.keys().next().value!);
     return run;
   }
 }

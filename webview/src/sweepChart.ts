@@ -11,7 +11,7 @@
  * {series, value, x, top, mid, bottom, hollow} in CSS pixels from the canvas' top left corner (top = mean + std).
  */
 import uPlot from 'uplot';
-import { num } from '../../common/format';
+import { meanStdText } from '../../common/format';
 import { Chart, legendDash } from './chart';
 import type { MeanStdColumn } from './bandChart';
 import { axisStyle } from './logAxis';
@@ -190,7 +190,7 @@ export class SweepChart extends Chart {
     const i = cursor === null ? this.current.latest : this.order[cursor];
     const c = this.current.columns[k];
     if (i === undefined || !c || finite(c.mean[i]) === null) return '—';
-    return finite(c.std[i]) === null ? num(c.mean[i]) : `${num(c.mean[i])} ± ${num(c.std[i], 2)}`;
+    return meanStdText(c.mean[i], finite(c.std[i]));
   }
 
   private latestName(): string {

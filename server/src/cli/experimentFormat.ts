@@ -1,5 +1,6 @@
 /** Plain-text output of an experiment (or a sweep): progress lines while it runs, then the summary over the repeats. */
 import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings, IclSweepResult, MeanStd } from '../../../protocol/experiment';
+import { meanStdText } from '../../../common/format';
 import { iclVerdict } from '../../../common/iclVerdict';
 import { commonRow } from '../../../common/stats';
 import { num, table } from './format';
@@ -98,5 +99,5 @@ function etaText(s: IclRepeatStart, settings: IclSettings): string {
 }
 
 function pm(v: MeanStd): string {
-  return `${num(v.mean)} ± ${num(v.std)}`;
+  return meanStdText(v.mean, v.std, 5, 5);
 }

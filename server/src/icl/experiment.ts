@@ -7,7 +7,7 @@
  * on the same tasks as η). Deterministic: repeat r draws every random number from seed + r, one stream per purpose.
  */
 import type { IclCheckpoint, IclRepeat, IclRepeatStart, IclResult, IclSettings, IclStopReason } from '../../../protocol/experiment';
-import { summarize } from '../../../common/stats';
+import { summarizeRepeats } from '../../../common/stats';
 import { hashName, Rng } from '../math/random';
 import { Adam } from './adam';
 import { AttentionLayer } from './attentionLayer';
@@ -52,7 +52,7 @@ export function runIclExperiment(settings: IclSettings, hooks: IclHooks, only?: 
   return {
     settings,
     repeats,
-    summary: summarize(repeats.map((r) => ({ start: r, checkpoints: r.checkpoints }))),
+    summary: summarizeRepeats(repeats),
     stopReason: stop?.reason ?? 'done',
     ...(stop?.message ? { message: stop.message } : {}),
     elapsedMs: Date.now() - started,

@@ -6,13 +6,25 @@
  */
 import type { IclRepeat, IclResult, IclSettings, IclStopReason } from '../../../protocol/experiment';
 import type { ExperimentProgress } from '../../../protocol/runs';
-import { summarize, type RepeatSoFar } from '../../../common/stats';
+import { summarize, summarizeRepeats, type RepeatSoFar } from '../../../common/stats';
 import type { IclRun } from '../icl/experiment';
 import type { Collector, ResultMeta } from './collector';
 import type { TaskProgress } from './messages';
 
-/** Which stop names the merged run: a failure first (it ended the others), then a cancel, then done. */
+/**
+ * Which stop names a merged run (an experiment's workers, a sweep's points): a failure first (it ended the others),
+ * then a cancel, then done.
+ */
 const PRECEDENCE: IclStopReason[] = ['error', 'nonFinite', 'cancelled', 'done'];
+
+/** The stop among `stops` that names the merged run (PRECEDENCE); undefined for none. */
+export function worstStop<T>(stops: readonly T[], reason: (s: T) => IclStopReason): T | undefined {
+  for (const r of PRECEDENCE) {
+    const s = stops.find((x) => reason(x) === r);
+    if (s !== undefined) return s;
+  }
+  return undefined;
+}
 
 export class ExperimentCollector implements Collector<'experiment'> {
   /** By repeat. */
@@ -62,9 +74,9 @@ export class ExperimentCollector implements Collector<'experiment'> {
     );
     const repeats = [...reported, ...streamed].sort((a, b) => a.repeat - b.repeat);
     const stops = this.finals.length === this.parts ? this.finals : [...this.finals, { stopReason: 'cancelled' as const }];
-    const first = PRECEDENCE.map((reason) => stops.find((f) => f.stopReason === reason)).find((f) => f !== undefined)!;
+    const first = worstStop(stops, (f) => f.stopReason)!;
     const message = 'message' in first ? first.message : undefined;
-    const summary = summarize(repeats.map((r) => ({ start: r, checkpoints: r.checkpoints })));
+    const summary = summarizeRepeats(repeats);
     return {
       ...this.meta,
       settings: this.settings,

@@ -4,14 +4,11 @@
  * fixed when every worker has reported it (its elapsed time then ends); the sweep's result keeps every point that
  * ran, also after a cancel, and its stop reason is the worst of its points', a failure named by its point.
  */
-import type { IclResult, IclSettings, IclStopReason, IclSweep, IclSweepPoint, IclSweepResult } from '../../../protocol/experiment';
+import type { IclResult, IclSettings, IclSweep, IclSweepPoint, IclSweepResult } from '../../../protocol/experiment';
 import type { SweepProgress } from '../../../protocol/runs';
 import type { Collector, ResultMeta } from './collector';
-import { ExperimentCollector } from './experimentCollector';
+import { ExperimentCollector, worstStop } from './experimentCollector';
 import type { TaskProgress, TaskResult } from './messages';
-
-/** Which stop names the sweep: a failure first (it ended the sweep), then a cancel, then done. */
-const PRECEDENCE: IclStopReason[] = ['error', 'nonFinite', 'cancelled', 'done'];
 
 interface PointState {
   collector: ExperimentCollector;
@@ -73,7 +70,7 @@ export class SweepCollector implements Collector<'sweep'> {
       ...ran.map((p) => ({ index: p.index, reason: p.result.stopReason, message: p.result.message })),
       ...(points.length < sweep.values.length ? [{ reason: 'cancelled' as const }] : []),
     ];
-    const worst = PRECEDENCE.map((reason) => stops.find((s) => s.reason === reason)).find((s) => s !== undefined) ?? {
+    const worst = worstStop(stops, (s) => s.reason) ?? {
       reason: 'done' as const,
     };
     const failed = worst.reason === 'nonFinite' || worst.reason === 'error';

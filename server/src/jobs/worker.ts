@@ -1,8 +1,7 @@
 /**
  * Worker thread of one job: the solve blocks of a request, or a share of an experiment's repeats (of each point of a
- * sweep). It shares nothing
- * with the language server (or the CLI) but a cancellation flag, so a long or crashing run never blocks or takes down
- * their event loop.
+ * sweep). It shares nothing with the language server (or the CLI) but a cancellation flag, so a long or crashing run
+ * never blocks or takes down their event loop.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RunKind } from '../../../protocol/runs';
