@@ -87,6 +87,16 @@ function stepsPerMs(state: EtaState, now: number): number {
   return Number.isFinite(rate) ? rate : 0;
 }
 
+/**
+ * Steps done and planned over a run's parts (solve blocks, repeats), each part's done capped at its total; the total
+ * is unknown (0) while a part's is. What both the notification and the panel's card sample.
+ */
+export function stepsOverParts(parts: Iterable<{ done: number; total: number }>): { done: number; total: number } {
+  const all = [...parts];
+  const done = all.reduce((s, p) => s + Math.min(p.done, p.total), 0);
+  return { done, total: all.every((p) => p.total > 0) ? all.reduce((s, p) => s + p.total, 0) : 0 };
+}
+
 /** "1,250 steps/s · 2 min 5 s left", "3.5 steps/s · 40 s left", or "estimating…". */
 export function etaText(eta: Eta): string {
   if (eta.kind === 'estimating') return 'estimating…';

@@ -5,7 +5,7 @@
  * ignored, not half-applied. Only the envelope is checked, the payloads are the server's.
  */
 import { RUN_KINDS } from '../protocol/runs';
-import type { ToPanel } from '../protocol/webview';
+import { EXPORT_FORMATS, type ToPanel } from '../protocol/webview';
 
 const FIELDS: Record<string, Record<string, 'string' | 'number' | 'object'>> = {
   started: { uri: 'string', title: 'string', startedAt: 'number', data: 'object' },
@@ -20,6 +20,13 @@ export function readToPanel(m: unknown): ToPanel | { ignored: string } {
   const o = m as Record<string, unknown>;
   if (o.event === 'snapshot')
     return typeof o.requestId === 'number' ? (o as ToPanel) : { ignored: 'a snapshot request without a numeric requestId' };
+  if (o.event === 'export')
+    return typeof o.requestId === 'number' &&
+      typeof o.runId === 'string' &&
+      typeof o.part === 'string' &&
+      EXPORT_FORMATS.includes(o.format as never)
+      ? (o as ToPanel)
+      : { ignored: 'an export request without requestId, runId, part or a known format' };
   const fields = typeof o.event === 'string' && Object.hasOwn(FIELDS, o.event) ? FIELDS[o.event] : undefined;
   if (!fields) return { ignored: `unknown event ${JSON.stringify(o.event)}` };
   if (!RUN_KINDS.includes(o.kind as never)) return { ignored: `${o.event} event of unknown kind ${JSON.stringify(o.kind)}` };

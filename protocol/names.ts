@@ -11,6 +11,10 @@ export const Commands = {
   clearHistory: 'regressLab.clearHistory',
   showLogs: 'regressLab.showLogs',
   restartServer: 'regressLab.restartServer',
+  /** The whole panel as the standalone HTML report; an optional target Uri skips the save dialog. */
+  exportResults: 'regressLab.exportResults',
+  /** One chart or table, from the panel's context menu (its ExportContext as argument). */
+  exportPart: 'regressLab.exportPart',
 } as const;
 
 export const RESULTS_VIEW_TYPE = 'regressLab.results';

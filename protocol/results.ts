@@ -33,6 +33,11 @@ export interface IterationPoint {
   stepNorm: number;
   /** Step size actually taken (learning rate, line-search t, …) where the method defines one. */
   stepSize?: number;
+  /**
+   * Wall-clock milliseconds from the block's start (before its first loss evaluation) to this point, measured by the
+   * solver's loop; absent in results from before it was added.
+   */
+  t?: number;
 }
 
 /** A `solve` block as written in the file, before it runs. */
@@ -70,6 +75,8 @@ export interface BlockResult {
   final: BlockFinal;
   /** Bound checks of every step, when requested (`check bounds`, ▶ Check bounds, `regress-lab check-bounds`). */
   bounds?: BlockBounds;
+  /** The prediction, its difference from the target and X at the final iterate (absent when it was not kept). */
+  matrices?: PointMatrices;
 }
 
 export interface SolveResult {
@@ -88,6 +95,52 @@ export interface SolveResult {
   dataMove?: DataMoveReport;
   /** The tensor-trick check of an attention problem with `check tensor`, or why it could not run (𝖠 too large). */
   tensor?: TensorCheckResult | { error: string };
+  /** The target and the matrices at the initial point, for the panel's heatmaps; each block's final ones are its own. */
+  matrices?: { target: MatrixData; initial: PointMatrices };
+}
+
+/**
+ * The matrices of one point of a run, for heatmaps. The prediction is rowsoftmax(A1·X·A2ᵀ) (n×n) for the matrix form
+ * and softmax(A·x) for the vector form, whatever the variant (the rescaled loss weighs row i of the difference by the
+ * row sum α_i, math spec §4.5). Vectors are n×1 (or d×1) columns, so row i is entry i.
+ */
+export interface PointMatrices {
+  /** X (d×d), or x as a d×1 column. */
+  X: MatrixData;
+  prediction: MatrixData;
+  /** prediction − B (or − b), computed by the server: its `worstRows` are the rows the fit misses most. */
+  difference: MatrixData;
+}
+
+/**
+ * A matrix for display: its entries in full when both sides are at most MATRIX_FULL_SIDE (common/limits.ts), else
+ * pooled into at most MATRIX_POOLED_SIDE² tiles, always with its statistics and its rows of largest norm. A saved
+ * history may drop `values` (keeping `pooled`) or both to fit its size (extension/src/historyThin.ts).
+ */
+export interface MatrixData {
+  rows: number;
+  cols: number;
+  /** Row-major: entry (i, j) is values[i·cols + j]. */
+  values?: number[];
+  pooled?: PooledMatrix;
+  /** Over every entry, whether shown in full or pooled. */
+  stats: { min: number; max: number; mean: number; fro: number };
+  /** The rows of largest Euclidean norm, largest first (at most MATRIX_WORST_ROWS); `row` is 0-based. */
+  worstRows: { row: number; norm: number }[];
+}
+
+/**
+ * The matrix cut into tiles of tileRows×tileCols entries (the last tile of a row or column may be smaller), each
+ * shown as its entry of largest |·| with its sign: a pooled heatmap keeps every outlier, never averages it away.
+ */
+export interface PooledMatrix {
+  tileRows: number;
+  tileCols: number;
+  /** Tiles down and across. */
+  rows: number;
+  cols: number;
+  /** Row-major over the tiles. */
+  extreme: number[];
 }
 
 /** One quantity compared between the matrix form and the vectorized (Kronecker) form. */

@@ -22,7 +22,11 @@ export interface RunKinds {
       /** Check the in-context-learning bounds on every step (a `check bounds` line in the file does the same). */
       bounds?: boolean;
     };
-    started: { problem: ProblemSummary; blocks: BlockSpec[] };
+    /**
+     * `fingerprint`: a hash of the problem's numbers (its matrices, the initial point, a data move's weights), so the
+     * panel can tell a run whose data changed from one with the same settings; absent in runs from before it was added.
+     */
+    started: { problem: ProblemSummary; blocks: BlockSpec[]; fingerprint?: string };
     progress: SolveProgress;
     result: SolveResult;
   };

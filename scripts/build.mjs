@@ -13,23 +13,11 @@ const root = new URL('..', import.meta.url).pathname;
 // BUILD_ROOT (default: the repository) holds dist/ and dist-test/, so parallel builds need not overwrite each other.
 const out = process.env.BUILD_ROOT ? join(root, process.env.BUILD_ROOT) : root;
 
-/** Compiles server/src/math/wasm/assembly/kernels.ts to a WebAssembly module (f64x2 SIMD), in memory. */
-async function compileKernels() {
+/** Compiles an AssemblyScript source (the f64x2 SIMD kernels by default) to a WebAssembly module, in memory. */
+async function compileKernels(source = 'server/src/math/wasm/assembly/kernels.ts') {
   let bytes;
   const { error, stderr } = await asc.main(
-    [
-      'server/src/math/wasm/assembly/kernels.ts',
-      '-O3',
-      '--runtime',
-      'stub',
-      '--noAssert',
-      '--use',
-      'abort=',
-      '--enable',
-      'simd',
-      '--outFile',
-      'kernels.wasm',
-    ],
+    [source, '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--enable', 'simd', '--outFile', 'kernels.wasm'],
     {
       writeFile: (name, contents) => {
         if (name === 'kernels.wasm') bytes = contents;
@@ -41,12 +29,20 @@ async function compileKernels() {
   return bytes;
 }
 const kernels = await compileKernels();
+// The in-context-learning experiment's training kernel, its own module (`import bytes from './icl.wasm'`).
+const iclKernel = await compileKernels('server/src/math/wasm/assembly/icl.ts');
+// The float32 (f32x4) kernels of the optional float32 solve mode (`import bytes from './kernels32.wasm'`).
+const kernels32 = await compileKernels('server/src/math/wasm/assembly/kernels32.ts');
 // `import bytes from './kernels.wasm'` resolves to the module just compiled (a Uint8Array).
 const kernelsPlugin = {
   name: 'wasm-kernels',
   setup(build) {
     build.onResolve({ filter: /\/kernels\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-kernels' }));
+    build.onResolve({ filter: /\/icl\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-icl' }));
+    build.onResolve({ filter: /\/kernels32\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-kernels32' }));
     build.onLoad({ filter: /.*/, namespace: 'wasm-kernels' }, () => ({ contents: kernels, loader: 'binary' }));
+    build.onLoad({ filter: /.*/, namespace: 'wasm-icl' }, () => ({ contents: iclKernel, loader: 'binary' }));
+    build.onLoad({ filter: /.*/, namespace: 'wasm-kernels32' }, () => ({ contents: kernels32, loader: 'binary' }));
   },
 };
 

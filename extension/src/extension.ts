@@ -10,6 +10,7 @@ import { Commands, RESULTS_VIEW_TYPE } from '../../protocol/names';
 import type { ClientState, RegressLabApi } from './api';
 import { createClient, type ServerClient } from './client';
 import { firstLine } from './errorText';
+import { ResultsExporter } from './export';
 import { RunHistory } from './history';
 import { historyFileName, HistoryStore } from './historyStore';
 import { notificationType } from './lspTypes';
@@ -48,9 +49,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Regres
       },
       onRunEnded: () => void store.save(history.serialize(new Date())),
       onVisibility: (visible) => status.setPanelVisible(visible),
+      onExport: (m) => void exporter.saveFromPanel(m),
     },
     log,
   );
+  const exporter = new ResultsExporter(context.extensionUri, history, () => panel, log);
   const relay = new RunRelay(
     () => current!.client,
     panel,
@@ -184,6 +187,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Regres
       await store.clear();
     }),
     vscode.commands.registerCommand(Commands.showLogs, () => log.show()),
+    // A Uri argument (a key binding's, a test's) saves there without asking; the editor title button passes none.
+    vscode.commands.registerCommand(Commands.exportResults, (target?: unknown) =>
+      exporter.exportResults(target instanceof vscode.Uri ? target : undefined),
+    ),
+    vscode.commands.registerCommand(Commands.exportPart, (context: unknown, target?: unknown) =>
+      exporter.exportPart(context, target instanceof vscode.Uri ? target : undefined),
+    ),
     vscode.commands.registerCommand(Commands.restartServer, safeRestart),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
       const keys = changedNeedingRestart((key) => e.affectsConfiguration(key));

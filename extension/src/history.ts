@@ -28,7 +28,7 @@ export const HISTORY_LIMITS: HistoryLimits = {
   runs: PANEL_RUNS,
   bytes: 4 * 1024 * 1024,
   runBytes: 1024 * 1024,
-  caps: { points: 2000, boundSteps: 200, checkpoints: 500 },
+  caps: { points: 2000, boundSteps: 200, checkpoints: 500, matrixSide: 128 },
 };
 
 /** No series is thinned below this many samples to fit a run in `runBytes`; a run still too large is not saved. */
@@ -73,7 +73,8 @@ function parseRun(run: unknown): RunEvent[] | { invalid: string } {
   for (const raw of run) {
     const m = readToPanel(raw);
     if ('ignored' in m) return { invalid: `the panel would ignore an event: ${m.ignored}` };
-    if (m.event === 'snapshot') return { invalid: 'a snapshot request among the events' };
+    if (m.event === 'snapshot' || m.event === 'export')
+      return { invalid: `${m.event === 'snapshot' ? 'a snapshot' : 'an export'} request among the events` };
     events.push(m);
   }
   const [first, last] = [events[0], events[events.length - 1]];
@@ -161,6 +162,7 @@ function halve(caps: ThinCaps): ThinCaps {
     points: Math.max(MIN_CAP, caps.points >> 1),
     boundSteps: Math.max(MIN_CAP, caps.boundSteps >> 1),
     checkpoints: Math.max(MIN_CAP, caps.checkpoints >> 1),
+    matrixSide: Math.max(MIN_CAP, caps.matrixSide >> 1),
   };
 }
 

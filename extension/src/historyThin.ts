@@ -3,12 +3,14 @@
  * with each part's progress (a solve block, an experiment repeat) merged into one event, and every long series (a
  * block's trajectory, its checked bound steps, a repeat's checkpoints) cut to samples spread evenly from its first to
  * its last, keeping what the card reads off them: the lowest loss, each bound's worst step, each repeat's last step
- * (where the mean ± std and the verdict are taken). Where the answer holds a series at least as long as the streamed
+ * (where the mean ± std and the verdict are taken). A solve's matrices lose their entries beyond a side (pooled tiles kept),
+ * then their tiles, before the run would be too large to save. Where the answer holds a series at least as long as the streamed
  * one, the panel draws the answer's, so only that one is kept. Replayed, the stored events rebuild the same cards.
  * No `vscode` import: unit-tested under Node.
  */
 import type { IclRepeat, IclSummaryPoint } from '../../protocol/experiment';
-import type { IterationPoint, BlockResult } from '../../protocol/results';
+import { pool } from '../../common/matrixSummary';
+import type { IterationPoint, BlockResult, MatrixData, PointMatrices } from '../../protocol/results';
 import type { ExperimentProgress, RunEvent, RunEventOf, RunKind, SolveProgress, SweepProgress } from '../../protocol/runs';
 
 export interface ThinCaps {
@@ -18,6 +20,11 @@ export interface ThinCaps {
   boundSteps: number;
   /** Checkpoint steps per experiment (or sweep point): its repeats and its summary rows keep the same steps. */
   checkpoints: number;
+  /**
+   * A solve's matrices keep their entries only up to this side, pooled beyond (common/matrixSummary.ts), and their
+   * pooled tiles only up to this many down and across; their statistics and worst rows always.
+   */
+  matrixSide: number;
 }
 
 /**
@@ -71,7 +78,9 @@ export function thinSolve(events: RunEvent<'solve'>[], caps: ThinCaps): RunEvent
   const tail: RunEvent<'solve'>[] = [];
   if (end?.event === 'finished') {
     const runs = end.result.runs.map((r) => thinRunResult(results.get(r.index) ?? r, caps));
-    tail.push({ ...end, result: { ...end.result, runs } });
+    const m = end.result.matrices;
+    const matrices = m && { target: thinMatrix(m.target, caps.matrixSide), initial: thinPoint(m.initial, caps.matrixSide) };
+    tail.push({ ...end, result: { ...end.result, runs, ...(matrices ? { matrices } : {}) } });
   } else if (end) tail.push(end);
   return [...head, ...progress, ...tail];
 }
@@ -87,6 +96,7 @@ function thinPoints(points: IterationPoint[], cap: number): IterationPoint[] {
 
 function thinRunResult(r: BlockResult, caps: ThinCaps): BlockResult {
   const thinned: BlockResult = { ...r, iterations: thinPoints(r.iterations, caps.points) };
+  if (r.matrices) thinned.matrices = thinPoint(r.matrices, caps.matrixSide);
   if (r.bounds) {
     const b = r.bounds;
     const worst = new Set(b.summary.map((s) => s.worstK));
@@ -94,6 +104,18 @@ function thinRunResult(r: BlockResult, caps: ThinCaps): BlockResult {
     thinned.bounds = { ...b, steps: spread(b.steps.length, caps.boundSteps, keep).map((i) => b.steps[i]) };
   }
   return thinned;
+}
+
+function thinPoint(p: PointMatrices, side: number): PointMatrices {
+  return { X: thinMatrix(p.X, side), prediction: thinMatrix(p.prediction, side), difference: thinMatrix(p.difference, side) };
+}
+
+/** Entries beyond `side` become pooled tiles, and tiles beyond `side` are dropped. */
+function thinMatrix(m: MatrixData, side: number): MatrixData {
+  const { values, pooled, ...rest } = m;
+  if (values && m.rows <= side && m.cols <= side) return m;
+  const tiles = pooled ?? (values && pool(m.rows, m.cols, values));
+  return tiles && tiles.rows <= side && tiles.cols <= side ? { ...rest, pooled: tiles } : rest;
 }
 
 /** An experiment's (or a sweep point's) answer: what replaces the streamed repeats and rows. */

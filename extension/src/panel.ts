@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { RESULTS_VIEW_TYPE } from '../../protocol/names';
 import type { RunEvent } from '../../protocol/runs';
-import type { FromPanel, PanelRunSnapshot, ToPanel } from '../../protocol/webview';
+import type { ExportFormat, FromPanel, PanelRunSnapshot, ToPanel } from '../../protocol/webview';
 import { makeNonce, renderPanelHtml } from '../../common/panelPage';
 import type { RunHistory } from './history';
 import { describeRefused, parseFromPanel } from './panelMessages';
@@ -20,7 +20,12 @@ export interface PanelHost {
   onRunEnded(): void;
   /** The panel was shown, hidden, opened or closed. */
   onVisibility(visible: boolean): void;
+  /** A part the user exported from a card's Export menu: to be saved where they choose. */
+  onExport(m: Extract<FromPanel, { type: 'export' }>): void;
 }
+
+/** How long the page may take to render one export (a PNG of a large chart), in milliseconds. */
+export const EXPORT_TIMEOUT_MS = 60_000;
 
 export class ResultsPanel implements vscode.Disposable {
   private panel?: vscode.WebviewPanel;
@@ -31,6 +36,8 @@ export class ResultsPanel implements vscode.Disposable {
   private lastRequestId = 0;
   /** Snapshot requests the page has not answered yet, by requestId. */
   private readonly snapshots = new Map<number, { resolve(runs: PanelRunSnapshot[]): void; reject(e: Error): void }>();
+  /** Export requests the page has not answered yet, by requestId. */
+  private readonly exports = new Map<number, { resolve(content: string): void; reject(e: Error): void }>();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -52,6 +59,27 @@ export class ResultsPanel implements vscode.Disposable {
     const requestId = ++this.lastRequestId;
     const answer = new Promise<PanelRunSnapshot[]>((resolve, reject) => this.snapshots.set(requestId, { resolve, reject }));
     this.send({ event: 'snapshot', requestId });
+    return answer;
+  }
+
+  /** One part of a run's card in one format, as the page renders it (the context menu's export). */
+  requestExport(runId: string, part: string, format: ExportFormat): Promise<string> {
+    if (!this.panel) return Promise.reject(new Error('the results panel is not open'));
+    const requestId = ++this.lastRequestId;
+    const answer = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.exports.delete(requestId);
+        reject(new Error(`the results panel did not render “${part}” within ${EXPORT_TIMEOUT_MS / 1000} s`));
+      }, EXPORT_TIMEOUT_MS);
+      const settle =
+        <T>(f: (v: T) => void) =>
+        (v: T) => {
+          clearTimeout(timer);
+          f(v);
+        };
+      this.exports.set(requestId, { resolve: settle(resolve), reject: settle(reject) });
+    });
+    this.send({ event: 'export', requestId, runId, part, format });
     return answer;
   }
 
@@ -111,7 +139,14 @@ export class ResultsPanel implements vscode.Disposable {
       } else if (m.type === 'snapshot') {
         this.snapshots.get(m.requestId)?.resolve(m.runs);
         this.snapshots.delete(m.requestId);
-      } else this.host.onMessage(m);
+      } else if (m.type === 'export' && m.requestId !== undefined) {
+        this.exports.get(m.requestId)?.resolve(m.content);
+        this.exports.delete(m.requestId);
+      } else if (m.type === 'exportFailed') {
+        this.exports.get(m.requestId)?.reject(new Error(m.message));
+        this.exports.delete(m.requestId);
+      } else if (m.type === 'export') this.host.onExport(m);
+      else this.host.onMessage(m);
     });
     panel.onDidChangeViewState((e) => this.host.onVisibility(e.webviewPanel.visible));
     panel.onDidDispose(() => {
@@ -141,8 +176,9 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private dropSnapshots(why: string) {
-    for (const s of this.snapshots.values()) s.reject(new Error(why));
+    for (const s of [...this.snapshots.values(), ...this.exports.values()]) s.reject(new Error(why));
     this.snapshots.clear();
+    this.exports.clear();
   }
 
   dispose() {

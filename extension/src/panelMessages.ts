@@ -4,7 +4,7 @@
  * No `vscode` import, so the check is unit-tested under plain Node.
  */
 import { RUN_KINDS, type RunStatus } from '../../protocol/runs';
-import type { FromPanel, PanelRunSnapshot } from '../../protocol/webview';
+import { EXPORT_FORMATS, type ExportContext, type ExportFormat, type FromPanel, type PanelRunSnapshot } from '../../protocol/webview';
 
 /** Run ids are UUIDs (36 characters); the bound leaves room without letting a message carry a payload. */
 export const MAX_RUN_ID_LENGTH = 64;
@@ -12,6 +12,19 @@ export const MAX_RUN_ID_LENGTH = 64;
 export const MAX_LOG_MESSAGE_LENGTH = 4000;
 /** Runs in one snapshot answer: the panel keeps 20, the host replays as many. */
 export const MAX_SNAPSHOT_RUNS = 100;
+/**
+ * An export's content, in characters: a trajectory of 10⁶ points as CSV is about 80 MB, far above what the panel
+ * holds after thinning; the bound keeps a runaway page from filling the disk.
+ */
+export const MAX_EXPORT_LENGTH = 256 * 1024 * 1024;
+/** A part's label and a run's title (a file name, or a URI): long enough for any, short enough for a file name. */
+export const MAX_EXPORT_NAME_LENGTH = 512;
+/** A failed export's reason. */
+export const MAX_EXPORT_ERROR_LENGTH = 1000;
+
+const FORMATS: ReadonlySet<unknown> = new Set(EXPORT_FORMATS);
+/** What each format's content starts with: a PNG data URL, an SVG element (possibly after an XML declaration). */
+const CONTENT_START: Partial<Record<ExportFormat, RegExp>> = { png: /^data:image\/png;base64,/, svg: /^(<\?xml[^>]*>\s*)?<svg[\s>]/ };
 
 const LOG_LEVELS: ReadonlySet<unknown> = new Set(['info', 'error']);
 const KINDS: ReadonlySet<unknown> = new Set(RUN_KINDS);
@@ -41,9 +54,42 @@ export function parseFromPanel(m: unknown): FromPanel | undefined {
       const runs = o.runs.map(parseRunSnapshot);
       return runs.every((r) => r !== undefined) ? { type: 'snapshot', requestId: o.requestId, runs } : undefined;
     }
+    case 'export': {
+      if (o.requestId !== undefined && !count(o.requestId)) return undefined;
+      if (!boundedString(o.runId, MAX_RUN_ID_LENGTH) || !FORMATS.has(o.format)) return undefined;
+      if (!boundedString(o.runTitle, MAX_EXPORT_NAME_LENGTH) || !boundedString(o.part, MAX_EXPORT_NAME_LENGTH)) return undefined;
+      const format = o.format as ExportFormat;
+      if (typeof o.content !== 'string' || o.content.length > MAX_EXPORT_LENGTH || !(CONTENT_START[format]?.test(o.content) ?? true))
+        return undefined;
+      return {
+        type: 'export',
+        ...(o.requestId === undefined ? {} : { requestId: o.requestId as number }),
+        runId: o.runId,
+        runTitle: o.runTitle,
+        part: o.part,
+        format,
+        content: o.content,
+      };
+    }
+    case 'exportFailed':
+      return count(o.requestId) && boundedString(o.message, MAX_EXPORT_ERROR_LENGTH)
+        ? { type: 'exportFailed', requestId: o.requestId, message: o.message }
+        : undefined;
     default:
       return undefined;
   }
+}
+
+/** The context VS Code passes from a chart's or table's context menu (its data-vscode-context), or undefined. */
+export function parseExportContext(c: unknown): ExportContext | undefined {
+  if (typeof c !== 'object' || c === null) return undefined;
+  const o = c as Record<string, unknown>;
+  if (o.webviewSection !== 'chart' && o.webviewSection !== 'table') return undefined;
+  if (!boundedString(o.runId, MAX_RUN_ID_LENGTH) || !boundedString(o.runTitle, MAX_EXPORT_NAME_LENGTH)) return undefined;
+  if (!boundedString(o.part, MAX_EXPORT_NAME_LENGTH) || !boundedString(o.formats, 40)) return undefined;
+  const formats = o.formats.split(' ');
+  if (!formats.every((f) => FORMATS.has(f))) return undefined;
+  return { webviewSection: o.webviewSection, runId: o.runId, runTitle: o.runTitle, part: o.part, formats: o.formats };
 }
 
 function parseRunSnapshot(m: unknown): PanelRunSnapshot | undefined {

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { ErrorCodes, LSPErrorCodes, ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { estimateEta, etaText, updateEta, type EtaState } from '../../common/eta';
+import { estimateEta, etaText, stepsOverParts, updateEta, type EtaState } from '../../common/eta';
 import { finishedStatus } from '../../common/verdicts';
 import { Requests, RunErrorCodes } from '../../protocol/lsp';
 import type { RunKind, RunKinds, RunParams, RunResponse, RunStatus, ServerRunEvent } from '../../protocol/runs';
@@ -217,9 +217,7 @@ export class RunRelay {
 
   /** Steps done and planned over all parts; the total is unknown (0) while a part's is. */
   private steps(run: TrackedRun): { done: number; total: number } {
-    const parts = [...run.parts.values()];
-    const done = parts.reduce((s, p) => s + Math.min(p.done, p.total), 0);
-    return { done, total: parts.every((p) => p.total > 0) ? parts.reduce((s, p) => s + p.total, 0) : 0 };
+    return stepsOverParts(run.parts.values());
   }
 
   private reportGoing() {

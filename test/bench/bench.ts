@@ -7,32 +7,42 @@
  * Cases: (1) the attention gradient in matrix form vs the naive Kronecker form 𝖠 = A1⊗A2 (math spec §6.1);
  * (2) loss+gradient and Hessian-vector products of all four problems; (3) full solves with every method;
  * (4) parsing and analysis of a ~6 MB .regress file; (5) dense.ts matmul vs ml-matrix; (6) the in-context-learning
- * experiment: drawing a task, one training task (draw + forward + gradient), one held-out evaluation, and the
- * projected time of the default experiment; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
- * kernels at the issue's shapes, and, when python3 with NumPy is present, the same computation in NumPy on one and on
- * two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into docs/performance.md; (8) over stdio,
+ * experiment: drawing a task, one held-out evaluation, one Adam step of the default experiment on the WebAssembly and
+ * the JavaScript paths (CPU time, interleaved) and PyTorch's float32 step on one thread (test/bench/torch_icl_step.py)
+ * when python3 with torch is present, and the projected paper-sized time; then a short experiment on one, two and
+ * adaptive threads; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
+ * kernels in float64 and float32 at the issue's shapes, and, when python3 with NumPy is present, the same computation
+ * in NumPy on one and on two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into
+ * docs/performance.md; (7b) whole solves with every method, `regress-lab solve --json` against a NumPy/SciPy script
+ * doing the same iterations (test/bench/numpy_solve.py), whole processes interleaved, also written into
+ * docs/performance.md; (8) over stdio,
  * the language server's hover and completion latency while a document's numbers take seconds to build (on its analysis
  * worker) and while a solve runs.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Matrix as MlMatrix } from 'ml-matrix';
 import type { IclSettings } from '../../protocol/experiment';
 import type { MethodName, Variant } from '../../protocol/results';
+import { Adam } from '../../server/src/icl/adam';
 import { AttentionLayer } from '../../server/src/icl/attentionLayer';
+import { JsBatch, trainStep, type TrainingBatch } from '../../server/src/icl/training';
+import { WasmBatch } from '../../server/src/icl/wasmBatch';
 import { JobScheduler } from '../../server/src/jobs/scheduler';
 import { TaskSampler } from '../../server/src/icl/tasks';
 import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
 import { parse } from '../../server/src/language/parser';
 import { Rng } from '../../server/src/math/random';
 import { matmul, matmulBT, rowSoftmax } from '../../server/src/math/dense';
-import { objectiveFor, type Kernels } from '../../server/src/math/kernels';
+import { objectiveFor } from '../../server/src/math/kernels';
+import type { WasmAttentionObjective } from '../../server/src/math/wasm/attention';
+import type { WasmSoftmaxObjective } from '../../server/src/math/wasm/softmaxVector';
 import type { AttentionProblem, Matrix, SoftmaxProblem, SolveSpec } from '../../server/src/problem';
 import { runSolve } from '../../server/src/solver/run';
-import { DIST } from '../paths';
+import { DIST, REPO_ROOT } from '../paths';
 import { TestClient } from '../server/lsp-client';
 
 const MIN_TOTAL_MS = 200;
@@ -330,33 +340,43 @@ function experimentSettings(text: string): IclSettings {
   return a.settings;
 }
 
+/** A python3 that imports torch (PyTorch), if any: the one on PATH, else Debian's (`apt-get install python3-torch`). */
+function pythonWithTorch(): string | undefined {
+  return ['python3', '/usr/bin/python3'].find((py) => spawnSync(py, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0);
+}
+
+/** CPU time of this process in ms (user + system): on a shared machine it is steadier than the wall clock. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** The issue's reference (measured when it was filed, on this machine kind): 21.5 minutes for the paper-sized run. */
+const TORCH_REFERENCE_MINUTES = 21.5;
+
+/**
+ * One Adam step of the default (paper-sized) experiment: on the WebAssembly kernel and on the JavaScript path,
+ * interleaved, as CPU time per step; the paper-sized run projected from it on one thread; and PyTorch float32 on one
+ * thread doing the same step (test/bench/torch_icl_step.py) when python3 with torch is present, else the issue's figure.
+ */
 function benchExperiment() {
   const settings = experimentSettings('experiment icl\n');
-  const { n, d, heads, k } = settings;
-  const params = { n, d, heads, k };
+  const { n, d, heads, k, batch } = settings;
+  const params = { n, d, heads, k, batch };
   const sampler = new TaskSampler(settings, new Rng(1, 20));
   const task = sampler.newTask();
-  const layer = new AttentionLayer(n, d, heads, k);
-  layer.init(new Rng(1, 21));
-  const grad = new Float64Array(layer.params.length);
-  const sens = new Float64Array(d);
   const per = 256;
   const tDraw = measure(() => {
     for (let i = 0; i < per; i++) sampler.next(task);
   });
   record({ name: 'icl: draw a task', params, medianMs: tDraw.medianMs / per, minMs: tDraw.minMs / per, reps: tDraw.reps * per });
-  const tTrain = measure(() => {
-    for (let i = 0; i < per; i++) {
-      sampler.next(task);
-      layer.addGradient(layer.forward(task) - task.target[n], grad);
-    }
-  });
-  const trainMs = tTrain.medianMs / per;
-  record({ name: 'icl: one training task', params, medianMs: trainMs, minMs: tTrain.minMs / per, reps: tTrain.reps * per });
+  const evalLayer = new AttentionLayer(n, d, heads, k);
+  evalLayer.init(new Rng(1, 21));
+  const sens = new Float64Array(d);
   const tEval = measure(() => {
     for (let i = 0; i < per; i++) {
-      layer.forward(task);
-      layer.sensitivity(sens);
+      evalLayer.forward(task);
+      evalLayer.sensitivity(sens);
     }
   });
   record({
@@ -366,50 +386,116 @@ function benchExperiment() {
     minMs: tEval.minMs / per,
     reps: tEval.reps * per,
   });
-  const tasks = settings.repeats * settings.steps * settings.batch;
-  record({
-    name: 'icl: default experiment (projected)',
-    params: { ...params, trainingTasks: tasks },
-    projectedMinutes: (tasks * trainMs) / 60000,
+
+  // The two paths side by side, alternating step by step, from the same stream and weights.
+  const paths = (['wasm', 'js'] as const).map((path) => {
+    const rng = new Rng(1, 22);
+    const wasm = path === 'wasm' ? WasmBatch.create(settings, rng) : undefined;
+    const layer = new AttentionLayer(n, d, heads, k, settings.readout, wasm?.buffers);
+    layer.init(new Rng(1, 21));
+    const batches: TrainingBatch = wasm ?? new JsBatch(settings, rng, layer);
+    const adam = new Adam(layer.params.length, settings.lr, settings.beta1, settings.beta2, settings.eps);
+    const grad = new Float64Array(layer.params.length);
+    return {
+      path,
+      available: path === 'js' || wasm !== undefined,
+      step: () => trainStep(batches, batch, layer, adam, grad),
+      cpu: [] as number[],
+    };
   });
-  ratios['icl draw/training task'] = tDraw.medianMs / tTrain.medianMs;
+  const live = paths.filter((p) => p.available);
+  for (let rep = 0; rep < 23; rep++)
+    for (const p of live) {
+      const t = cpuMs();
+      p.step();
+      if (rep >= 3) p.cpu.push(cpuMs() - t);
+    }
+  const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
+  const stepMs: Partial<Record<'wasm' | 'js', number>> = {};
+  const trainingSteps = settings.repeats * settings.steps;
+  for (const p of live) {
+    stepMs[p.path] = median(p.cpu);
+    record({
+      name: `icl: one Adam step, ${p.path === 'wasm' ? 'WebAssembly' : 'JavaScript'} (CPU)`,
+      params,
+      medianMs: median(p.cpu),
+      minMs: Math.min(...p.cpu),
+      reps: p.cpu.length,
+      projectedMinutesOneThread: (trainingSteps * median(p.cpu)) / 60000,
+    });
+  }
+  const ours = stepMs.wasm ?? stepMs.js!;
+  if (stepMs.wasm !== undefined) ratios['icl step JS/WebAssembly'] = stepMs.js! / stepMs.wasm;
+
+  const py = pythonWithTorch();
+  const script = join(REPO_ROOT, 'test', 'bench', 'torch_icl_step.py');
+  const r = py ? spawnSync(py, [script, String(n), String(d), String(batch), '20'], { encoding: 'utf8' }) : undefined;
+  if (r && r.status === 0) {
+    const torch = JSON.parse(r.stdout) as { msPerStep: number; cpuMsPerStep: number; torch: string };
+    record({
+      name: `icl: one Adam step, PyTorch ${torch.torch} float32, 1 thread (CPU)`,
+      params,
+      medianMs: torch.cpuMsPerStep,
+      wallMs: torch.msPerStep,
+      projectedMinutesOneThread: (trainingSteps * torch.cpuMsPerStep) / 60000,
+    });
+    ratios['icl step PyTorch f32 1 thread/project'] = torch.cpuMsPerStep / ours;
+  } else {
+    const why = py ? `torch_icl_step.py failed: ${r?.stderr ?? ''}` : 'python3 with torch not found';
+    process.stderr.write(`bench: ${why}; the PyTorch comparison uses the issue's figure\n`);
+    record({
+      name: 'icl: one Adam step, PyTorch float32, 1 thread (the issue’s figure, not measured here)',
+      params,
+      skipped: why,
+      projectedMinutesOneThread: TORCH_REFERENCE_MINUTES,
+      medianMs: (TORCH_REFERENCE_MINUTES * 60000) / trainingSteps,
+    });
+    ratios['icl step PyTorch f32 (issue figure)/project'] = (TORCH_REFERENCE_MINUTES * 60000) / trainingSteps / ours;
+  }
 }
 
 /**
- * A whole experiment's wall time with its repeats on one and on two worker threads, interleaved (1, 2, 1, 2, …) so
- * the machine's load falls on both alike; the ratio says whether the second thread pays here.
+ * A whole experiment's wall time with its repeats on one and on two worker threads, and adaptively (two only while
+ * the probe finds that they pay: server/src/jobs/repeatShare.ts), interleaved (1, 2, auto, 1, …) so the machine's load
+ * falls on all alike; the ratios say whether the second thread pays here, and whether the adaptive run keeps up with
+ * the better of the two.
  */
 async function benchExperimentThreads() {
   const settings = experimentSettings(
-    'experiment icl\nn = 25\nd = 20\nbatch = 256\nsteps = 200\nevery = 100\ntasks = 200\netatasks = 200\nrepeats = 4\n',
+    'experiment icl\nn = 25\nd = 20\nbatch = 512\nsteps = 300\nevery = 100\ntasks = 200\netatasks = 200\nrepeats = 4\n',
   );
   const params = { n: settings.n, d: settings.d, repeats: settings.repeats, steps: settings.steps, batch: settings.batch };
-  const times: Record<1 | 2, number[]> = { 1: [], 2: [] };
+  const runs = { '1 thread': 1, '2 threads': 2, adaptive: undefined } as const;
+  const times: Record<keyof typeof runs, number[]> = { '1 thread': [], '2 threads': [], adaptive: [] };
   for (let i = 0; i < 3; i++) {
-    for (const threads of [1, 2] as const) {
+    for (const [name, threads] of Object.entries(runs) as [keyof typeof runs, number | undefined][]) {
       const t = performance.now();
       await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submit(
         'experiment',
-        { settings, threads },
+        { settings, ...(threads === undefined ? {} : { threads }) },
         { runId: 'bench', source: 'bench.regress' },
         () => {},
       ).done;
-      times[threads].push(performance.now() - t);
+      times[name].push(performance.now() - t);
     }
   }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  for (const threads of [1, 2] as const)
+  for (const name of Object.keys(runs) as (keyof typeof runs)[])
     record({
-      name: `icl: experiment, ${threads} thread${threads === 1 ? '' : 's'}`,
+      name: `icl: experiment, ${name}`,
       params,
-      medianMs: median(times[threads]),
-      minMs: Math.min(...times[threads]),
-      reps: times[threads].length,
+      medianMs: median(times[name]),
+      minMs: Math.min(...times[name]),
+      reps: times[name].length,
     });
-  ratios['icl experiment 1 thread/2 threads'] = median(times[1]) / median(times[2]);
+  ratios['icl experiment 1 thread/2 threads'] = median(times['1 thread']) / median(times['2 threads']);
+  ratios['icl experiment adaptive/best of 1 and 2'] =
+    median(times.adaptive) / Math.min(median(times['1 thread']), median(times['2 threads']));
 }
 
-// ---------- 7. kernels: JavaScript vs WebAssembly SIMD vs NumPy ----------
+// ---------- 7. kernels: JavaScript vs WebAssembly SIMD (float64, float32) vs NumPy ----------
+
+type KernelPath = 'js' | 'wasm' | 'wasm32' | 'numpy1' | 'numpy2';
 
 interface KernelCase {
   key: string;
@@ -418,11 +504,14 @@ interface KernelCase {
   d: number;
   shape: string;
   flop: number;
-  ms: Partial<Record<'js' | 'wasm' | 'numpy1' | 'numpy2', number>>;
+  ms: Partial<Record<KernelPath, number>>;
+  /** Memory holding the data and every intermediate of one evaluation, MiB: the WASM instance's, NumPy's. */
+  mib: Partial<Record<'wasm' | 'wasm32' | 'numpy', number>>;
 }
 
 const KERNEL_SHAPES: [string, 'attention' | 'softmax', number, number][] = [
   ['n = d = 16', 'attention', 16, 16],
+  ['n = d = 32', 'attention', 32, 32],
   ['n = d = 64', 'attention', 64, 64],
   ['n = d = 128', 'attention', 128, 128],
   ['n = d = 256', 'attention', 256, 256],
@@ -431,21 +520,35 @@ const KERNEL_SHAPES: [string, 'attention' | 'softmax', number, number][] = [
   ['2048 × 32', 'attention', 2048, 32],
   ['4096 × 64', 'attention', 4096, 64],
   ['vector, 4096 × 64', 'softmax', 4096, 64],
+  ['vector, 512 × 16', 'softmax', 512, 16],
 ];
 
-/** NumPy on `threads` BLAS threads over the cases in `dir`, or undefined (with the reason on stderr) if it fails. */
-function runNumpy(dir: string, threads: number): { numpy: string; cases: { key: string; medianMs: number; loss: number }[] } | undefined {
+/** The environment of a NumPy run on `threads` BLAS threads. */
+function blasEnv(threads: number): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     OPENBLAS_NUM_THREADS: String(threads),
     OMP_NUM_THREADS: String(threads),
     MKL_NUM_THREADS: String(threads),
   };
-  // Tuning overrides some machines export would skew OpenBLAS's own kernel choice; dropped for this command only.
+  // Tuning overrides some machines export would skew OpenBLAS's own kernel choice; dropped for these commands only.
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = spawnSync('python3', [join(__dirname, '..', '..', 'test', 'bench', 'numpy_lossgrad.py'), dir], {
-    env,
+  return env;
+}
+
+interface NumpyCase {
+  key: string;
+  cpuMs: number;
+  wallMs: number;
+  loss: number;
+  peakMiB: number;
+}
+
+/** NumPy on `threads` BLAS threads over the cases `keys` in `dir`, or undefined (with the reason on stderr) if it fails. */
+function runNumpy(dir: string, threads: number, keys: string[]): { numpy: string; cases: NumpyCase[] } | undefined {
+  const r = spawnSync('python3', [join(REPO_ROOT, 'test', 'bench', 'numpy_lossgrad.py'), dir, ...keys], {
+    env: blasEnv(threads),
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -457,118 +560,370 @@ function runNumpy(dir: string, threads: number): { numpy: string; cases: { key: 
 }
 
 function numpyPresent(): boolean {
-  return spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+  return spawnSync('python3', ['-c', 'import numpy, scipy'], { stdio: 'ignore' }).status === 0;
 }
 
+/** The machine the figures were measured on, for the docs and the JSON. */
+function machine(): Record<string, string | number> {
+  const cpu = cpus();
+  return {
+    cpu: cpu[0]?.model ?? 'unknown CPU',
+    logicalCores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+/** The machine-readable form of the tables written into docs/performance.md (also in bench-results.json). */
+const tables: Record<string, unknown> = {};
+
+/**
+ * CPU time per call of `fn` (ms): after warm-ups, batches of calls (each at least 2 ms) until ≥ MIN_TOTAL_MS and
+ * ≥ MIN_REPS batches; the median. On a shared machine CPU time is steadier than the wall clock.
+ */
+function measureCpu(fn: () => void, warmup: number): number {
+  for (let i = 0; i < warmup; i++) fn();
+  let per = 1;
+  for (;;) {
+    const t = cpuMs();
+    for (let i = 0; i < per; i++) fn();
+    if (cpuMs() - t >= 2 || per >= 1 << 20) break;
+    per *= 2;
+  }
+  const samples: number[] = [];
+  let total = 0;
+  while (total < MIN_TOTAL_MS || samples.length < MIN_REPS) {
+    const t = cpuMs();
+    for (let i = 0; i < per; i++) fn();
+    const dt = cpuMs() - t;
+    samples.push(dt / per);
+    total += dt;
+  }
+  return samples.sort((x, y) => x - y)[samples.length >> 1];
+}
+
+const median3 = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
+
+/** Largest entry of |a − b| over the largest of |b|. */
+function relGap(a: Float64Array, b: Float64Array): number {
+  let diff = 0,
+    scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+}
+
+/**
+ * Per shape, three rounds of: the JavaScript, WASM float64 and WASM float32 kernels, then NumPy on one and on two BLAS
+ * threads (a process per round, its timing excluding its start-up), so the machine's load falls on all alike; each
+ * figure is the median of its three rounds. CPU time, except NumPy on two threads: wall time (its CPU time adds up
+ * both threads).
+ */
 function benchKernels() {
   const withNumpy = numpyPresent();
+  if (!withNumpy)
+    process.stderr.write(
+      'bench: python3 with NumPy and SciPy not found (apt-get install python3-numpy python3-scipy); the NumPy comparison is skipped\n',
+    );
   const dir = mkdtempSync(join(tmpdir(), 'regress-bench-'));
   const list: KernelCase[] = [];
-  const losses: Record<string, number> = {};
+  let version = '';
   try {
     for (const [shape, kind, n, d] of KERNEL_SHAPES) {
       const key = `${kind}-${n}x${d}`;
       const p = kind === 'attention' ? attentionProblem('normalized', n, d) : softmaxProblem('normalized', n, d);
       const flop = kind === 'attention' ? 4 * n * n * d + 4 * n * d * d : 4 * n * d;
-      const c: KernelCase = { key, kind, n, d, shape, flop, ms: {} };
+      const c: KernelCase = { key, kind, n, d, shape, flop, ms: {}, mib: {} };
       const x = Float64Array.from(p.kind === 'attention' ? p.X0.data : p.x0);
-      const grads: Partial<Record<Kernels, Float64Array>> = {};
-      for (const kernels of ['js', 'wasm'] as const) {
-        const obj = objectiveFor(p, kernels);
-        const g = (grads[kernels] = new Float64Array(obj.dim));
-        let loss = NaN;
-        const t = measure(() => (loss = obj.lossGrad(x, g)), n * n * d > 1e8 ? 1 : 3);
-        c.ms[kernels] = t.medianMs;
-        losses[`${key}-${kernels}`] = loss;
-        record({ name: `loss+gradient ${kind} normalized, ${kernels}`, params: { n, d }, ...t, loss, gflops: flop / (t.medianMs * 1e6) });
-      }
-      let diff = 0,
-        scale = 0;
-      for (let i = 0; i < x.length; i++) {
-        diff = Math.max(diff, Math.abs(grads.js![i] - grads.wasm![i]));
-        scale = Math.max(scale, Math.abs(grads.js![i]));
-      }
-      if (!(diff <= 1e-10 * scale)) throw new Error(`${key}: the JS and WASM gradients differ by ${diff} (scale ${scale})`);
-      ratios[`js/wasm loss+gradient ${shape}`] = c.ms.js! / c.ms.wasm!;
+      const objs = { js: objectiveFor(p, 'js'), wasm: objectiveFor(p, 'wasm', 64), wasm32: objectiveFor(p, 'wasm', 32) };
+      for (const path of ['wasm', 'wasm32'] as const)
+        c.mib[path] = (objs[path] as WasmAttentionObjective | WasmSoftmaxObjective).bytes / 2 ** 20;
+      const grads = { js: new Float64Array(x.length), wasm: new Float64Array(x.length), wasm32: new Float64Array(x.length) };
+      const losses: Partial<Record<KernelPath, number>> = {};
       if (withNumpy) {
         const data: Record<string, Float64Array> =
           p.kind === 'attention' ? { A1: p.A1.data, A2: p.A2.data, B: p.B.data, X: x } : { A: p.A.data, b: p.b, x };
         for (const [name, a] of Object.entries(data))
           writeFileSync(join(dir, `${key}-${name}.f64`), new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+        writeFileSync(join(dir, 'cases.json'), JSON.stringify([{ key, kind, n, d }]));
       }
-      list.push(c);
-    }
-    if (!withNumpy) {
-      process.stderr.write('bench: python3 with NumPy not found; the NumPy comparison is skipped\n');
-      return;
-    }
-    writeFileSync(join(dir, 'cases.json'), JSON.stringify(list.map(({ key, kind, n, d }) => ({ key, kind, n, d }))));
-    let version = '';
-    for (const threads of [1, 2]) {
-      const r = runNumpy(dir, threads);
-      if (!r) return;
-      version = r.numpy;
-      for (const q of r.cases) {
-        const c = list.find((k) => k.key === q.key)!;
-        c.ms[threads === 1 ? 'numpy1' : 'numpy2'] = q.medianMs;
-        const ours = losses[`${q.key}-wasm`];
-        if (!(Math.abs(q.loss - ours) <= 1e-10 * Math.abs(ours)))
-          throw new Error(`${q.key}: NumPy's loss ${q.loss} is not the project's ${ours}`);
+      const times: Record<KernelPath, number[]> = { js: [], wasm: [], wasm32: [], numpy1: [], numpy2: [] };
+      for (let round = 0; round < 3; round++) {
+        for (const path of ['js', 'wasm', 'wasm32'] as const) {
+          const obj = objs[path],
+            g = grads[path];
+          times[path].push(measureCpu(() => (losses[path] = obj.lossGrad(x, g)), n * n * d > 1e8 ? 1 : 3));
+        }
+        if (!withNumpy) continue;
+        for (const threads of [1, 2] as const) {
+          const r = runNumpy(dir, threads, [key]);
+          if (!r) throw new Error(`${key}: NumPy failed`);
+          const q = r.cases[0];
+          version = r.numpy;
+          times[threads === 1 ? 'numpy1' : 'numpy2'].push(threads === 1 ? q.cpuMs : q.wallMs);
+          c.mib.numpy = q.peakMiB;
+          if (!(Math.abs(q.loss - losses.wasm!) <= 1e-10 * Math.abs(losses.wasm!)))
+            throw new Error(`${key}: NumPy's loss ${q.loss} is not the project's ${losses.wasm}`);
+        }
+      }
+      for (const path of Object.keys(times) as KernelPath[]) {
+        if (!times[path].length) continue;
+        const ms = (c.ms[path] = median3(times[path]));
+        const label = { js: 'JS', wasm: 'WASM f64', wasm32: 'WASM f32', numpy1: 'NumPy 1 thread', numpy2: 'NumPy 2 threads (wall)' }[path];
         record({
-          name: `loss+gradient ${c.kind} normalized, NumPy ${threads} thread`,
-          params: { n: c.n, d: c.d },
-          medianMs: q.medianMs,
-          gflops: c.flop / (q.medianMs * 1e6),
+          name: `loss+gradient ${kind} normalized, ${label} (CPU)`,
+          params: { n, d },
+          medianMs: ms,
+          loss: losses[path],
+          gflops: flop / (ms * 1e6),
         });
       }
+      if (!(relGap(grads.wasm, grads.js) <= 1e-10))
+        throw new Error(`${key}: the JS and WASM gradients differ by ${relGap(grads.wasm, grads.js)}`);
+      if (!(relGap(grads.wasm32, grads.wasm) <= 1e-4))
+        throw new Error(`${key}: the float32 gradient differs from the float64 one by ${relGap(grads.wasm32, grads.wasm)}`);
+      ratios[`js/wasm loss+gradient ${shape}`] = c.ms.js! / c.ms.wasm!;
+      ratios[`wasm/wasm32 loss+gradient ${shape}`] = c.ms.wasm! / c.ms.wasm32!;
+      if (withNumpy) {
+        ratios[`wasm/numpy1 loss+gradient ${shape}`] = c.ms.wasm! / c.ms.numpy1!;
+        ratios[`wasm32/numpy1 loss+gradient ${shape}`] = c.ms.wasm32! / c.ms.numpy1!;
+      }
+      process.stderr.write(`bench: ${shape}: WASM f64 ${msText(c.ms.wasm)}, f32 ${msText(c.ms.wasm32)}, NumPy ${msText(c.ms.numpy1)}\n`);
+      list.push(c);
     }
-    for (const c of list) ratios[`wasm/numpy1 loss+gradient ${c.shape}`] = c.ms.wasm! / c.ms.numpy1!;
-    writePerformanceDoc(list, version);
+    tables.kernels = { numpy: version, cases: list };
+    if (withNumpy) writeKernelsDoc(list, version);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-const DOC_START = '<!-- bench:kernels:start -->';
-const DOC_END = '<!-- bench:kernels:end -->';
+/** A duration in ms with the digits that matter. */
+function msText(x: number | undefined): string {
+  return x === undefined ? '–' : x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${x.toFixed(4)} ms`;
+}
 
-/** Replaces the generated table in docs/performance.md (between its markers) with this run's. */
-function writePerformanceDoc(list: KernelCase[], numpy: string) {
-  const file = join(process.cwd(), 'docs', 'performance.md');
+/** Replaces the generated section `name` of docs/performance.md (between its markers) with `lines`. */
+function writeDocSection(name: string, lines: string[]) {
+  const file = join(REPO_ROOT, 'docs', 'performance.md');
   if (!existsSync(file)) return;
-  const ms = (x: number | undefined) =>
-    x === undefined ? '–' : x >= 100 ? `${x.toFixed(0)} ms` : x >= 1 ? `${x.toFixed(2)} ms` : `${x.toFixed(4)} ms`;
+  const start = `<!-- bench:${name}:start -->`,
+    end = `<!-- bench:${name}:end -->`;
+  const text = readFileSync(file, 'utf8');
+  const a = text.indexOf(start),
+    b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  writeFileSync(file, text.slice(0, a) + [start, ...lines, end].join('\n') + text.slice(b + end.length));
+  console.log(`wrote the ${name} comparison into ${file}`);
+}
+
+function measuredOn(numpy: string, what: string): string {
+  const m = machine();
+  return (
+    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${m.cpu}, ${m.logicalCores} logical cores, ` +
+    `${m.memoryGiB} GiB; Node ${m.node}, NumPy ${numpy}. ${what} The machine was shared, so compare the ratios.`
+  );
+}
+
+function writeKernelsDoc(list: KernelCase[], numpy: string) {
   const gf = (flop: number, x: number | undefined) => (x === undefined ? '–' : (flop / (x * 1e6)).toFixed(1));
+  const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
+  const mib = (x: number | undefined) => (x === undefined ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(0));
   const rows = list.map((c) =>
     [
       c.shape,
-      ms(c.ms.js),
-      ms(c.ms.wasm),
-      ms(c.ms.numpy1),
-      ms(c.ms.numpy2),
-      `${(c.ms.wasm! / c.ms.numpy1!).toFixed(2)}×`,
-      `${(c.ms.js! / c.ms.wasm!).toFixed(1)}×`,
+      msText(c.ms.js),
+      msText(c.ms.wasm),
+      msText(c.ms.wasm32),
+      msText(c.ms.numpy1),
+      msText(c.ms.numpy2),
+      `**${ratio(c.ms.wasm, c.ms.numpy1)}**`,
+      `**${ratio(c.ms.wasm32, c.ms.numpy1)}**`,
       gf(c.flop, c.ms.wasm),
+      gf(c.flop, c.ms.wasm32),
       gf(c.flop, c.ms.numpy1),
+      `${mib(c.mib.wasm)} / ${mib(c.mib.wasm32)} / ${mib(c.mib.numpy)}`,
     ].join(' | '),
   );
-  const cpu = cpus();
-  const table = [
-    DOC_START,
-    `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${cpu[0]?.model ?? 'unknown CPU'}, ${cpu.length} logical cores, ` +
-      `${(totalmem() / 2 ** 30).toFixed(0)} GiB; Node ${process.version}, NumPy ${numpy}. Medians of one run; the machine was shared, so compare ratios.`,
+  writeDocSection('kernels', [
+    measuredOn(
+      numpy,
+      'CPU time per call (NumPy on two threads: wall time), each the median of three interleaved rounds, each round a median over ≥ 200 ms of calls.',
+    ),
     '',
-    '| one loss+gradient, attention normalized, f64 | JS kernels | WASM SIMD kernels | NumPy 1 thread | NumPy 2 threads | WASM / NumPy 1 thread | JS / WASM | GFLOP/s WASM | GFLOP/s NumPy 1 thread |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| one loss+gradient, attention normalized | JS f64 | WASM f64 | WASM f32 | NumPy f64 1 thread | NumPy f64 2 threads | WASM f64 / NumPy 1 thread | WASM f32 / NumPy 1 thread | GFLOP/s f64 | GFLOP/s f32 | GFLOP/s NumPy | memory MiB (f64 / f32 / NumPy peak) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r} |`),
-    DOC_END,
-  ].join('\n');
-  const text = readFileSync(file, 'utf8');
-  const a = text.indexOf(DOC_START),
-    b = text.indexOf(DOC_END);
-  if (a < 0 || b < a) return;
-  writeFileSync(file, text.slice(0, a) + table + text.slice(b + DOC_END.length));
-  console.log(`wrote the kernel comparison into ${file}`);
+  ]);
+}
+
+// ---------- 7b. whole solves: the CLI against a NumPy/SciPy script doing the same iterations ----------
+
+/** A float64 matrix as a NumPy .npy file (format 1.0, little-endian, C order). */
+function npy(m: Matrix): Uint8Array {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
+  header += ' '.repeat(63 - ((10 + header.length) % 64)) + '\n';
+  const out = new Uint8Array(10 + header.length + m.data.byteLength);
+  out.set([0x93, ...Buffer.from('NUMPY'), 1, 0, header.length & 255, header.length >> 8]);
+  out.set(Buffer.from(header, 'latin1'), 10);
+  out.set(new Uint8Array(m.data.buffer, m.data.byteOffset, m.data.byteLength), 10 + header.length);
+  return out;
+}
+
+interface ProcessCost {
+  status: number;
+  wallMs: number;
+  cpuMs: number;
+  maxRssMiB: number;
+}
+
+/** One whole process, measured by test/bench/rusage.py; its stdout lands in `out`. */
+function runProcess(out: string, command: string[], env: NodeJS.ProcessEnv = process.env): ProcessCost {
+  const r = spawnSync('python3', [join(REPO_ROOT, 'test', 'bench', 'rusage.py'), out, '--', ...command], { env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`rusage.py failed: ${r.stderr}`);
+  const cost = JSON.parse(r.stdout) as ProcessCost;
+  if (cost.status !== 0) throw new Error(`${command.join(' ')} exited with ${cost.status}`);
+  return cost;
+}
+
+/** The solves compared: each method on its problem, with no stopping rule but its step count. */
+const SOLVE_CASES: { method: MethodName; n: number; d: number; steps: number; options: Record<string, number>; label: string }[] = [
+  { method: 'gd', n: 256, d: 32, steps: 1000, options: { lr: 1 }, label: 'gd, 1000 steps' },
+  { method: 'armijo', n: 256, d: 32, steps: 200, options: {}, label: 'armijo, 200 steps' },
+  { method: 'lbfgs', n: 256, d: 32, steps: 200, options: {}, label: 'lbfgs, 200 steps' },
+  { method: 'newton', n: 256, d: 32, steps: 20, options: {}, label: 'newton (Newton-CG, d² = 1024), 20 steps' },
+  { method: 'newton', n: 64, d: 16, steps: 10, options: {}, label: 'newton (dense Hessian, d² = 256), 10 steps' },
+];
+
+interface SolveRow {
+  label: string;
+  n: number;
+  d: number;
+  project: ProcessCost[];
+  numpy1: ProcessCost[];
+  numpy2: ProcessCost[];
+  loss: number;
+  numpyLoss: number;
+  iterations: number;
+}
+
+function benchSolvesNumpy() {
+  if (!numpyPresent()) {
+    process.stderr.write('bench: python3 with NumPy and SciPy not found; the whole-solve comparison is skipped\n');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'regress-solve-'));
+  const rows: SolveRow[] = [];
+  let numpy = '';
+  try {
+    for (const c of SOLVE_CASES) {
+      const p = attentionProblem('normalized', c.n, c.d);
+      const data = join(dir, `${c.n}x${c.d}`);
+      mkdirSync(data, { recursive: true });
+      for (const [name, m] of Object.entries({ A1: p.A1, A2: p.A2, B: p.B, X0: p.X0 })) writeFileSync(join(data, `${name}.npy`), npy(m));
+      const opts = Object.entries(c.options).map(([k, v]) => `${k} = ${v}`);
+      const file = join(data, `${c.method}.regress`);
+      writeFileSync(
+        file,
+        [
+          'problem attention normalized',
+          `n = ${c.n}`,
+          `d = ${c.d}`,
+          'A1 = load("A1.npy")',
+          'A2 = load("A2.npy")',
+          'B = load("B.npy")',
+          'X0 = load("X0.npy")',
+          `solve ${c.method} ${opts.join(' ')} steps = ${c.steps} gradtol = 0`,
+          '',
+        ].join('\n'),
+      );
+      const row: SolveRow = {
+        label: c.label,
+        n: c.n,
+        d: c.d,
+        project: [],
+        numpy1: [],
+        numpy2: [],
+        loss: NaN,
+        numpyLoss: NaN,
+        iterations: 0,
+      };
+      const out = join(dir, 'out.json');
+      const py = [
+        join(REPO_ROOT, 'test', 'bench', 'numpy_solve.py'),
+        data,
+        c.method,
+        String(c.steps),
+        ...Object.entries(c.options).map(([k, v]) => `${k}=${v}`),
+      ];
+      // Interleaved: project, NumPy 1 thread, NumPy 2 threads, three times over.
+      for (let rep = 0; rep < 3; rep++) {
+        row.project.push(runProcess(out, [process.execPath, join(DIST, 'cli.js'), 'solve', file, '--json']));
+        const run = (JSON.parse(readFileSync(out, 'utf8')) as { runs: { final: { loss: number; iterations: number } }[] }).runs[0];
+        row.loss = run.final.loss;
+        row.iterations = run.final.iterations;
+        for (const threads of [1, 2] as const) {
+          row[threads === 1 ? 'numpy1' : 'numpy2'].push(runProcess(out, ['python3', ...py], blasEnv(threads)));
+          const r = JSON.parse(readFileSync(out, 'utf8')) as { numpy: string; loss: number; iterations: number };
+          numpy = r.numpy;
+          row.numpyLoss = r.loss;
+          // Where a run reaches the floating-point floor, rounding decides the step its line search stalls at.
+          const floor = Math.max(r.loss, row.loss) < 1e-20;
+          if (r.iterations !== row.iterations && !floor)
+            throw new Error(`${c.label}: NumPy ran ${r.iterations} iterations, the project ${row.iterations}`);
+        }
+      }
+      // The same iterations reach the same loss, to rounding (1e-15 absolute where both are at the floor near 0).
+      if (!(Math.abs(row.numpyLoss - row.loss) <= 1e-6 * Math.abs(row.loss) + 1e-15))
+        throw new Error(`${c.label}: NumPy's final loss ${row.numpyLoss} is not the project's ${row.loss}`);
+      const med = (v: ProcessCost[], f: keyof ProcessCost) => [...v.map((x) => x[f])].sort((a, b) => a - b)[v.length >> 1];
+      process.stderr.write(
+        `bench: ${c.label}: CPU project ${msText(med(row.project, 'cpuMs'))}, NumPy ${msText(med(row.numpy1, 'cpuMs'))}\n`,
+      );
+      for (const who of ['project', 'numpy1', 'numpy2'] as const)
+        record({
+          name: `whole solve ${c.label}, ${who === 'project' ? 'regress-lab solve --json' : `NumPy ${who === 'numpy1' ? 1 : 2} thread`}`,
+          params: { n: c.n, d: c.d },
+          medianMs: med(row[who], 'wallMs'),
+          cpuMs: med(row[who], 'cpuMs'),
+          maxRssMiB: med(row[who], 'maxRssMiB'),
+        });
+      ratios[`whole solve project/numpy1 (CPU) ${c.label}`] = med(row.project, 'cpuMs') / med(row.numpy1, 'cpuMs');
+      rows.push(row);
+    }
+    tables.solves = { numpy, rows };
+    writeSolvesDoc(rows, numpy);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function writeSolvesDoc(rows: SolveRow[], numpy: string) {
+  const med = (v: ProcessCost[], f: keyof ProcessCost) => [...v.map((x) => x[f])].sort((a, b) => a - b)[v.length >> 1];
+  const lines = rows.map((r) => {
+    const [pc, c1] = [r.project, r.numpy1].map((v) => med(v, 'cpuMs'));
+    const [pw, w1, w2] = [r.project, r.numpy1, r.numpy2].map((v) => med(v, 'wallMs'));
+    return [
+      `${r.label}, n = ${r.n}, d = ${r.d}`,
+      msText(pc),
+      msText(c1),
+      `**${(pc / c1).toFixed(2)}×**`,
+      `${msText(pw)} / ${msText(w1)} / ${msText(w2)}`,
+      `${(pw / w1).toFixed(2)}×`,
+      `${med(r.project, 'maxRssMiB').toFixed(0)} / ${med(r.numpy1, 'maxRssMiB').toFixed(0)}`,
+      String(r.iterations),
+      String(r.loss),
+    ].join(' | ');
+  });
+  writeDocSection('solves', [
+    measuredOn(numpy, 'Whole processes (start-up, reading the data, the solve, the JSON), medians of three interleaved runs.'),
+    '',
+    '| whole solve (same data, same iterations) | `regress-lab solve --json`, CPU | NumPy/SciPy 1 thread, CPU | project / NumPy (CPU) | wall: project / NumPy 1 thread / NumPy 2 threads | project / NumPy (wall) | peak memory MiB (project / NumPy) | iterations | final loss |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...lines.map((l) => `| ${l} |`),
+  ]);
 }
 
 // ---------- 8. language server latency under load ----------
@@ -695,6 +1050,7 @@ async function main() {
     ['experiment', benchExperiment],
     ['experiment-threads', benchExperimentThreads],
     ['kernels', benchKernels],
+    ['solves-numpy', benchSolvesNumpy],
     ['lsp', benchLsp],
   ];
   const only = process.argv.slice(2);
@@ -710,6 +1066,8 @@ async function main() {
     date: new Date().toISOString(),
     node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
+    machine: machine(),
+    tables,
     totalSeconds,
     cases,
     ratios,

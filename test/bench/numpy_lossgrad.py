@@ -1,12 +1,19 @@
 """One loss+gradient of the normalized attention problem (and of the vector problem) in NumPy, for `npm run bench`.
 
-Reads the cases the bench wrote (float64 little-endian files, row-major) and times each one with the bench's own
-protocol (3 warm-ups, then repeats until >= 200 ms and >= 5 reps; median). Prints JSON: per case median ms and loss.
-The thread count comes from the environment the bench sets (OPENBLAS_NUM_THREADS and friends).
+usage: numpy_lossgrad.py DIR [KEY ...]
+
+Reads the cases the bench wrote (DIR/cases.json; float64 little-endian files, row-major), or only those named, and
+times each with the bench's protocol: warm-ups, then batches of calls (each batch at least 2 ms) until at least
+200 ms and 5 batches; the medians per call of CPU time and of wall time. CPU time is what the one-thread comparison
+uses on a shared machine; with several BLAS threads it adds up the threads, so the wall time is reported too.
+Prints JSON: per case the two medians, the loss, and the peak memory of one evaluation (inputs plus NumPy's
+temporaries, by tracemalloc, measured after the timing). The thread count comes from the environment the bench sets
+(OPENBLAS_NUM_THREADS and friends).
 """
 import json
 import sys
 import time
+import tracemalloc
 
 import numpy as np
 
@@ -32,14 +39,25 @@ def vector(A, b, x):
 
 
 def measure(fn, warmup):
+    """Medians per call (CPU ms, wall ms) over batches of calls."""
     for _ in range(warmup):
         fn()
-    times = []
-    while sum(times) < 200 or len(times) < 5:
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return float(np.median(times))
+    per = 1
+    while True:
+        t0 = time.process_time()
+        for _ in range(per):
+            fn()
+        if (time.process_time() - t0) * 1e3 >= 2 or per >= 1 << 20:
+            break
+        per *= 2
+    cpu, wall = [], []
+    while sum(cpu) * per < 200 or len(cpu) < 5:
+        c0, w0 = time.process_time(), time.perf_counter()
+        for _ in range(per):
+            fn()
+        cpu.append((time.process_time() - c0) * 1e3 / per)
+        wall.append((time.perf_counter() - w0) * 1e3 / per)
+    return float(np.median(cpu)), float(np.median(wall))
 
 
 def load(directory, name, rows, cols):
@@ -47,9 +65,9 @@ def load(directory, name, rows, cols):
 
 
 def main():
-    directory = sys.argv[1]
+    directory, only = sys.argv[1], set(sys.argv[2:])
     with open(f'{directory}/cases.json') as f:
-        cases = json.load(f)
+        cases = [c for c in json.load(f) if not only or c['key'] in only]
     out = []
     for c in cases:
         n, d, key = c['n'], c['d'], c['key']
@@ -61,7 +79,12 @@ def main():
             args = (load(directory, f'{key}-A', n, d), load(directory, f'{key}-b', 1, n)[0], load(directory, f'{key}-x', 1, d)[0])
             fn = lambda: vector(*args)
         loss = float(fn()[0])
-        out.append({'key': key, 'medianMs': measure(fn, 1 if n * n * d > 1e8 else 3), 'loss': loss})
+        cpu, wall = measure(fn, 1 if n * n * d > 1e8 else 3)
+        tracemalloc.start()
+        fn()
+        peak = tracemalloc.get_traced_memory()[1] + sum(a.nbytes for a in args)
+        tracemalloc.stop()
+        out.append({'key': key, 'cpuMs': cpu, 'wallMs': wall, 'loss': loss, 'peakMiB': peak / 2**20})
     print(json.dumps({'numpy': np.__version__, 'cases': out}))
 
 

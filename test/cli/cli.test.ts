@@ -21,8 +21,13 @@ test('solve --json on the quickstart: the loss decreases and ends near the plant
   assert.equal(run.method, 'gd');
   assert.deepEqual(
     Object.keys(run.iterations[0]).sort(),
-    ['gradNorm', 'k', 'loss', 'stepNorm', 'stepSize'].filter((k) => k in run.iterations[0]).sort(),
+    ['gradNorm', 'k', 'loss', 'stepNorm', 'stepSize', 't'].filter((k) => k in run.iterations[0]).sort(),
   );
+  // Every point carries its wall time since the block started, never decreasing.
+  run.iterations.forEach((p, i) => {
+    assert.ok(p.t !== undefined && p.t >= 0, `k = ${p.k} has a wall time`);
+    if (i > 0) assert.ok(p.t >= run.iterations[i - 1].t!, `the wall time goes back at k = ${p.k}`);
+  });
   // Fixed-step GD on a smooth loss with a small enough step never increases it.
   for (let i = 1; i < run.iterations.length; i++)
     assert.ok(run.iterations[i].loss <= run.iterations[i - 1].loss + 1e-15, `loss rose at k = ${i}`);
@@ -97,6 +102,8 @@ test('report writes a standalone HTML page with the panel bundle and the run emb
   const finished = rest.pop();
   assert.ok(started.event === 'started' && started.kind === 'solve', JSON.stringify(started));
   assert.equal(started.title, 'quickstart.regress');
+  // The fingerprint of the problem's numbers, by which the panel tells a data edit from a rerun.
+  assert.match(started.data.fingerprint ?? '', /^[0-9a-f]{8}$/);
   assert.ok(finished?.event === 'finished' && finished.kind === 'solve', JSON.stringify(finished));
   assert.ok(rest.length >= 1);
   const progress = rest.flatMap((x) => (x.event === 'progress' && x.kind === 'solve' ? [x.data] : []));

@@ -3,15 +3,19 @@
  * `--install-extension`, the quickstart opened, a diagnostic appearing while typing a mistake, Attention Regression:
  * Solve from the command palette, the results panel drawing a trajectory while it runs and showing the finished one,
  * the notification's speed and time left, Cancel, Check bounds and an experiment, then every run back after a window
- * reload, Clear Results History, and an unreadable history file. Each test starts from an empty workbench
+ * reload, Clear Results History, an unreadable history file, and exports (a card's trajectory CSV against the CLI's
+ * --json, a chart from its context menu, the panel as HTML, through the save dialog). Each test starts from an empty workbench
  * (resetWorkbench). Screenshots and logs stay in the run folder under test-artifacts/. CODE_SERVER_VERSION picks the
  * VS Code (test/e2e/codeServer.ts).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { SolveResult } from '../../protocol/results';
+import { DIST } from '../paths';
 import { launchChromiumWithProfile } from '../webview/browser';
 import { packagedVsix } from '../vsix';
 import { installVsix, killByCommandLine, makeRunDir, startCodeServer, type CodeServer } from './codeServer';
@@ -112,7 +116,7 @@ test('the panel draws a solve while it runs: its point count grows before the ru
     whileRunning.length >= 2 && whileRunning.at(-1)! > whileRunning[0],
     `the chart grew while the run went: ${JSON.stringify(readings)}`,
   );
-  const final = Number(await card.locator('.chart').getAttribute('data-points'));
+  const final = Number(await card.locator('.chart[data-metric="loss"]').getAttribute('data-points'));
   assert.ok(final >= whileRunning.at(-1)!, `finished with ${final} points drawn`);
   assert.equal(await card.locator('tr[data-run-index="0"]').getAttribute('data-stop-reason'), 'steps');
 });
@@ -235,7 +239,7 @@ test(
       JSON.stringify(before),
     );
     assert.equal(before[0].title, 'quickstart.regress');
-    const chart = () => panel.locator('section.run').first().locator('.chart').getAttribute('data-points');
+    const chart = () => panel.locator('section.run').first().locator('.chart[data-metric="loss"]').getAttribute('data-points');
     const quickstartDrawn = await chart();
 
     // The panel alone (no .regress editor visible), focused: the status item stays, and reads as ours, not a language.
@@ -297,5 +301,151 @@ test(
     await openFile(page, 'quickstart.regress');
     await runCommand(page, 'Attention Regression: Solve');
     await findPanelFrame(page, 120_000, 'finished');
+  },
+);
+
+/**
+ * A theme of each kind: what to type in the theme picker, the row to pick (VS Code 1.93 says "Default Dark Modern" and
+ * "Default High Contrast", 1.139 "Dark Modern" and "Dark High Contrast"), and the class its webviews' <body> gets.
+ */
+const THEMES = [
+  { filter: 'Light Modern', row: /^(Default )?Light Modern$/, kind: 'vscode-light' },
+  { filter: 'Dark Modern', row: /^(Default )?Dark Modern$/, kind: 'vscode-dark' },
+  { filter: 'High Contrast', row: /^(Default High Contrast|Dark High Contrast)$/, kind: 'vscode-high-contrast' },
+];
+
+test(
+  'the panel in a light, a dark and a high-contrast theme: its text reads at WCAG AA on the theme’s own background (screenshots kept)',
+  { timeout: 240_000 },
+  async (t) => {
+    await openFile(page, 'bounds-softmax.regress');
+    await page.locator('.codelens-decoration a', { hasText: 'Check bounds' }).first().click();
+    let panel = await findPanelFrame(page);
+    await panel.waitForSelector('section.run[data-status="finished"] table.bounds', { timeout: 120_000 });
+    try {
+      for (const theme of THEMES) {
+        // As a user does: Ctrl+K Ctrl+T (Preferences: Color Theme), part of the theme's name, its row; the webview
+        // switches without a reload.
+        await page.click('.monaco-editor .view-lines');
+        await page.keyboard.press('Control+K');
+        await page.keyboard.press('Control+T');
+        await page.locator('.quick-input-box input').waitFor();
+        await page.keyboard.insertText(theme.filter);
+        await page
+          .locator('.quick-input-list .monaco-list-row')
+          .filter({ has: page.locator('.label-name', { hasText: theme.row }) })
+          .first()
+          .click();
+        panel = await findPanelFrame(page);
+        // (A high-contrast light body has vscode-high-contrast too.)
+        await panel.waitForFunction(
+          (kind) => document.body.classList.contains(kind) && !document.body.classList.contains('vscode-high-contrast-light'),
+          theme.kind,
+          { timeout: 60_000 },
+        );
+        // The lowest contrast of the card's title, status and table text against the page's background, as rendered.
+        const lowest = await panel.evaluate(() => {
+          const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+          const luminance = (c: number[]) =>
+            c
+              .map((v) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4))
+              .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+          const ratio = (a: number[], b: number[]) => {
+            const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+            return (hi + 0.05) / (lo + 0.05);
+          };
+          const background = rgb(getComputedStyle(document.body).backgroundColor);
+          const card = document.querySelector('section.run[data-status="finished"]')!;
+          const texts = [...card.querySelectorAll<HTMLElement>('h2, .status, table.bounds td, table.bounds th')].filter((e) =>
+            e.textContent?.trim(),
+          );
+          return Math.min(...texts.map((e) => ratio(rgb(getComputedStyle(e).color), background)));
+        });
+        t.diagnostic(`${theme.kind}: lowest text contrast ${lowest.toFixed(2)}:1`);
+        assert.ok(lowest >= 4.5, `${theme.kind}: text contrast ${lowest.toFixed(2)}:1`);
+        await page.screenshot({ path: join(runDir, `panel-${theme.kind}.png`) });
+      }
+    } finally {
+      await page.keyboard.press('Escape');
+    }
+  },
+);
+
+/**
+ * The save dialog (code-server's simple file dialog: a quick input holding the path): shows `suggested`, gets `path`
+ * typed over it, and the file is written once the notification says so.
+ */
+async function saveAs(suggested: RegExp, path: string) {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await page.waitForFunction(
+    (re) =>
+      new RegExp(re).test((document.querySelector('.quick-input-widget .quick-input-box input') as HTMLInputElement | null)?.value ?? ''),
+    suggested.source,
+  );
+  await input.fill(path);
+  await page.keyboard.press('Enter');
+  await page.locator('.notification-toast', { hasText: `Exported ${path.slice(path.lastIndexOf('/') + 1)}.` }).waitFor();
+}
+
+test(
+  'Export: the trajectory CSV from a card’s menu holds the CLI’s --json numbers exactly; a chart’s context menu saves SVG; the panel saves as HTML',
+  { timeout: 180_000 },
+  async () => {
+    await openFile(page, 'quickstart.regress');
+    const since = Date.now();
+    await runCommand(page, 'Attention Regression: Solve');
+    const panel = await findPanelFrame(page);
+    // This run's card, not an earlier quickstart run's that the panel replays from the history: started since.
+    const runId = await panel
+      .waitForFunction(
+        (t) =>
+          [...document.querySelectorAll<HTMLElement>('section.run.solve[data-status="finished"]')].find(
+            (c) => Date.parse(c.querySelector('time')?.getAttribute('datetime') ?? '') >= t,
+          )?.dataset.runId,
+        since,
+        { timeout: 120_000 },
+      )
+      .then((h) => h.jsonValue());
+    const card = panel.locator(`section.run[data-run-id="${runId}"]`);
+    await card.locator('button.export').click();
+    await card.locator('[role=menuitem][data-part="trajectory"][data-format="csv"]').click();
+    const file = join(workspace, 'exported-trajectory.csv');
+    // The suggestion: the workspace folder, the run's name, the part and the time.
+    await saveAs(/\/quickstart-trajectory-\d{8}-\d{6}\.csv$/, file);
+    const [head, ...lines] = readFileSync(file, 'utf8').trimEnd().split('\r\n');
+    const columns = head.split(',');
+    const rows = lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [columns[i], v])));
+
+    const cli = spawnSync(process.execPath, [join(DIST, 'cli.js'), 'solve', join(workspace, 'quickstart.regress'), '--json'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 28,
+    });
+    assert.equal(cli.status, 0, cli.stderr);
+    const iterations = (JSON.parse(cli.stdout) as SolveResult).runs[0].iterations;
+    assert.equal(rows.length, iterations.length, 'every point the CLI keeps');
+    // The wall time (t) differs between two runs; every other number is the same computation's, to the last bit.
+    for (const key of ['k', 'loss', 'gradNorm', 'stepNorm', 'stepSize'] as const)
+      iterations.forEach((p, i) => assert.equal(rows[i][key] === '' ? undefined : Number(rows[i][key]), p[key], `${key} at row ${i}`));
+
+    // A chart's context menu: VS Code's own, with the command the manifest contributes to webviews.
+    await card.locator('.chart[data-metric="loss"]').click({ button: 'right' });
+    // Chosen from the keyboard: the workbench's menu ignores a click that comes right after the one that opened it.
+    await page.locator('.monaco-menu .action-item', { hasText: 'Export…' }).waitFor();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const svgFile = join(workspace, 'exported-loss.svg');
+    await saveAs(/\/quickstart-loss-chart-\d{8}-\d{6}\.png$/, svgFile);
+    const svg = readFileSync(svgFile, 'utf8');
+    assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/, 'the .svg name chose the SVG format');
+    assert.doesNotMatch(svg, /var\(/);
+
+    // The whole panel as the standalone report, from the palette.
+    await runCommand(page, 'Attention Regression: Export Results…');
+    const report = join(workspace, 'exported-results.html');
+    await saveAs(/\/regress-results-\d{8}-\d{6}\.html$/, report);
+    const html = readFileSync(report, 'utf8');
+    assert.match(html, /<script type="application\/json" id="regress-report"/);
+    assert.ok(html.includes(JSON.stringify(iterations[1].loss)), 'the report embeds the run’s numbers');
   },
 );

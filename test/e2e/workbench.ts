@@ -22,7 +22,11 @@ export async function openFile(page: Page, name: string) {
 /** Command palette (F1): runs the command with exactly this title. */
 export async function runCommand(page: Page, title: string) {
   await page.keyboard.press('F1');
-  await page.locator('.quick-input-box input').waitFor();
+  const input = page.locator('.quick-input-box input');
+  await input.waitFor();
+  // From a webview (the results panel), F1 opens the palette before focus leaves the webview's frame: typing then
+  // would go to the page. Focus the input first.
+  await input.focus();
   await page.keyboard.insertText(title);
   await page.waitForSelector(`.quick-input-list .monaco-list-row.focused[aria-label*="${title}"]`);
   await page.keyboard.press('Enter');

@@ -53,7 +53,7 @@ test('completion: statements, kinds, variants, methods, unused options, generato
   assert.deepEqual(await complete('problem ', 0, 8), ['attention', 'softmax']);
   assert.deepEqual(await complete('problem softmax ', 0, 16), ['normalized', 'rescaled']);
   assert.deepEqual(await complete(`${QUICKSTART}solve `, lines.length - 1, 6), ['gd', 'armijo', 'newton', 'lbfgs']);
-  assert.deepEqual(await complete(`${QUICKSTART}solve gd lr = 1 `, lines.length - 1, 16), ['steps', 'gradtol', 'losstol']);
+  assert.deepEqual(await complete(`${QUICKSTART}solve gd lr = 1 `, lines.length - 1, 16), ['steps', 'gradtol', 'losstol', 'float32']);
   const gens = await complete('problem attention normalized\nA1 = ', 1, 5);
   for (const g of ['normal', 'uniform', 'simplex', 'planted', 'load', 'zeros']) assert.ok(gens.includes(g), g);
   assert.deepEqual(await complete('problem attention normalized\nA1 = normal(scale = 1, ', 1, 24), ['mean']);

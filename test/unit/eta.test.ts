@@ -11,6 +11,7 @@ import {
   ETA_MIN_INTERVALS,
   estimateEta,
   etaText,
+  stepsOverParts,
   updateEta,
   type Eta,
   type EtaSample,
@@ -142,4 +143,22 @@ test('the time left reads as an estimate: seconds, then minutes, then hours', ()
   assert.equal(at(125_000, 42.4), '42 steps/s · 2 min 5 s left');
   assert.equal(at(2 * 3600_000 + 30 * 60_000, 3.26), '3.3 steps/s · 2 h 30 min left');
   assert.equal(at(400 * 3600_000, 0.5), '0.5 steps/s · 400 h left');
+});
+
+test('steps over parts: each part capped at its total; the total unknown while a part’s is', () => {
+  assert.deepEqual(
+    stepsOverParts([
+      { done: 50, total: 100 },
+      { done: 300, total: 200 },
+    ]),
+    { done: 250, total: 300 },
+  );
+  assert.deepEqual(
+    stepsOverParts([
+      { done: 5, total: 10 },
+      { done: 0, total: 0 },
+    ]),
+    { done: 5, total: 0 },
+  );
+  assert.deepEqual(stepsOverParts([]), { done: 0, total: 0 });
 });

@@ -13,33 +13,16 @@ import { evaluate, repeatBaselines, runIclExperiment, type IclHooks } from '../.
 import { directionScores, fitLinearEta, gdDirection, gdPrediction, linearFeature } from '../../server/src/icl/oneStepGd';
 import { TaskSampler } from '../../server/src/icl/tasks';
 import { Rng } from '../../server/src/math/random';
+import { iclSettings } from '../iclSettings';
 
 /** The corrected protocol at the paper's sizes (n = 25, d = 20), with small task counts. */
-const corrected = (over: Partial<IclSettings> = {}): IclSettings => ({
-  n: 25,
-  d: 20,
-  seed: 0,
-  words: { kind: 'normal', scale: 1 / Math.sqrt(20), mean: 0 },
-  xstar: { kind: 'normal', scale: 1, mean: 0 },
-  heads: 2,
-  k: 21,
-  lr: 0.001,
-  beta1: 0.9,
-  beta2: 0.98,
-  eps: 1e-12,
-  labels: 'centered',
-  readout: 'offset',
-  batch: 64,
-  steps: 0,
-  every: 100,
-  tasks: 1000,
-  etatasks: 1000,
-  etamin: 0.001,
-  etamax: 10000,
-  etacount: 200,
-  repeats: 1,
-  ...over,
-});
+const corrected = (over: Partial<IclSettings> = {}): IclSettings =>
+  iclSettings({
+    ...{ n: 25, d: 20, seed: 0, words: { kind: 'normal', scale: 1 / Math.sqrt(20), mean: 0 }, heads: 2, k: 21 },
+    ...{ beta2: 0.98, eps: 1e-12, batch: 64, steps: 0, every: 100, repeats: 1 },
+    ...{ tasks: 1000, etatasks: 1000, etamin: 0.001, etamax: 10000, etacount: 200 },
+    ...over,
+  });
 
 const quiet: IclHooks = { onRepeatStart: () => {}, onCheckpoint: () => {}, cancelled: () => false };
 

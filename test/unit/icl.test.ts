@@ -15,32 +15,14 @@ import { runIclExperiment, type IclHooks } from '../../server/src/icl/experiment
 import { chooseEta, directionScores, etaGrid, gdDirection, gdPrediction } from '../../server/src/icl/oneStepGd';
 import { TaskSampler, type Task } from '../../server/src/icl/tasks';
 import { Rng } from '../../server/src/math/random';
+import { iclSettings } from '../iclSettings';
 
-const small = (over: Partial<IclSettings> = {}): IclSettings => ({
-  n: 6,
-  d: 4,
-  seed: 3,
-  words: { kind: 'normal', scale: 0.5, mean: 0 },
-  xstar: { kind: 'normal', scale: 1, mean: 0 },
-  heads: 1,
-  k: 5,
-  lr: 0.01,
-  beta1: 0.9,
-  beta2: 0.98,
-  eps: 1e-12,
-  labels: 'centered',
-  readout: 'offset',
-  batch: 32,
-  steps: 40,
-  every: 10,
-  tasks: 50,
-  etatasks: 50,
-  etamin: 0.01,
-  etamax: 1000,
-  etacount: 40,
-  repeats: 2,
-  ...over,
-});
+const small = (over: Partial<IclSettings> = {}): IclSettings =>
+  iclSettings({
+    ...{ n: 6, d: 4, seed: 3, k: 5, lr: 0.01, beta2: 0.98, eps: 1e-12, batch: 32, steps: 40, every: 10 },
+    ...{ tasks: 50, etatasks: 50, etamax: 1000, etacount: 40 },
+    ...over,
+  });
 
 const quiet: IclHooks = { onRepeatStart: () => {}, onCheckpoint: () => {}, cancelled: () => false };
 
@@ -188,9 +170,19 @@ for (const [heads, labels, readout] of [
     const task = sampleTask(s, 4);
     const gy = 1.7;
     const grad = new Float64Array(layer.params.length);
+    // Two tasks accumulated into one gradient, as a training batch does: gy on this task, −0.6 on another.
+    const other = sampleTask(s, 5);
+    const gOther = -0.6;
+    layer.prepare();
     layer.forward(task);
-    layer.addGradient(gy, grad);
-    const fd = fdGradient(layer.params, () => gy * layer.forward(task));
+    layer.accumulate(gy);
+    layer.forward(other);
+    layer.accumulate(gOther);
+    layer.gradient(grad);
+    const fd = fdGradient(layer.params, () => {
+      layer.prepare();
+      return gy * layer.forward(task) + gOther * layer.forward(other);
+    });
     let nonzero = 0;
     for (let i = 0; i < grad.length; i++) {
       assert.ok(Math.abs(grad[i] - fd[i]) < 1e-7 * Math.max(1, Math.abs(fd[i])), `param ${i}: ${grad[i]} vs ${fd[i]}`);
@@ -198,7 +190,14 @@ for (const [heads, labels, readout] of [
     }
     // WQ, WK, WV and WP's last column all carry gradient: (3·D·k + k)·heads entries, with D = d + 1.
     assert.ok(nonzero >= 0.9 * (3 * 4 * 4 + 4) * heads, `only ${nonzero} entries with gradient`);
+    // gradient() starts the next batch from zero.
+    layer.gradient(grad);
+    assert.ok(
+      grad.every((g) => g === 0),
+      'a second gradient() with nothing accumulated is zero',
+    );
     const sens = new Float64Array(s.d);
+    layer.prepare();
     layer.forward(task);
     layer.sensitivity(sens);
     const query = task.words.data.subarray(s.n * s.d, (s.n + 1) * s.d);

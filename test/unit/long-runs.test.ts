@@ -69,7 +69,9 @@ test('a run keeps a subset of its own points, bit for bit, with the first, the l
     assert.deepEqual(streamedAll, every.iterations);
     assert.equal(thin.final.loss, every.final.loss, 'thinning changes nothing but what is kept');
     const byK = new Map(every.iterations.map((p) => [p.k, p]));
-    for (const p of thin.iterations) assert.deepEqual(p, byK.get(p.k), `${solve}: k = ${p.k} is the run's own point`);
+    // Bit for bit but the wall time, which two runs never share.
+    for (const p of thin.iterations)
+      assert.deepEqual({ ...p, t: undefined }, { ...byK.get(p.k), t: undefined }, `${solve}: k = ${p.k} is the run's own point`);
     // What was streamed is a prefix-ordered subset of the result (the result may add the best and the last).
     assert.ok(streamed.every((p) => thin.iterations.includes(p)));
     const best = every.iterations.reduce((a, b) => (b.loss < a.loss ? b : a));
@@ -80,6 +82,25 @@ test('a run keeps a subset of its own points, bit for bit, with the first, the l
     assert.equal(thin.iterations[0].k, 0);
     assert.equal(thin.iterations.at(-1)!.k, thin.final.iterations);
     if (every.final.iterations > 2048) assert.ok(thin.iterations.length < every.iterations.length, `${solve}: thinned`);
+  }
+});
+
+test('every point a run keeps carries its wall time since the block started, never decreasing, the last one included', () => {
+  for (const allPoints of [false, true]) {
+    // 4999 steps: the last point lies off the thinned grid (stride 8 beyond k = 4096), so it is timed after the loop.
+    const { problem, specs } = problemOf(SMALL('solve gd lr = 40 steps = 4999 gradtol = 0'));
+    const streamed: IterationPoint[] = [];
+    const r = runSolve(problem, specs[0], { onPoint: (p) => streamed.push(p), cancelled: () => false, allPoints });
+    assert.equal(r.final.iterations, 4999);
+    assert.equal(r.iterations.at(-1)!.k, 4999);
+    if (!allPoints) assert.ok(!streamed.some((p) => p.k === 4999), 'the last point was not streamed: it is off the grid');
+    r.iterations.forEach((p, i) => {
+      assert.ok(p.t !== undefined && Number.isFinite(p.t) && p.t >= 0, `k = ${p.k}: t = ${p.t}`);
+      if (i > 0) assert.ok(p.t >= r.iterations[i - 1].t!, `t goes back at k = ${p.k}`);
+      // t is rounded to the microsecond, elapsedMs is not.
+      assert.ok(p.t <= r.final.elapsedMs + 0.001, `k = ${p.k}: t = ${p.t} within the block’s ${r.final.elapsedMs} ms`);
+    });
+    assert.ok(r.iterations.at(-1)!.t! > r.iterations[0].t!, 'time passes over 4999 steps');
   }
 });
 

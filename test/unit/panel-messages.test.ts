@@ -122,7 +122,15 @@ test('random values: whatever passes is a well-formed, bounded FromPanel', () =>
     },
     { requiredKeys: ['type'] },
   );
-  const keys = { ready: ['type'], cancel: ['runId', 'type'], log: ['level', 'message', 'type'], snapshot: ['requestId', 'runs', 'type'] };
+  // Export messages are tested in export-messages.test.ts.
+  const keys = {
+    ready: ['type'],
+    cancel: ['runId', 'type'],
+    log: ['level', 'message', 'type'],
+    snapshot: ['requestId', 'runs', 'type'],
+    export: [],
+    exportFailed: [],
+  };
   fc.assert(
     fc.property(fc.oneof(fc.anything(), near), (m) => {
       const r = parseFromPanel(m);

@@ -389,6 +389,8 @@ test('long series are thinned to the caps, keeping the ends, the lowest loss, ea
         `${a.points.length} of ${b.points.length} points`,
       );
       assert.deepEqual([a.points[0], a.points.at(-1)], [b.points[0], b.points.at(-1)]);
+      // Wall times too (IterationPoint.t), for the panel's time axis.
+      assert.ok(typeof a.points[0].t === 'number' && typeof a.points.at(-1)!.t === 'number', 'the stored points keep their wall time');
       const lowest = (ps: IterationPoint[]) => ps.reduce((m, p) => (p.loss < m.loss ? p : m));
       assert.deepEqual(lowest(a.points), lowest(b.points));
       // Points the run had, in order.

@@ -99,6 +99,48 @@ describe('Attention Regression Lab in the extension host', () => {
     assert.equal(held.points, it.length, 'the panel holds every point of the result');
   });
 
+  it('exports with a target Uri: a part as the panel renders it, exactly the result’s numbers; the whole panel as HTML', async () => {
+    const result = await api.solve(workspaceFile('quickstart.regress'));
+    await panelRun(result.runId, 'finished');
+    const dir = vscode.Uri.file(mkdtempSync(join(tmpdir(), 'regress-export-')));
+    // What a chart's context menu passes (its data-vscode-context); the target's extension picks the format.
+    const context = {
+      webviewSection: 'chart',
+      runId: result.runId,
+      runTitle: 'quickstart.regress',
+      part: 'trajectory',
+      formats: 'csv json',
+    };
+    const json = vscode.Uri.joinPath(dir, 'trajectory.json');
+    assert.equal(
+      ((await vscode.commands.executeCommand(Commands.exportPart, context, json)) as vscode.Uri | undefined)?.toString(),
+      json.toString(),
+    );
+    const blocks = JSON.parse(readFileSync(json.fsPath, 'utf8')) as { iterations: unknown[] }[];
+    assert.deepEqual(blocks[0].iterations, result.runs[0].iterations, 'the panel’s numbers are the result’s');
+    const csv = vscode.Uri.joinPath(dir, 'trajectory.csv');
+    await vscode.commands.executeCommand(Commands.exportPart, context, csv);
+    assert.equal(readFileSync(csv.fsPath, 'utf8').split('\r\n').length, result.runs[0].iterations.length + 2, 'a header, a row per point');
+    // A part the card does not have: nothing written, no rejection (the error is shown once).
+    const missing = vscode.Uri.joinPath(dir, 'missing.csv');
+    assert.equal(await vscode.commands.executeCommand(Commands.exportPart, { ...context, part: 'no such part' }, missing), undefined);
+    assert.throws(() => readFileSync(missing.fsPath));
+
+    const html = vscode.Uri.joinPath(dir, 'results.html');
+    await vscode.commands.executeCommand(Commands.exportResults, html);
+    const text = readFileSync(html.fsPath, 'utf8');
+    const payload = JSON.parse(text.match(/<script type="application\/json" id="regress-report"[^>]*>([\s\S]*?)<\/script>/)![1]) as {
+      version: number;
+      messages: { event: string; runId: string }[];
+    };
+    assert.equal(payload.version, 2);
+    assert.ok(
+      payload.messages.some((m) => m.event === 'finished' && m.runId === result.runId),
+      'the run is in the report',
+    );
+    assert.match(text, /<script nonce="[^"]+">/, 'the panel’s bundle is inlined');
+  });
+
   it('a long solve streams its points into the panel while it runs; cancelling through the API keeps them', async () => {
     const text = readFileSync(workspaceFile('quickstart.regress').fsPath, 'utf8').replace(
       /solve gd .*/,

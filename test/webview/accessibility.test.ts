@@ -225,16 +225,23 @@ describe('accessibility of the results panel (Chromium)', () => {
         });
       };
       // The legend marker's border is the series' stroke colour, as uPlot paints it from the chart's options.
-      await check(`${card('live')} .u-legend .u-series:not(:first-child) .u-marker`, 'borderTopColor', 3, 'series', 8);
+      await check(
+        `${card('live')} .chart[data-metric="loss"] .u-legend .u-series:not(:first-child) .u-marker`,
+        'borderTopColor',
+        3,
+        'series',
+        8,
+      );
       await check('.run .status', 'color', 4.5, 'status', 6);
-      await check(`${card('live')} .u-legend .u-label`, 'color', 4.5, 'legend', 9);
+      await check(`${card('live')} .chart[data-metric="loss"] .u-legend .u-label`, 'color', 4.5, 'legend', 9);
       await check('.run .problem, .run header time', 'color', 4.5, 'muted', 10);
       console.log(`${kind}\n  ${report.join('\n  ')}`);
 
       // High contrast: lines of at least 2.5 px. Each legend marker is as wide as its line, 2 px at least (chart.ts;
       // the inline value: the computed border width is snapped to whole pixels).
-      const widths = await p.page.$$eval(`${card('live')} .u-legend .u-series:not(:first-child) .u-marker`, (els) =>
-        els.map((e) => parseFloat((e as HTMLElement).style.borderTopWidth)),
+      const widths = await p.page.$$eval(
+        `${card('live')} .chart[data-metric="loss"] .u-legend .u-series:not(:first-child) .u-marker`,
+        (els) => els.map((e) => parseFloat((e as HTMLElement).style.borderTopWidth)),
       );
       if (kind.startsWith('high-contrast'))
         assert.ok(
@@ -248,7 +255,7 @@ describe('accessibility of the results panel (Chromium)', () => {
         );
 
       // The running card (its chart, eight series) with the focus ring on a legend toggle, and the finished card's status.
-      await p.page.focus(`${card('live')} .u-legend .u-series:nth-child(3) th`);
+      await p.page.focus(`${card('live')} .chart[data-metric="loss"] .u-legend .u-series:nth-child(3) th`);
       await p.page.locator(card('live')).screenshot({ path: join(SHOTS, `a11y-solve-${kind}.png`) });
       await p.page.locator(card('done')).screenshot({ path: join(SHOTS, `a11y-solve-finished-${kind}.png`) });
       await p.page.close();
@@ -261,7 +268,7 @@ describe('accessibility of the results panel (Chromium)', () => {
     await p.send(start('k', specs.slice(0, 2)));
     await p.send(points('k', 0, LOSSES[0]));
     await p.send(points('k', 1, LOSSES[1]));
-    const chart = `${card('k')} .chart`;
+    const chart = `${card('k')} .chart[data-metric="loss"]`;
     await p.page.waitForSelector(`${chart}[data-points="8"]`);
 
     const focused = () =>
@@ -324,7 +331,7 @@ describe('accessibility of the results panel (Chromium)', () => {
     const p = await openPanel(browser());
     await p.send(start('t', specs.slice(0, 2)));
     await p.send(points('t', 0, LOSSES[0]));
-    const chart = `${card('t')} .chart`;
+    const chart = `${card('t')} .chart[data-metric="loss"]`;
     await p.page.waitForSelector(`${chart}[data-points="4"]`);
     assert.equal(await p.page.$(`${chart} .chart-data table`), null, 'built only when opened');
     await p.page.focus(`${chart} .chart-data summary`);

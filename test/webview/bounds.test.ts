@@ -334,12 +334,12 @@ describe('bound checks in the results panel (Chromium)', () => {
     assert.ok((await countColoredPixels(page, '.bounds-chart', BLUE)) > 300, 'block 2 is drawn');
     assert.match((await page.getAttribute('.bounds-chart', 'aria-label')) ?? '', /papers’ bound lies above the plot/);
     assert.equal(await page.getAttribute('.bounds-chart', 'data-clipped'), 'true');
-    assert.deepEqual(await page.evaluate(() => window.__state), { metric: 'loss', boundsBlock: 1 });
+    assert.deepEqual(await page.evaluate(() => window.__state), { boundsBlock: 1 });
     await page.screenshot({ path: join(SHOTS, 'bounds-block2.png'), fullPage: true });
     await page.close();
 
     // A reloaded panel charts the remembered block.
-    const q = await openPanel(browser(), { state: { metric: 'loss', boundsBlock: 1 } });
+    const q = await openPanel(browser(), { state: { boundsBlock: 1 } });
     await finishedRun(q, 'b3');
     assert.equal(await q.page.getAttribute('.bounds-chart', 'data-run-index'), '1');
     assert.equal(await q.page.isChecked('.bounds input[value="1"]'), true);

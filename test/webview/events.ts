@@ -2,7 +2,6 @@
  * Run events as the extension host forwards them (protocol/runs.ts), for the panel's tests: each file is named by
  * its title and a file:// URI, and every run starts at one fixed instant (START) so the header's time is known.
  */
-import type { IclSettings } from '../../protocol/experiment';
 import type { RunEvent, RunKind, RunKinds } from '../../protocol/runs';
 
 /** 2025-01-02 03:04:05 UTC. */
@@ -26,31 +25,4 @@ export function failed(kind: RunKind, runId: string, file: string, message: stri
   return { event: 'failed', kind, runId, uri: uriOf(file), title: file, message, ...(interrupted ? { interrupted } : {}) };
 }
 
-/** A small experiment's settings, every field written out, with the test's own values over them. */
-export function iclSettings(own: Partial<IclSettings> = {}): IclSettings {
-  return {
-    n: 4,
-    d: 3,
-    seed: 1,
-    words: { kind: 'normal', scale: 0.5, mean: 0 },
-    xstar: { kind: 'normal', scale: 1, mean: 0 },
-    heads: 1,
-    k: 4,
-    lr: 1e-3,
-    beta1: 0.9,
-    beta2: 0.999,
-    eps: 1e-8,
-    labels: 'centered',
-    readout: 'offset',
-    batch: 16,
-    steps: 100,
-    every: 25,
-    tasks: 20,
-    etatasks: 20,
-    etamin: 0.01,
-    etamax: 100,
-    etacount: 10,
-    repeats: 2,
-    ...own,
-  };
-}
+export { iclSettings } from '../iclSettings';

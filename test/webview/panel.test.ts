@@ -1,7 +1,7 @@
 /**
  * The results panel in headless Chromium, fed solve runs as RunEvents: live trajectories drawn by the chart, the
  * summary table, the header (title, time, status in its colour), Cancel, failures, stops that must be looked at,
- * the metric switch, a theme switch, and the Content-Security-Policy actually enforced. Expected texts are written
+ * the charts of several quantities side by side, a theme switch, and the Content-Security-Policy actually enforced. Expected texts are written
  * out here, not produced by the panel's formatter. Screenshots go to test-artifacts/webview/.
  */
 import assert from 'node:assert/strict';
@@ -216,27 +216,64 @@ describe('results panel (Chromium)', () => {
     await p.page.close();
   });
 
-  test('the metric switch redraws on the chosen quantity and is remembered', async () => {
-    const p = await openPanel(browser());
+  test('loss, ‖∇L‖ and ‖step‖ side by side, the step size once a block has one; the chosen charts are remembered', async () => {
+    const p = await openPanel(browser(), { width: 1400 });
     await p.send(start('m'));
     await p.send(points('m', 0, trajectory(0)));
     await p.page.waitForSelector('tr[data-run-index="0"][data-points="200"]');
-    assert.match((await text(p, '.run .chart .u-legend')) ?? '', /#1 gd lr=5/);
-    const canvas = () => p.page.evaluate(() => (document.querySelector('.run .chart canvas') as HTMLCanvasElement).toDataURL());
-    const before = await canvas();
-    await p.page.check('input[value="gradNorm"]');
-    await p.page.waitForSelector('.run .chart[data-metric="gradNorm"]');
-    assert.match((await p.page.getAttribute('.run .chart', 'aria-label')) ?? '', /‖∇L‖₂/);
-    assert.notEqual(await canvas(), before, 'the canvas shows different values after the switch');
-    assert.deepEqual(await p.page.evaluate(() => window.__state), { metric: 'gradNorm' });
-    assert.ok((await countColoredPixels(p.page, '.run .chart', BLUE)) > 100, 'redrawn after the switch');
+    const metrics = () => p.page.$$eval(`${card('m')} .metric-charts .chart`, (els) => els.map((e) => (e as HTMLElement).dataset.metric));
+    // No block has a step size: its chart and its box wait for one.
+    assert.deepEqual(await metrics(), ['loss', 'gradNorm', 'stepNorm']);
+    assert.equal(await p.page.isVisible(`${card('m')} input[value="stepSize"]`), false);
+    for (const [metric, label] of [
+      ['loss', /^loss 0\.5·‖·‖² against iteration k, log scale$/],
+      ['gradNorm', /^‖∇L‖₂ against iteration k/],
+      ['stepNorm', /^‖step‖₂ against iteration k/],
+    ] as const) {
+      const chart = `${card('m')} .chart[data-metric="${metric}"]`;
+      assert.match((await p.page.getAttribute(chart, 'aria-label')) ?? '', label);
+      assert.equal(await p.page.getAttribute(chart, 'data-points'), '200');
+      assert.ok((await countColoredPixels(p.page, chart, BLUE)) > 100, `${metric}: the line is drawn`);
+    }
+    // Wide: the three side by side, one row.
+    const tops = await p.page.$$eval(`${card('m')} .metric-charts .chart`, (els) =>
+      els.map((e) => Math.round(e.getBoundingClientRect().top)),
+    );
+    assert.equal(new Set(tops).size, 1, `one row: ${tops.join(', ')}`);
+    // Each chart draws its own quantity: the canvases differ.
+    const canvases = await p.page.$$eval(`${card('m')} .metric-charts canvas`, (cs) => cs.map((c) => (c as HTMLCanvasElement).toDataURL()));
+    assert.equal(new Set(canvases).size, 3);
+
+    await p.page.uncheck(`${card('m')} input[value="gradNorm"]`);
+    await p.page.waitForFunction((sel) => document.querySelectorAll(`${sel} .metric-charts .chart`).length === 2, card('m'));
+    assert.deepEqual(await metrics(), ['loss', 'stepNorm']);
+    assert.deepEqual(await p.page.evaluate(() => window.__state), { metrics: ['loss', 'stepNorm', 'stepSize'] });
+    // Points with a step size bring its chart.
+    await p.send(
+      points(
+        'm',
+        1,
+        trajectory(1).map((pt) => ({ ...pt, stepSize: 0.5 })),
+      ),
+    );
+    await p.page.waitForFunction((sel) => document.querySelectorAll(`${sel} .metric-charts .chart`).length === 3, card('m'));
+    assert.deepEqual(await metrics(), ['loss', 'stepNorm', 'stepSize']);
+    assert.equal(await p.page.isVisible(`${card('m')} input[value="stepSize"]`), true);
     await p.page.close();
 
-    // A reloaded panel restores the choice from the webview state.
-    const q = await openPanel(browser(), { state: { metric: 'stepNorm' } });
+    // A reloaded panel restores the choice from the webview state; narrow, the charts stack.
+    const q = await openPanel(browser(), { state: { metrics: ['gradNorm', 'stepNorm'] }, width: 500 });
     await q.send(start('m2'));
-    await q.page.waitForSelector(card('m2'));
-    assert.equal(await q.page.isChecked('input[value="stepNorm"]'), true);
+    await q.send(points('m2', 0, trajectory(0)));
+    await q.page.waitForSelector(`${card('m2')} tr[data-run-index="0"][data-points="200"]`);
+    assert.equal(await q.page.isChecked(`${card('m2')} input[value="loss"]`), false);
+    assert.equal(await q.page.isChecked(`${card('m2')} input[value="gradNorm"]`), true);
+    assert.deepEqual(
+      await q.page.$$eval(`${card('m2')} .metric-charts .chart`, (els) => els.map((e) => (e as HTMLElement).dataset.metric)),
+      ['gradNorm', 'stepNorm'],
+    );
+    const stacked = await q.page.$$eval(`${card('m2')} .metric-charts .chart`, (els) => els.map((e) => e.getBoundingClientRect().top));
+    assert.ok(stacked[1] > stacked[0] + 100, `stacked: ${stacked.join(', ')}`);
     await q.page.close();
   });
 

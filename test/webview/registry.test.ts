@@ -157,7 +157,11 @@ describe('the panel’s messages and cards, for every kind (Chromium)', () => {
       (window as unknown as { __old: HTMLElement[] }).__old = old;
       return old.map((h) => h.querySelectorAll('.uplot').length);
     });
-    assert.deepEqual(hosts, [1, 1, 1, 1, 1], 'a sweep card (one chart), an experiment card (three) and a solve card (one)');
+    assert.deepEqual(
+      hosts,
+      [1, 1, 1, 1, 1, 1, 1],
+      'a sweep card (one chart), an experiment card (three) and a solve card (three: loss, ‖∇L‖, ‖step‖)',
+    );
 
     // The runs start again under the same ids: their cards are replaced.
     await p.send(started('solve', 'd', 'a.regress', { problem, blocks: specs }));
@@ -168,7 +172,7 @@ describe('the panel’s messages and cards, for every kind (Chromium)', () => {
       await p.page.evaluate(() =>
         (window as unknown as { __old: HTMLElement[] }).__old.map((h) => h.querySelectorAll('.uplot, canvas').length),
       ),
-      [0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0],
       'uPlot removed its DOM',
     );
 
@@ -203,7 +207,7 @@ describe('the panel’s messages and cards, for every kind (Chromium)', () => {
     );
     assert.deepEqual(
       await p.page.evaluate(() => (window as unknown as { __old: HTMLElement[] }).__old.map((h) => h.querySelectorAll('canvas').length)),
-      [0, 0, 0, 0, 0],
+      [0, 0, 0, 0, 0, 0, 0],
       'nothing redrawn into them',
     );
     assert.deepEqual(

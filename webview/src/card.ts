@@ -11,9 +11,15 @@
  * DOM hooks for tests and tools: section.run[data-run-id][data-kind][data-status][data-points] (points held over all
  * blocks, or checkpoints over all repeats and sweep points) and the kind's own (KindCard.data); header h2 (title, the file's URI as
  * tooltip), time[datetime], .status (class: the status, or `stopped`), button.cancel (live panel only), .error;
- * button.collapse[aria-expanded] (the disclosure of .card-body, everything below the header) and data-collapsed on the root.
+ * button.collapse[aria-expanded] (the disclosure of .card-body, everything below the header) and data-collapsed on the root;
+ * the Export menu (export/menu.ts), and data-vscode-context on each exportable chart or table (VS Code's context menu).
  */
+import type { ExportContext, ExportFormat } from '../../protocol/webview';
 import { el } from './dom';
+import { ExportMenu } from './export/menu';
+import type { ExportedFile } from './export/save';
+import type { Exportable } from './exportable';
+import type { PanelRuns } from './panelRuns';
 import type { Prefs } from './prefs';
 import type { Run } from './run';
 
@@ -22,6 +28,10 @@ export interface CardContext {
   /** False in the standalone report: nothing to cancel. */
   live: boolean;
   prefs: Prefs;
+  /** Where an export from the card's menu goes (export/save.ts): the host's save dialog, or a download. */
+  save(file: ExportedFile): void;
+  /** The other runs of the panel, for comparing with them (compare.ts). */
+  runs: PanelRuns;
 }
 
 /** A kind's part of the card. */
@@ -45,6 +55,11 @@ export interface KindCard {
   errors(): string[];
   /** The kind's own data-* attributes of the card's root, for tests and tools. */
   data(): Record<string, string>;
+  /**
+   * What the card can export now, each part once (its charts, tables, trajectory): the Export menu and the context
+   * menu list them. A part that holds numbers implements Exportable and is listed here.
+   */
+  exports(): Exportable[];
 }
 
 export class Card {
@@ -55,6 +70,7 @@ export class Card {
   private readonly error = el('pre', { className: 'error', attrs: { role: 'alert' } });
   private readonly toggle: HTMLButtonElement;
   private readonly body: HTMLElement;
+  private readonly exportMenu?: ExportMenu;
   /**
    * `content`: the kind's part (registry.ts), none for a run that failed before it started; `points`: what the run
    * holds, for data-points.
@@ -83,6 +99,16 @@ export class Card {
     }
     if (this.content?.subtitle) header.append(el('span', { className: 'problem', text: this.content.subtitle }));
     header.append(this.status, ...(this.content?.header ?? []));
+    const parts = this.content;
+    if (parts) {
+      this.exportMenu = new ExportMenu(
+        run.runId,
+        () => parts.exports(),
+        async (part, format) =>
+          ctx.save({ runId: run.runId, runTitle: run.title || run.uri, part: part.label, format, content: await part.render(format) }),
+      );
+      header.append(this.exportMenu.root);
+    }
     if (ctx.live) {
       this.cancel = el('button', { className: 'cancel', text: 'Cancel', title: `Stop this run; the ${unit} so far are kept` });
       this.cancel.addEventListener('click', () => {
@@ -131,9 +157,36 @@ export class Card {
     }
     this.error.textContent = [run.error, ...(this.content?.errors() ?? [])].filter(Boolean).join('\n');
     this.error.hidden = !this.error.textContent;
+    this.markExports();
+  }
+
+  /** One part's file, as the host asks for it from the context menu (ToPanel `export`). */
+  async exportPart(part: string, format: ExportFormat): Promise<string> {
+    const found = this.content?.exports().find((p) => p.label === part);
+    if (!found) throw new Error(`this run has no part “${part}” to export`);
+    if (!found.formats.includes(format)) throw new Error(`“${part}” does not export as ${format}`);
+    return found.render(format);
+  }
+
+  /** The context VS Code's context menu passes to the export command, on each part's element. */
+  private markExports() {
+    this.exportMenu?.update();
+    for (const p of this.content?.exports() ?? []) {
+      if (!p.element) continue;
+      const context: ExportContext & { preventDefaultContextMenuItems: boolean } = {
+        webviewSection: p.formats.includes('png') ? 'chart' : 'table',
+        runId: this.run.runId,
+        runTitle: this.run.title || this.run.uri,
+        part: p.label,
+        formats: p.formats.join(' '),
+        preventDefaultContextMenuItems: true,
+      };
+      p.element.dataset.vscodeContext = JSON.stringify(context);
+    }
   }
 
   destroy() {
+    this.exportMenu?.destroy();
     this.content?.destroy();
     this.root.remove();
   }

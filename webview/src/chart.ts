@@ -9,14 +9,17 @@
  * The host's data-points says how many points are on screen after the last draw (not merely received).
  *
  * Keyboard and screen readers (uPlot draws on a canvas, for the mouse): the host is a figure named by the subclass'
- * aria-label; the plot area takes focus and zooms with + and −, pans with ← and →, and resets with 0 or Escape (charts
- * that zoom by dragging); every legend entry is a toggle button (Tab, then Enter or Space); a "Show data" disclosure
- * under the plot renders the columns the chart draws as a table, built when opened. The host's data-x-range holds the
- * x scale's "min max" after every change, for tests and tools.
+ * aria-label; the plot area takes focus; every legend entry is a toggle button (Tab, then Enter or Space); a "Show
+ * data" disclosure under the plot renders the columns the chart draws as a table, built when opened. A chart whose
+ * options drag on x zooms and pans in x and y by mouse, wheel and keys, with a "Reset zoom" button (chartZoom.ts); a
+ * zoomed chart keeps its view while live data arrives. The host's data-x-range and data-y-range hold the x and y
+ * scales' "min max" after every change, for tests and tools.
  */
 import uPlot from 'uplot';
 import { num } from '../../common/format';
+import { ChartZoom, type ZoomGroup } from './chartZoom';
 import { el } from './dom';
+import type { ChartSource, FigureMark } from './export/figure';
 import { chartTheme, onThemeChange, type ChartTheme } from './theme';
 
 export abstract class Chart {
@@ -27,11 +30,13 @@ export abstract class Chart {
   private readonly resize: ResizeObserver;
   private readonly unwatchTheme: () => void;
   private readonly table = el('details', { className: 'chart-data' }, [el('summary', { text: 'Show data' })]);
+  private readonly zoom: ChartZoom;
 
   constructor(
     protected readonly host: HTMLElement,
     private readonly height: number,
   ) {
+    this.zoom = new ChartZoom(host, () => this.refit());
     this.resize = new ResizeObserver(() => this.schedule('size'));
     this.resize.observe(host);
     this.unwatchTheme = onThemeChange(() => this.create());
@@ -55,8 +60,9 @@ export abstract class Chart {
     this.plot?.destroy();
     const theme = chartTheme();
     // Options first: a subclass may prepare the data they describe.
-    const options = this.options(theme);
-    const zoomable = !!options.cursor?.drag?.x;
+    const own = this.options(theme);
+    const zoomable = !!own.cursor?.drag?.x;
+    const options = zoomable ? this.zoom.options(own) : own;
     const hooks = { ...options.hooks, setScale: [...(options.hooks?.setScale ?? []), (u: uPlot) => this.recordRange(u)] };
     // Legend markers as thick as their lines (2 px at least), so a high-contrast theme's wider lines show there too.
     const legend = {
@@ -65,8 +71,10 @@ export abstract class Chart {
     };
     this.plot = new uPlot({ ...options, hooks, legend, ...this.size() }, this.data(), this.host);
     this.makeAccessible(this.plot, zoomable);
-    // uPlot appends its root to the host: the data table stays below it.
-    this.host.append(this.table);
+    if (zoomable) this.zoom.attach(this.plot);
+    // uPlot appends its root to the host: the reset button and the data table stay below it.
+    this.host.append(...(zoomable ? [this.zoom.resetButton] : []), this.table);
+    this.zoom.scaleChanged();
     this.recordDrawn();
   }
 
@@ -75,13 +83,32 @@ export abstract class Chart {
     this.schedule('data');
   }
 
+  /** Shares the x range with the other charts of `group` (a card's small multiples). */
+  linkZoom(group: ZoomGroup) {
+    this.zoom.join(group);
+  }
+
   destroy() {
     cancelAnimationFrame(this.frame);
     this.frame = 0;
     this.resize.disconnect();
     this.unwatchTheme();
+    this.zoom.detach();
+    this.zoom.leave();
     this.plot?.destroy();
     this.plot = undefined;
+  }
+
+  /** The plot as it stands, for an export (export/chartExport.ts); undefined once destroyed. */
+  exportSource(): ChartSource | undefined {
+    if (!this.plot) return undefined;
+    const { drawnBy, marks } = this.exportMarks();
+    return { plot: this.plot, drawnBy, marks };
+  }
+
+  /** Marks a draw hook adds instead of uPlot's paths for the series `drawnBy` (none by default). */
+  protected exportMarks(): { drawnBy: ReadonlySet<number>; marks: FigureMark[] } {
+    return { drawnBy: new Set(), marks: [] };
   }
 
   private schedule(what: 'data' | 'size') {
@@ -97,7 +124,11 @@ export abstract class Chart {
     const want = this.size();
     if (size && want.width !== this.plot.width) this.plot.setSize(want);
     if (data) {
-      this.plot.setData(this.data());
+      // A zoomed view stays where the user put it; otherwise the scales follow the data.
+      if (this.zoom.zoomed) {
+        this.plot.setData(this.data(), false);
+        this.plot.redraw();
+      } else this.plot.setData(this.data());
       this.recordDrawn();
       if (this.table.open) this.fillTable();
     }
@@ -108,8 +139,10 @@ export abstract class Chart {
     const label = this.host.getAttribute('aria-label') ?? '';
     u.over.tabIndex = 0;
     u.over.setAttribute('role', 'img');
-    u.over.setAttribute('aria-label', zoomable ? `${label}. Keys: + and − zoom, arrows pan, 0 or Escape resets` : label);
-    if (zoomable) u.over.addEventListener('keydown', (e) => this.zoomKey(u, e));
+    u.over.setAttribute(
+      'aria-label',
+      zoomable ? `${label}. Keys: + and − zoom, arrows pan, Page Up and Page Down zoom the y axis, 0 or Escape resets` : label,
+    );
     u.root.querySelectorAll<HTMLElement>('.u-legend .u-series').forEach((row, i) => {
       if (i === 0) return;
       const toggle = row.querySelector('th')!;
@@ -131,35 +164,19 @@ export abstract class Chart {
     ];
   }
 
-  /** + / − halve or double the x span about its centre, ← / → pan by a quarter, 0 / Escape show all the data. */
-  private zoomKey(u: uPlot, e: KeyboardEvent) {
-    const xs = u.data[0];
-    if (!xs.length) return;
-    const [lo, hi] = [xs[0], xs[xs.length - 1]];
-    const { min = lo, max = hi } = u.scales.x;
-    const mid = (min + max) / 2;
-    const span = max - min;
-    const next: Record<string, [number, number]> = {
-      '+': [mid - span / 4, mid + span / 4],
-      '=': [mid - span / 4, mid + span / 4],
-      '-': [mid - span, mid + span],
-      ArrowLeft: [min - span / 4, max - span / 4],
-      ArrowRight: [min + span / 4, max + span / 4],
-      '0': [lo, hi],
-      Escape: [lo, hi],
-    };
-    const range = next[e.key];
-    if (!range) return;
-    e.preventDefault();
-    // Never wider than the data, nor past its ends.
-    const width = Math.min(range[1] - range[0], hi - lo);
-    const start = Math.min(Math.max(range[0], lo), hi - width);
-    u.setScale('x', { min: start, max: start + width });
-  }
-
   private recordRange(u: uPlot) {
     const { min, max } = u.scales.x;
     if (min !== undefined && max !== undefined) this.host.dataset.xRange = `${min} ${max}`;
+    const y = u.scales.y;
+    if (typeof y?.min === 'number' && typeof y.max === 'number') this.host.dataset.yRange = `${y.min} ${y.max}`;
+    this.zoom.scaleChanged();
+  }
+
+  /** The current data with every scale fitted to it (a zoom reset). */
+  private refit() {
+    if (!this.plot) return;
+    this.plot.setData(this.data());
+    this.recordDrawn();
   }
 
   /** The plotted columns as a table (x per row, one column per series), while the disclosure is open. */
@@ -203,13 +220,15 @@ export function legendDash(dash: readonly number[] | undefined): string {
 
 /**
  * A series' markers, shown only while it has fewer than two values in view: a lone point draws no line, and a run that
- * stopped at k = 0 would otherwise leave an empty chart. In a high-contrast theme, always.
+ * stopped at k = 0 would otherwise leave an empty chart. In a high-contrast theme also while few points are in view
+ * (a line then reads by its markers as well as its colour); on a dense series markers would merge into a thick band
+ * that hides the dashes telling lines apart.
  */
 export function markersWhenSparse(theme: ChartTheme): uPlot.Series.Points {
-  // High contrast: every point marked, so a line reads by its markers as well as its colour.
-  if (theme.highContrast) return { show: true, size: 7 };
   return {
+    ...(theme.highContrast ? { size: 7 } : {}),
     show: (u, i, i0, i1) => {
+      if (theme.highContrast && i1 - i0 < HIGH_CONTRAST_MARKERS) return true;
       const ys = u.data[i];
       let n = 0;
       for (let j = i0; j <= i1 && n < 2; j++) if (ys[j] !== null && ys[j] !== undefined) n++;
@@ -217,3 +236,6 @@ export function markersWhenSparse(theme: ChartTheme): uPlot.Series.Points {
     },
   };
 }
+
+/** Points in view below which a high-contrast theme marks every point. */
+const HIGH_CONTRAST_MARKERS = 60;

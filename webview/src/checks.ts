@@ -14,6 +14,8 @@ import { boundValueVerdict, boundVerdict, type BoundVerdict } from '../../common
 import type { BoundSummary, BoundValue, DataMoveReport, PaperAssumptions, BlockBounds } from '../../protocol/bounds';
 import { BoundsChart, SHORT_LABEL } from './boundsChart';
 import { el } from './dom';
+import { boundsChartExport, checksTables } from './export/checksExports';
+import type { Exportable } from './exportable';
 import { formula, powerOfTenNode } from './formula';
 import { PriorityColumns } from './priorityColumns';
 import type { BlockState, SolveState } from './solveModel';
@@ -29,6 +31,8 @@ type CheckedBlock = BlockState & { result: { bounds: BlockBounds } };
 
 export class Checks {
   readonly root: HTMLElement;
+  /** The bounds chart and every table, for the card's Export menu. */
+  readonly exports: Exportable[] = [];
   private readonly chart?: BoundsChart;
 
   constructor(runId: string, run: SolveState, opts: ChecksOptions) {
@@ -70,9 +74,11 @@ export class Checks {
         chartHost.dataset.clipped = String(clipped);
         note.textContent = `${clipped ? 'The papers’ bound lies far above the others: it runs along the top edge, and the legend gives its value at the cursor. ' : ''}Click a legend entry to hide or show its line; drag across the chart to zoom into steps.`;
       });
+      this.exports.push(boundsChartExport(this.chart, chartHost));
     }
     if (run.dataMove) this.root.append(dataMoveSection(run.dataMove));
     if (run.tensor) this.root.append(tensorSection(run.tensor));
+    this.exports.push(...checksTables(run));
   }
 
   destroy() {

@@ -1,9 +1,10 @@
 /**
- * An in-context-learning experiment's part of its card (card.ts): the settings, live progress in the header, the
- * verdict (common/iclVerdict.ts, recomputed on every event), the loss, ratio and alignment charts
- * (experimentCharts.ts), the per-repeat table (experimentTable.ts) and, once it ended, why.
+ * An in-context-learning experiment's part of its card (card.ts): the settings, live progress with the speed and
+ * time left in the header (cardEta.ts), the verdict (common/iclVerdict.ts, recomputed on every event), the loss,
+ * ratio and alignment charts (experimentCharts.ts), the per-repeat table (experimentTable.ts) and, once it ended, why.
  *
- * DOM hooks for tests and tools: section.run.experiment[data-stop-reason] once the result arrived; .progress (live);
+ * DOM hooks for tests and tools: section.run.experiment[data-stop-reason] once the result arrived; .progress and
+ * .eta (live);
  * .settings; .verdict (hidden before the first checkpoint); .stop; chart hosts
  * .icl-chart[data-chart="loss"|"ratio"|"alignment"] (bandChart.ts lists theirs).
  */
@@ -12,7 +13,10 @@ import { stopReasonText } from '../../common/verdicts';
 import type { IclResult } from '../../protocol/experiment';
 import type { BandChart } from './bandChart';
 import type { KindCard } from './card';
+import { CardEta } from './cardEta';
 import { el } from './dom';
+import { experimentExports } from './export/iclExports';
+import type { Exportable } from './exportable';
 import { alignmentChart, lossChart, ratioChart } from './experimentCharts';
 import { progressOf, verdictOf, type ExperimentState } from './experimentModel';
 import { settingsDetail, settingsText } from './experimentSettings';
@@ -25,10 +29,12 @@ export class ExperimentCard implements KindCard {
   readonly body: HTMLElement[];
   readonly unit = 'checkpoints';
   private readonly progress = el('span', { className: 'progress' });
+  private readonly eta = new CardEta();
   private readonly stop = el('p', { className: 'stop' });
   private readonly verdict = el('p', { className: 'verdict' });
   private readonly table: RepeatTable;
   private readonly charts: BandChart[];
+  private readonly parts: Exportable[];
 
   constructor(private readonly run: StartedRun<'experiment'>) {
     const s = run.state;
@@ -36,7 +42,7 @@ export class ExperimentCard implements KindCard {
     const ratioHost = el('div', { className: 'chart icl-chart', data: { chart: 'ratio' } });
     const alignmentHost = el('div', { className: 'chart icl-chart', data: { chart: 'alignment' } });
     this.table = new RepeatTable(s);
-    this.header = [this.progress];
+    this.header = [this.progress, this.eta.root];
     this.body = [
       el('p', { className: 'settings', text: settingsText([s.settings]), title: settingsDetail([s.settings]) }),
       this.stop,
@@ -55,6 +61,11 @@ export class ExperimentCard implements KindCard {
       this.table.root,
     ];
     this.charts = [lossChart(lossHost, s), ratioChart(ratioHost, s), alignmentChart(alignmentHost, s)];
+    const hosts = [lossHost, ratioHost, alignmentHost];
+    this.parts = experimentExports(
+      run,
+      ['loss', 'loss ratio', 'alignment'].map((label, i) => ({ label, chart: this.charts[i], host: hosts[i] })),
+    );
   }
 
   update() {
@@ -62,6 +73,14 @@ export class ExperimentCard implements KindCard {
     const at = this.where() ?? { repeat: 0, step: 0 };
     this.progress.textContent = `repeat ${at.repeat + 1}/${s.settings.repeats} · step ${at.step}/${s.settings.steps}`;
     this.progress.hidden = this.run.status !== 'running';
+    // Every repeat is a part: the steps its last checkpoint reached, of the planned steps.
+    this.eta.update(
+      this.run.status === 'running',
+      Array.from({ length: s.settings.repeats }, (_, r) => ({
+        done: s.repeats.find((x) => x.repeat === r)?.checkpoints.at(-1)?.step ?? 0,
+        total: s.settings.steps,
+      })),
+    );
     const r = s.result;
     if (r) {
       this.stop.textContent = stopText(s, r);
@@ -94,6 +113,11 @@ export class ExperimentCard implements KindCard {
 
   data(): Record<string, string> {
     return this.run.state.result ? { stopReason: this.run.state.result.stopReason } : {};
+  }
+
+  /** The three charts, the mean ± std rows and the repeats (export/iclExports.ts). */
+  exports(): Exportable[] {
+    return this.parts;
   }
 
   private where() {

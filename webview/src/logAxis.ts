@@ -1,6 +1,7 @@
 /**
- * Log-scale y axis shared by the panel's charts. Our own ranges and splits, because uPlot's log ranges and splits
- * break (RangeError) on values below about 1e-16, and losses here reach 1e-30 (Newton at the planted solution).
+ * Log-scale axes shared by the panel's charts. Our own ranges and splits, because uPlot's log ranges and splits
+ * break (RangeError) on values below about 1e-16, and losses here reach 1e-30 (Newton at the planted solution). The
+ * iteration axis on an asinh scale (log above 1, linear below, so k = 0 stays) gets ticks at 0 and 1, 2, 5 × 10ᵉ.
  */
 import type uPlot from 'uplot';
 import type { ChartTheme } from './theme';
@@ -25,6 +26,30 @@ export function logAxis(theme: ChartTheme, label: string): uPlot.Axis {
     filter: (_u, splits) => splits,
     values: (_u, vals) => vals.map(decadeLabel),
   };
+}
+
+/** The x axis of an asinh scale of iterations (trajectoryChart.ts): ticks at 0, 1, 2, 5, 10, 20, … spaced on screen. */
+export function asinhAxis(theme: ChartTheme, label: string): uPlot.Axis {
+  return {
+    ...axisStyle(theme),
+    label,
+    splits: (_u, _i, min, max) => asinhSplits(min, max),
+    filter: (_u, splits) => splits,
+    values: (_u, vals) => vals.map((v) => (v < 1e6 ? String(v) : stepLabel(v))),
+  };
+}
+
+/** 0 and 1-2-5 values within [min, max], dropping any closer on screen than a tenth of the axis to the one before. */
+function asinhSplits(min: number, max: number): number[] {
+  const candidates = [0, ...stepValues(0, Math.max(0, Math.ceil(Math.log10(Math.max(1, max)))))];
+  const span = Math.asinh(max) - Math.asinh(min);
+  const out: number[] = [];
+  for (const v of candidates) {
+    if (v < min || v > max) continue;
+    if (out.length && Math.asinh(v) - Math.asinh(out[out.length - 1]) < span / 10) continue;
+    out.push(v);
+  }
+  return out;
 }
 
 /** Whole decades around the data. */

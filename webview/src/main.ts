@@ -5,13 +5,15 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
-import { REPORT_ELEMENT_ID, type ReportPayload } from '../../protocol/webview';
+import { REPORT_ELEMENT_ID, type ReportPayload, type ToPanel } from '../../protocol/webview';
 import { Card, type CardContext } from './card';
 import { el } from './dom';
+import { exportSink } from './export/save';
 import { connectHost } from './host';
 import { readToPanel } from '../../common/toPanel';
 import { PanelModel } from './model';
 import { kindCard, pointsOf } from './registry';
+import { PanelRuns } from './panelRuns';
 import { Prefs } from './prefs';
 import type { Run } from './run';
 
@@ -25,7 +27,8 @@ const cards = new Map<string, Card>();
 const OPEN_CARDS = 3;
 /** The user's own collapse choices, by run, kept while the panel lives (across a card rebuilt by a restart). */
 const chosen = new Map<string, boolean>();
-const ctx: CardContext = { live: host.live, prefs: new Prefs(host) };
+const runs = new PanelRuns(model.runs);
+const ctx: CardContext = { live: host.live, prefs: new Prefs(host), save: exportSink(host), runs };
 const cancel = (runId: string) => host.post({ type: 'cancel', runId });
 
 const app = document.getElementById('app')!;
@@ -49,10 +52,25 @@ function receive(message: unknown) {
   const m = readToPanel(message);
   if ('ignored' in m) host.post({ type: 'log', level: 'info', message: `The panel ignored a message: ${m.ignored}` });
   else if (m.event === 'snapshot') host.post({ type: 'snapshot', requestId: m.requestId, runs: model.snapshot() });
+  else if (m.event === 'export') answerExport(m);
   else {
     const run = model.apply(m);
     if (run) show(run);
+    // A run started, ended or left: the cards' comparisons list the runs as they are now.
+    if (run && m.event !== 'progress') runs.changed();
   }
+}
+
+/** The host's request for one part of a card (the context menu's export command): its content, or why not. */
+function answerExport({ requestId, runId, part, format }: Extract<ToPanel, { event: 'export' }>) {
+  const card = cards.get(runId);
+  const answer = card ? card.exportPart(part, format) : Promise.reject(new Error('the run is no longer in the panel'));
+  answer.then(
+    (content) => host.post({ type: 'export', requestId, runId, runTitle: card!.run.title || card!.run.uri, part, format, content }),
+    // Cut to what the host accepts (extension/src/panelMessages.ts), so the request fails at once rather than timing out.
+    (e: unknown) =>
+      host.post({ type: 'exportFailed', requestId, message: (e instanceof Error ? e.message : String(e)).slice(0, 500) || 'failed' }),
+  );
 }
 
 function show(run: Run) {
@@ -66,7 +84,8 @@ function show(run: Run) {
     fresh.onToggle((collapsed) => chosen.set(run.runId, collapsed));
     list.prepend(fresh.root);
     // A run the user just started is shown even when they had scrolled down to an older one.
-    if (host.live && run.status === 'running') fresh.root.scrollIntoView({ block: 'nearest' });
+    // Its header, not the whole card: a card taller than the panel would be aligned by its bottom edge.
+    if (host.live && run.status === 'running') (fresh.root.querySelector('header') ?? fresh.root).scrollIntoView({ block: 'nearest' });
   }
   collapseOld();
   // Runs the model dropped (beyond PANEL_RUNS) leave the page too.

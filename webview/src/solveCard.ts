@@ -1,20 +1,26 @@
 /**
- * A solve run's part of its card (card.ts): the trajectory chart with a metric switch and the per-block summary
- * table; once the run answered, its bound and tensor checks (checks.ts).
+ * A solve run's part of its card (card.ts): what changed since the file's previous run and the speed and time left
+ * (header), the trajectory charts side by side (metricCharts.ts), the per-block summary table, the comparison with
+ * other runs of the file (compare.ts); once the run answered, its bound and tensor checks (checks.ts).
  *
- * DOM hooks for tests and tools: the chart host .chart[data-metric][data-points]; each block row
- * tr[data-run-index] with data-points (the block's points on screen after the last redraw, not merely received) and
- * data-stop-reason once the block stopped.
+ * DOM hooks for tests and tools: the chart hosts .chart[data-metric][data-points] (metricCharts.ts,
+ * trajectoryChart.ts); each block row tr[data-run-index] with data-points (the block's points on screen after the
+ * last redraw, not merely received) and data-stop-reason once the block stopped.
  */
 import { duration, num, optionsText } from '../../common/format';
 import { isBadStop, stopReasonText } from '../../common/verdicts';
 import type { CardContext, KindCard } from './card';
+import { CardEta } from './cardEta';
 import { Checks } from './checks';
+import { Compare } from './compare';
 import { el } from './dom';
+import { MatrixSection } from './matrixSection';
+import { solveExports } from './export/solveExports';
+import type { Exportable } from './exportable';
+import { MetricCharts } from './metricCharts';
 import { PriorityColumns } from './priorityColumns';
 import type { StartedRun } from './run';
-import { METRICS, type BlockState } from './solveModel';
-import { METRIC_LABEL, TrajectoryChart } from './trajectoryChart';
+import type { BlockState } from './solveModel';
 
 export class SolveCard implements KindCard {
   readonly subtitle: string;
@@ -24,9 +30,16 @@ export class SolveCard implements KindCard {
   private readonly rows: HTMLTableRowElement[] = [];
   /** Where the checks go once the result brings them. */
   private readonly checksHost = el('div');
-  private readonly chart?: TrajectoryChart;
+  private readonly charts?: MetricCharts;
+  private readonly compare?: Compare;
+  private readonly eta = new CardEta();
   private columns?: PriorityColumns;
   private checks?: Checks;
+  /** The heatmaps of the run's matrices (matrixSection.ts), once the result brings them. */
+  private matrices?: MatrixSection;
+  private readonly matricesHost = el('div');
+  /** The trajectory and the summary table (export/solveExports.ts). */
+  private parts: () => Exportable[] = () => [];
 
   constructor(
     private readonly run: StartedRun<'solve'>,
@@ -34,29 +47,35 @@ export class SolveCard implements KindCard {
   ) {
     const { problem: p, blocks } = run.state;
     this.subtitle = `${p.kind} ${p.variant} · n = ${p.n} · d = ${p.d}${p.reg ? ` · reg = ${num(p.reg)}` : ''}`;
-    this.body.push(this.checksHost);
+    this.body.push(this.checksHost, this.matricesHost);
+    this.header.push(this.eta.root);
     if (!blocks.length) return;
-    const metrics = el('div', { className: 'metrics', attrs: { role: 'radiogroup', 'aria-label': 'Plotted quantity' } });
-    for (const m of METRICS) {
-      const id = `${run.runId}-${m}`;
-      const input = el('input', { attrs: { type: 'radio', name: `metric-${run.runId}`, id, value: m } });
-      input.checked = m === ctx.prefs.metric;
-      input.addEventListener('change', () => {
-        this.chart?.setMetric(m);
-        ctx.prefs.metric = m;
-      });
-      metrics.append(el('label', { attrs: { for: id } }, [input, METRIC_LABEL[m]]));
-    }
-    const chartHost = el('div', { className: 'chart' });
-    this.body.unshift(metrics, chartHost, el('div', { className: 'table-scroll' }, [this.table()]));
-    this.chart = new TrajectoryChart(chartHost, blocks, ctx.prefs.metric, (drawn) =>
-      drawn.forEach((n, i) => (this.rows[i].dataset.points = String(n))),
+    const table = el('div', { className: 'table-scroll' }, [this.table()]);
+    // The comparison first: the charts draw its overlays from their first frame.
+    this.compare = new Compare(run, ctx, () => this.charts?.redraw());
+    this.header.unshift(this.compare.changes);
+    const compare = this.compare;
+    this.charts = new MetricCharts(
+      run,
+      ctx,
+      () => compare.overlays(),
+      (drawn) => drawn.forEach((n, i) => (this.rows[i].dataset.points = String(n))),
     );
+    this.body.unshift(this.charts.controls, this.charts.root, table, this.compare.root);
+    const charts = this.charts;
+    this.parts = solveExports(run, () => charts.list());
   }
 
   update() {
     const s = this.run.state;
-    this.chart?.update();
+    this.charts?.update();
+    this.eta.update(
+      this.run.status === 'running',
+      s.blocks.map((b) => {
+        const done = b.trajectory.k.at(-1) ?? 0;
+        return { done, total: b.stop ? done : b.maxSteps };
+      }),
+    );
     s.blocks.forEach((b, i) => this.fillRow(this.rows[i], b));
     this.columns?.sync();
     // Checks arrive all at once with the final result, so their section is built once.
@@ -67,11 +86,17 @@ export class SolveCard implements KindCard {
       });
       this.checksHost.append(this.checks.root);
     }
+    if (!this.matrices && s.matrices) {
+      this.matrices = new MatrixSection(this.run.runId, s, s.matrices.target);
+      this.matricesHost.append(this.matrices.root);
+    }
   }
 
   destroy() {
-    this.chart?.destroy();
+    this.charts?.destroy();
+    this.compare?.destroy();
     this.checks?.destroy();
+    this.matrices?.destroy();
   }
 
   badStop(): string | undefined {
@@ -88,6 +113,11 @@ export class SolveCard implements KindCard {
     return this.stopped()
       .filter((b) => isBadStop(b.stop.reason))
       .map((b) => `${blockName(b)}: ${b.stop.message ?? stopReasonText(b.stop.reason)}`);
+  }
+
+  /** Its parts' Exportables: the trajectory and summary, then the checks'. */
+  exports(): Exportable[] {
+    return [...this.parts(), ...(this.checks?.exports ?? []), ...(this.matrices?.exports() ?? [])];
   }
 
   /** The stops are on the block rows. */

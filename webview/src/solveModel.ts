@@ -12,6 +12,10 @@ export interface Trajectory {
   loss: number[];
   gradNorm: number[];
   stepNorm: number[];
+  /** NaN where the method defines no step size. */
+  stepSize: number[];
+  /** Wall-clock ms since the block started (IterationPoint.t); NaN where the point carries none (older results). */
+  t: number[];
 }
 
 export interface BlockState {
@@ -27,18 +31,23 @@ export interface BlockState {
 export interface SolveState {
   problem: ProblemSummary;
   blocks: BlockState[];
+  /** The server's fingerprint of the problem's numbers (protocol/runs.ts), to tell a data edit from a rerun. */
+  fingerprint?: string;
   /** The self-attention data move's bound checks (from the final result), when the file declares a move. */
   dataMove?: DataMoveReport;
   /** The tensor-trick check (from the final result), with `check tensor`. */
   tensor?: SolveResult['tensor'];
+  /** The target and the initial point's matrices (from the final result); each block's final ones are on its result. */
+  matrices?: SolveResult['matrices'];
 }
 
-export const METRICS = ['loss', 'gradNorm', 'stepNorm'] as const;
+export const METRICS = ['loss', 'gradNorm', 'stepNorm', 'stepSize'] as const;
 export type Metric = (typeof METRICS)[number];
 
 export const solveReducers: Reducers<'solve', SolveState> = {
   started: (d) => ({
     problem: d.problem,
+    fingerprint: d.fingerprint,
     blocks: d.blocks.map((spec) => ({ spec, maxSteps: spec.options.steps ?? 0, trajectory: emptyTrajectory() })),
   }),
 
@@ -64,13 +73,14 @@ export const solveReducers: Reducers<'solve', SolveState> = {
     }
     s.dataMove = result.dataMove;
     s.tensor = result.tensor;
+    s.matrices = result.matrices;
   },
 
   points: (s) => s.blocks.reduce((n, b) => n + b.trajectory.k.length, 0),
 };
 
 function emptyTrajectory(): Trajectory {
-  return { k: [], loss: [], gradNorm: [], stepNorm: [] };
+  return { k: [], loss: [], gradNorm: [], stepNorm: [], stepSize: [], t: [] };
 }
 
 function appendPoints(t: Trajectory, points: IterationPoint[]) {
@@ -81,5 +91,7 @@ function appendPoints(t: Trajectory, points: IterationPoint[]) {
     t.loss.push(p.loss);
     t.gradNorm.push(p.gradNorm);
     t.stepNorm.push(p.stepNorm);
+    t.stepSize.push(p.stepSize ?? NaN);
+    t.t.push(p.t ?? NaN);
   }
 }

@@ -12,6 +12,8 @@ import type { IclSummaryPoint, MeanStd } from '../../protocol/experiment';
 import type { MeanStdColumn } from './bandChart';
 import type { KindCard } from './card';
 import { el } from './dom';
+import { sweepExports } from './export/iclExports';
+import type { Exportable } from './exportable';
 import { STYLE } from './experimentCharts';
 import { latestCommonRow, progressOf } from './experimentModel';
 import { settingsDetail, settingsText } from './experimentSettings';
@@ -35,6 +37,7 @@ export class SweepCard implements KindCard {
   private readonly stop = el('p', { className: 'stop' });
   private readonly chart: SweepChart;
   private readonly table: SweepTable;
+  private readonly parts: Exportable[];
 
   constructor(private readonly run: StartedRun<'sweep'>) {
     const s = run.state;
@@ -73,6 +76,7 @@ export class SweepCard implements KindCard {
         return { columns, hollow, latest: currentPoint(s) };
       },
     });
+    this.parts = sweepExports(run, { label: 'ratio chart', chart: this.chart, host: chartHost }, running);
   }
 
   update() {
@@ -111,6 +115,11 @@ export class SweepCard implements KindCard {
 
   data(): Record<string, string> {
     return this.run.state.result ? { stopReason: this.run.state.result.stopReason } : {};
+  }
+
+  /** The chart, the points table and every mean ± std row (export/iclExports.ts). */
+  exports(): Exportable[] {
+    return this.parts;
   }
 
   /** "point 2/4 (d = 10): repeat 1/3 · step 400/2000"; undefined before the first progress. */

@@ -13,6 +13,7 @@
 import uPlot from 'uplot';
 import { meanStdText } from '../../common/format';
 import { Chart, legendDash } from './chart';
+import type { FigureMark } from './export/figure';
 import type { MeanStdColumn } from './bandChart';
 import { axisStyle } from './logAxis';
 import { lineWidth, seriesColor, type ChartTheme } from './theme';
@@ -71,6 +72,8 @@ export class SweepChart extends Chart {
   private yRange: [number, number] = [0, 1];
   private colors: string[] = [];
   private width = 1.5;
+  /** What the last draw drew, for exports (CSS pixels). */
+  private marks: FigureMark[] = [];
 
   constructor(
     host: HTMLElement,
@@ -143,6 +146,7 @@ export class SweepChart extends Chart {
     const px = uPlot.pxRatio;
     const { left, top, width, height } = u.bbox;
     const bars: Bar[] = [];
+    const marks: FigureMark[] = [];
     ctx.save();
     ctx.beginPath();
     ctx.rect(left, top, width, height);
@@ -167,6 +171,7 @@ export class SweepChart extends Chart {
       at.forEach((p, j) => (j ? ctx.lineTo(p.x, p.y) : ctx.moveTo(p.x, p.y)));
       ctx.stroke();
       ctx.setLineDash([]);
+      marks.push({ kind: 'line', points: at.map((p) => [p.x / px, p.y / px]), color: this.colors[k], width: this.width, dash: s.dash });
       for (const p of at) {
         ctx.beginPath();
         ctx.moveTo(p.x, p.hi);
@@ -179,10 +184,30 @@ export class SweepChart extends Chart {
         const hollow = !!this.current.hollow[p.i];
         marker(ctx, s.marker, p.x, p.y, MARKER * px, hollow);
         bars.push({ series: s.key, value: this.config.values[p.i], x: p.x / px, top: p.hi / px, mid: p.y / px, bottom: p.lo / px, hollow });
+        const color = this.colors[k];
+        marks.push({
+          kind: 'errorBar',
+          x: p.x / px,
+          top: p.hi / px,
+          mid: p.y / px,
+          bottom: p.lo / px,
+          cap: CAP,
+          color,
+          width: this.width,
+          marker: s.marker,
+          radius: MARKER,
+          hollow,
+        });
       }
     });
     ctx.restore();
     this.host.dataset.bars = JSON.stringify(bars);
+    this.marks = marks;
+  }
+
+  /** The series are drawn by the hook above: their lines, bars and markers as it drew them. */
+  protected override exportMarks() {
+    return { drawnBy: new Set(this.config.series.map((_s, k) => k + 1)), marks: this.marks };
   }
 
   /** mean ± std of series k at point i of the chart's x order, or at the latest point away from the cursor. */

@@ -90,7 +90,14 @@ function closeness(problem: Problem, runs: BlockResult[], sa: Shift): Closeness[
   return runs.map((run) => {
     const one = runSolve(
       problem,
-      { index: run.index, method: run.method, options: { ...run.options, steps: 1, gradtol: 0, losstol: 0 }, line: 0, label: run.label },
+      {
+        index: run.index,
+        method: run.method,
+        // The bound checks stay float64 whatever precision the run asked for.
+        options: { ...run.options, steps: 1, gradtol: 0, losstol: 0, float32: 0 },
+        line: 0,
+        label: run.label,
+      },
       { onPoint: () => undefined, cancelled: () => false },
     );
     const x1 = Float64Array.from(one.final.X ? one.final.X.flat() : one.final.x!);

@@ -14,6 +14,7 @@ import { problemSummary } from '../jobs/runKinds';
 import type { ProblemAnalysis } from '../language/analyze';
 import { withDefaults } from '../language/methods';
 import type { Problem, SolveSpec } from '../problem';
+import { addFinalMatrices, runMatrices } from '../solver/matrices';
 import { runSolve } from '../solver/run';
 import type { CliArgs } from './args';
 import { boundsFailed, boundsText } from './checkBounds';
@@ -44,7 +45,7 @@ export function solveInProcess(
   const progress = progressLine(args.quiet);
   const runs = specs.map((spec) => {
     const steps = withDefaults(spec.method, spec.options).steps;
-    return runSolve(p, spec, {
+    const run = runSolve(p, spec, {
       onPoint: (pt) => progress?.show(pointLine(spec, pt.k, steps, pt.loss)),
       cancelled: () => false,
       allPoints: args.allPoints,
@@ -55,9 +56,19 @@ export function solveInProcess(
         ((k, x) =>
           k === 0 ? iterates.set(spec.index, [Array.from(x)]) : k <= BOUND_STEP_LIMIT && iterates.get(spec.index)!.push(Array.from(x))),
     });
+    addFinalMatrices(p, run);
+    return run;
   });
   progress?.clear();
-  return { runId: cliRunId(), source: args.file, problem: problemSummary(p), runs, ...checksAfterRuns(p, runs, checks) };
+  const matrices = runMatrices(p);
+  const result: SolveResult = {
+    runId: cliRunId(),
+    source: args.file,
+    problem: problemSummary(p),
+    runs,
+    ...checksAfterRuns(p, runs, checks),
+  };
+  return matrices ? { ...result, matrices } : result;
 }
 
 /** `report` on a problem file: the solve on a worker, its events written as the report. */

@@ -13,6 +13,7 @@ import { Adam } from './adam';
 import { AttentionLayer } from './attentionLayer';
 import { chooseEta, directionScores, etaGrid, fitLinearEta, gdDirection, gdPrediction, linearFeature } from './oneStepGd';
 import { TaskSampler, type Task } from './tasks';
+import { trainingLayer, trainStep } from './training';
 
 export interface IclHooks {
   /** A repeat chose its η and measured its baselines; its checkpoints follow. */
@@ -21,6 +22,8 @@ export interface IclHooks {
   onCheckpoint(repeat: number, checkpoint: IclCheckpoint): void;
   /** Polled once per Adam step (and between η evaluations); true stops the run, keeping what ran. */
   cancelled(): boolean;
+  /** Called before every Adam step, before the cancel poll (the threads' share may wait here for its turn). */
+  beforeStep?(): void;
 }
 
 export type IclRun = Omit<IclResult, 'runId' | 'source'>;
@@ -35,18 +38,22 @@ class Stop {
   ) {}
 }
 
-/** `only`: the repeats to run (a worker's share when repeats run on several threads); all of them by default. */
-export function runIclExperiment(settings: IclSettings, hooks: IclHooks, only?: readonly number[]): IclRun {
+/**
+ * `only`: the repeats to run, in order (a worker's share when repeats run on several threads: an iterable, so a thread
+ * can claim each when it is free); all of them by default.
+ */
+export function runIclExperiment(settings: IclSettings, hooks: IclHooks, only?: Iterable<number>): IclRun {
   const started = Date.now();
   const repeats: IclRepeat[] = [];
   let stop: Stop | undefined;
   for (const r of only ?? Array.from({ length: settings.repeats }, (_, i) => i)) {
-    if (stop) break;
     try {
       runRepeat(settings, r, hooks, repeats);
     } catch (e) {
       if (!(e instanceof Stop)) throw e;
+      // Stop before the loop claims another repeat (a thread's share hands them out one by one).
       stop = e;
+      break;
     }
   }
   return {
@@ -80,12 +87,10 @@ function runRepeat(s: IclSettings, r: number, hooks: IclHooks, repeats: IclRepea
   repeats.push(repeat);
   hooks.onRepeatStart(start);
 
-  const layer = new AttentionLayer(s.n, s.d, s.heads, s.k, s.readout);
+  const { layer, batches } = trainingLayer(s, stream(start.seed, 'train'));
   layer.init(stream(start.seed, 'init'));
   const adam = new Adam(layer.params.length, s.lr, s.beta1, s.beta2, s.eps);
   const grad = new Float64Array(layer.params.length);
-  const trainSampler = new TaskSampler(s, stream(start.seed, 'train'));
-  const task = trainSampler.newTask();
   const checkpoint = (step: number, trainLoss?: number) => {
     const c = evaluate(layer, heldOut, s.d, step, trainLoss);
     repeat.checkpoints.push(c);
@@ -95,20 +100,11 @@ function runRepeat(s: IclSettings, r: number, hooks: IclHooks, repeats: IclRepea
   let lossSum = 0;
   let since = 0;
   for (let step = 1; step <= s.steps; step++) {
+    hooks.beforeStep?.();
     checkCancel();
-    grad.fill(0);
-    let batchLoss = 0;
-    for (let b = 0; b < s.batch; b++) {
-      trainSampler.next(task);
-      const residual = layer.forward(task) - task.target[s.n];
-      batchLoss += 0.5 * residual * residual;
-      // d/dŷ of the batch mean of 0.5·(ŷ − y)².
-      layer.addGradient(residual / s.batch, grad);
-    }
-    batchLoss /= s.batch;
+    const batchLoss = trainStep(batches, s.batch, layer, adam, grad);
     if (!Number.isFinite(batchLoss))
       throw new Stop('nonFinite', `Repeat ${r + 1}, Adam step ${step}: the training loss is ${batchLoss}; lower lr`);
-    adam.step(layer.params, grad);
     lossSum += batchLoss;
     since++;
     if (step % s.every === 0 || step === s.steps) {
@@ -198,6 +194,8 @@ export function repeatBaselines(
 
 /** The layer's held-out metrics at `step` (IclCheckpoint). */
 export function evaluate(layer: AttentionLayer, heldOut: HeldOut, d: number, step: number, trainLoss?: number): IclCheckpoint {
+  // The caller may have set the weights directly.
+  layer.prepare();
   const sens = new Float64Array(d);
   let loss = 0;
   let predsDiff = 0;

@@ -5,8 +5,8 @@
  * The labels the layer reads in the context tokens are b_i itself (`doc`) or b'_i = n·b̂_i − 1 (`centered`).
  */
 import type { Distribution, IclLabels, IclSettings } from '../../../protocol/experiment';
-import { mulVec, rowSoftmax } from '../math/dense';
 import type { Rng } from '../math/random';
+import { dot4 } from './dot';
 import type { Matrix } from '../problem';
 
 export interface Task {
@@ -22,7 +22,8 @@ export interface Task {
 export function fill(rng: Rng, dist: Distribution, out: Float64Array): void {
   if (dist.kind === 'normal') {
     rng.fillNormal(out);
-    for (let i = 0; i < out.length; i++) out[i] = dist.mean + dist.scale * out[i];
+    const { mean, scale } = dist;
+    for (let i = 0; i < out.length; i++) out[i] = mean + scale * out[i];
   } else for (let i = 0; i < out.length; i++) out[i] = dist.low + (dist.high - dist.low) * rng.uniform();
 }
 
@@ -48,11 +49,23 @@ export class TaskSampler {
 
   /** Overwrites `into` with a fresh task and returns it. */
   next(into: Task): Task {
-    fill(this.rng, this.s.words, into.words.data);
-    fill(this.rng, this.s.xstar, this.xstar);
-    mulVec(into.words, this.xstar, into.target);
-    const row = { rows: 1, cols: into.target.length, data: into.target };
-    rowSoftmax(row, row);
+    const { n, d } = this.s;
+    const words = into.words.data;
+    const p = into.target;
+    const xstar = this.xstar;
+    fill(this.rng, this.s.words, words);
+    fill(this.rng, this.s.xstar, xstar);
+    // p = softmax(words·x*), computed stably in place.
+    let max = -Infinity;
+    for (let i = 0; i <= n; i++) {
+      const s = dot4(words, i * d, xstar, 0, d);
+      p[i] = s;
+      if (s > max) max = s;
+    }
+    let sum = 0;
+    for (let i = 0; i <= n; i++) sum += p[i] = Math.exp(p[i] - max);
+    const inv = 1 / sum;
+    for (let i = 0; i <= n; i++) p[i] *= inv;
     setLabels(this.s.labels, into);
     return into;
   }

@@ -9,9 +9,13 @@ import type { ExperimentProgress, RunKind, SolveProgress, SweepProgress } from '
 import type { IclRun } from '../icl/experiment';
 import type { Problem, SolveSpec } from '../problem';
 import type { Checks } from '../bounds/checks';
+import type { RepeatShareState } from './repeatShare';
 
-/** What a solve job produced: the runs, and the data-move and tensor checks when requested and not cancelled. */
-export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor'>;
+/**
+ * What a solve job produced: the runs, the data-move and tensor checks when requested and not cancelled, and the
+ * target's and initial point's matrices.
+ */
+export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor' | 'matrices'>;
 
 /** Per kind: what one worker is given, and what it posts. */
 export interface TaskKinds {
@@ -22,15 +26,18 @@ export interface TaskKinds {
     result: SolveJobResult;
   };
   experiment: {
-    /** `repeats`: this worker's share of the repeats. */
-    input: { settings: IclSettings; repeats: number[] };
+    /**
+     * `thread` claims repeats from `share` (shared by the run's workers) at `point` (0, or the point of a sweep) as it
+     * becomes free, and follows its adaptive decision (repeatShare.ts).
+     */
+    input: { settings: IclSettings; share: RepeatShareState; thread: number; point: number };
     /** The summary is the scheduler's: only it holds the repeats of every worker. */
     progress: Omit<ExperimentProgress, 'summary'>;
     result: IclRun;
   };
   sweep: {
     /**
-     * Per point of the sweep, in order, this worker's experiment task there (its share of the point's repeats).
+     * Per point of the sweep, in order, this worker's experiment task there (it claims from the point's repeats).
      * `finished`: Int32Array over a SharedArrayBuffer, shared by the run's `threads` workers, counting the points they
      * finished, so that no worker starts a point before every worker finished the one before.
      */

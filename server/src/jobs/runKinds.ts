@@ -11,14 +11,19 @@ import type { Problem, SolveSpec } from '../problem';
 import type { Checks } from '../bounds/checks';
 import type { Collector, ResultMeta } from './collector';
 import { ExperimentCollector } from './experimentCollector';
+import { problemFingerprint } from './fingerprint';
 import type { TaskInput } from './messages';
+import { repeatShareState } from './repeatShare';
 import { SolveCollector } from './solveCollector';
 import { SweepCollector } from './sweepCollector';
 
 /** What a run of each kind is given. */
 export interface JobInputs {
   solve: { problem: Problem; specs: SolveSpec[]; checks: Checks };
-  /** `threads`: the worker threads sharing the repeats (experimentThreads by default). */
+  /**
+   * `threads`: the worker threads sharing the repeats, all training at once; by default experimentThreads, adaptively
+   * (two only while two pay: repeatShare.ts).
+   */
   experiment: { settings: IclSettings; threads?: number };
   /** `points[i]`: the settings at the sweep's i-th value. `threads` share each point's repeats, as for an experiment. */
   sweep: { sweep: IclSweep; points: IclSettings[]; threads?: number };
@@ -36,31 +41,37 @@ export const JOB_KINDS: { [K in RunKind]: JobKind<K> } = {
   solve: {
     tasks: ({ problem, specs, checks }) => [{ problem, specs, checks }],
     collector: ({ problem, specs }, meta) => new SolveCollector(problemSummary(problem), specs, meta),
-    started: ({ problem, specs }) => ({ problem: problemSummary(problem), blocks: specs }),
+    started: ({ problem, specs }) => ({ problem: problemSummary(problem), blocks: specs, fingerprint: problemFingerprint(problem) }),
   },
   experiment: {
     /**
-     * An experiment's repeats are independent (repeat r draws only from seed + r), so they are shared out round-robin
-     * over the threads: the same numbers as on one thread, in about 1/threads of the time where cores are free.
+     * An experiment's repeats are independent (repeat r draws only from seed + r), so each thread claims the next one
+     * when it is free: the same numbers as on one thread, in about 1/threads of the time where cores are free.
      */
-    tasks: ({ settings, threads = experimentThreads(settings) }) =>
-      Array.from({ length: threads }, (_, w) => ({
-        settings,
-        repeats: Array.from({ length: settings.repeats }, (_, r) => r).filter((r) => r % threads === w),
-      })),
+    tasks: ({ settings, threads }) => {
+      const count = threads ?? experimentThreads(settings);
+      const share = repeatShareState(1, count, threads === undefined);
+      return Array.from({ length: count }, (_, thread) => ({ settings, share, thread, point: 0 }));
+    },
     collector: ({ settings }, meta, workers) => new ExperimentCollector(settings, workers, meta),
     started: ({ settings }) => ({ settings }),
   },
   sweep: {
     /**
-     * The experiment at each point, in order, on the same threads: thread w runs, point after point, the share of the
-     * point's repeats the experiment would give it, so every point's numbers are those of its experiment run alone.
-     * The threads wait for each other between points (`finished`), so a point starts once the one before has ended.
+     * The experiment at each point, in order, on the same threads: the threads claim the point's repeats as an
+     * experiment's do, so every point's numbers are those of its experiment run alone, and one adaptive decision holds
+     * for the whole sweep. The threads wait for each other between points (`finished`), so a point starts once the one
+     * before has ended.
      */
-    tasks: ({ points, threads = experimentThreads({ repeats: Math.max(...points.map((p) => p.repeats)) }) }) => {
-      const shares = points.map((settings) => JOB_KINDS.experiment.tasks({ settings, threads }));
+    tasks: ({ points, threads }) => {
+      const count = threads ?? experimentThreads({ repeats: Math.max(...points.map((p) => p.repeats)) });
+      const share = repeatShareState(points.length, count, threads === undefined);
       const finished = new Int32Array(new SharedArrayBuffer(4));
-      return Array.from({ length: threads }, (_, w) => ({ points: shares.map((share) => share[w]), finished, threads }));
+      return Array.from({ length: count }, (_, thread) => ({
+        points: points.map((settings, point) => ({ settings, share, thread, point })),
+        finished,
+        threads: count,
+      }));
     },
     collector: ({ sweep, points }, meta, workers) => new SweepCollector(sweep, points, workers, meta),
     started: ({ sweep, points }) => ({ sweep, points }),
@@ -73,7 +84,8 @@ export function problemSummary(p: Problem): ProblemSummary {
 
 /**
  * Threads for an experiment: two when it has two repeats or more and the machine two cores or more, else one. More
- * than two rarely pays on the shared machines this runs on (the bench measures one against two).
+ * than two rarely pays on the shared machines this runs on (the bench measures one against two), and the second
+ * trains beside the first only where the probe finds that it pays (repeatShare.ts).
  */
 export function experimentThreads(settings: Pick<IclSettings, 'repeats'>): number {
   return Math.max(1, Math.min(2, settings.repeats, availableParallelism()));

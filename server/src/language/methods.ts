@@ -31,12 +31,24 @@ const STOPPING: OptionInfo[] = [
   { name: 'losstol', default: 0, min: 0, doc: 'Stop when the loss falls to this value or below (0 disables).' },
 ];
 
+/** Every method's arithmetic: float64, or the float32 kernels for fast trajectories. */
+const PRECISION: OptionInfo[] = [
+  {
+    name: 'float32',
+    default: 0,
+    min: 0,
+    max: 1,
+    integer: true,
+    doc: '1 evaluates the loss, gradient and Hessian-vector products in float32 (WebAssembly f32x4 kernels, about twice as fast), 0 in float64. For trajectories: float32 losses are exact to about 1e-7 relative, so losses below ~1e-7 of the initial loss are rounding (line searches stall there), and the rescaled variant refuses scores above ~44 less terms in ln n instead of ~355. Bound checks, exactness checks and `eval` stay float64; without WebAssembly SIMD (or with REGRESS_LAB_KERNELS=js) the block runs in float64.',
+  },
+];
+
 export const METHODS: Record<MethodName, MethodInfo> = {
   gd: {
     name: 'gd',
     title: 'Gradient descent (fixed step)',
     doc: "x ← x − lr·∇L(x) with a fixed learning rate: the step the papers' in-context-learning theorems analyse.",
-    options: [{ name: 'lr', default: 0.1, min: 0, exclusiveMin: true, doc: 'Learning rate η (> 0).' }, ...STOPPING],
+    options: [{ name: 'lr', default: 0.1, min: 0, exclusiveMin: true, doc: 'Learning rate η (> 0).' }, ...STOPPING, ...PRECISION],
   },
   armijo: {
     name: 'armijo',
@@ -47,6 +59,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
       { name: 'shrink', default: 0.5, min: 0, exclusiveMin: true, max: 1, exclusiveMax: true, doc: 'Backtracking factor in (0, 1).' },
       { name: 'c1', default: 1e-4, min: 0, exclusiveMin: true, max: 1, doc: 'Sufficient-decrease constant in (0, 1).' },
       ...STOPPING,
+      ...PRECISION,
     ],
   },
   newton: {
@@ -58,6 +71,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
       { name: 'dense', default: 400, min: 0, integer: true, doc: 'Largest parameter count (d or d²) that forms the full Hessian.' },
       { name: 'cgiters', default: 100, min: 1, integer: true, doc: 'Conjugate-gradient iterations per Newton-CG step.' },
       ...STOPPING,
+      ...PRECISION,
     ],
   },
   lbfgs: {
@@ -74,6 +88,7 @@ export const METHODS: Record<MethodName, MethodInfo> = {
         doc: 'Number of curvature pairs kept (at most 1000: each pair is two vectors of the parameter count).',
       },
       ...STOPPING,
+      ...PRECISION,
     ],
   },
 };

@@ -70,6 +70,11 @@ export class Rng {
     // fmix32 is a bijection and its four inputs differ, so at most one word is 0: never xoshiro's all-zero fixed point.
   }
 
+  /** The generator's four state words, so another implementation of the same stream (WebAssembly) can take it over. */
+  state(): [number, number, number, number] {
+    return [this.a, this.b, this.c, this.d];
+  }
+
   /** xoshiro128**: next 32 random bits as an unsigned integer. */
   nextUint32(): number {
     const result = Math.imul(rotl(Math.imul(this.b, 5), 7), 9) >>> 0;
@@ -119,24 +124,51 @@ export class Rng {
    */
   fillNormal(out: Float64Array, start = 0, end = out.length): void {
     const { x, ratio } = ZIGGURAT;
+    // xoshiro128** inlined on local copies of the state (the same stream as nextUint32): V8 keeps them in registers,
+    // where the fields would be loaded and stored on every draw; written back around the rare tail and wedge draws.
+    let { a, b, c, d } = this;
     for (let i = start; i < end; i++) {
       for (;;) {
-        const hi = this.nextUint32();
-        const lo = this.nextUint32();
+        const hi = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+        let t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = rotl(d, 11);
+        const lo = Math.imul(rotl(Math.imul(b, 5), 7), 9) >>> 0;
+        t = b << 9;
+        c ^= a;
+        d ^= b;
+        b ^= c;
+        a ^= d;
+        c ^= t;
+        d = rotl(d, 11);
         // 53 bits for u ∈ [−1, 1) (27 of hi, 26 of lo); the layer from the 7 bits left over.
-        const u = ((hi >>> 5) * 67108864 + (lo >>> 6)) / 4503599627370496 - 1;
+        // × 2⁻⁵² is exact, the same number as ÷ 2⁵², without the division.
+        const u = ((hi >>> 5) * 67108864 + (lo >>> 6)) * 2.220446049250313e-16 - 1;
         const layer = ((hi & 31) << 2) | (lo & 3);
         if (Math.abs(u) < ratio[layer]) {
           out[i] = u * x[layer];
           break;
         }
+        this.a = a;
+        this.b = b;
+        this.c = c;
+        this.d = d;
         const z = layer === 0 ? this.normalTail(u < 0) : this.wedge(u * x[layer], layer);
+        ({ a, b, c, d } = this);
         if (z !== undefined) {
           out[i] = z;
           break;
         }
       }
     }
+    this.a = a;
+    this.b = b;
+    this.c = c;
+    this.d = d;
   }
 
   /** The base layer's tail beyond R (Marsaglia 1964): exact, and reached on about 0.03% of draws. */
@@ -162,8 +194,11 @@ export class Rng {
 const ZIGGURAT_R = 3.442619855899;
 const ZIGGURAT_V = 9.91256303526217e-3;
 
-/** Layer i spans x[i+1]…x[i] (x[0] is the base layer's equivalent width, x[128] = 0); ratio[i] = x[i+1] / x[i]. */
-const ZIGGURAT = (() => {
+/**
+ * Layer i spans x[i+1]…x[i] (x[0] is the base layer's equivalent width, x[128] = 0); ratio[i] = x[i+1] / x[i].
+ * Exported for the WebAssembly twin of fillNormal (the experiment's training kernel), which must use the same tables.
+ */
+export const ZIGGURAT = (() => {
   const x = new Float64Array(129);
   let f = Math.exp(-0.5 * ZIGGURAT_R * ZIGGURAT_R);
   x[0] = ZIGGURAT_V / f;

@@ -30,11 +30,21 @@ export class Trajectory {
   /** `all`: keep every point (the CLI's `--all-points`). */
   constructor(private readonly all = false) {}
 
+  /** Whether a point at iteration k will be kept (and streamed) when added. */
+  keeps(k: number): boolean {
+    return this.all || onGrid(k);
+  }
+
+  /** Whether p has a lower loss than every point added so far (it becomes the best when added). */
+  improves(p: IterationPoint): boolean {
+    return !this.bestPoint || p.loss < this.bestPoint.loss;
+  }
+
   /** Records point p; returns whether it is kept (and so streamed now). */
   add(p: IterationPoint): boolean {
-    if (!this.bestPoint || p.loss < this.bestPoint.loss) this.bestPoint = p;
+    if (this.improves(p)) this.bestPoint = p;
     this.lastPoint = p;
-    if (!this.all && !onGrid(p.k)) return false;
+    if (!this.keeps(p.k)) return false;
     this.kept.push(p);
     return true;
   }
@@ -45,6 +55,10 @@ export class Trajectory {
 
   get best(): IterationPoint | undefined {
     return this.bestPoint;
+  }
+
+  get last(): IterationPoint | undefined {
+    return this.lastPoint;
   }
 
   /** The kept points plus the best and the last, in order of k. */

@@ -1,8 +1,13 @@
 /**
- * The float64 WebAssembly SIMD kernels (compiled from assembly/kernels.ts by the build): one compiled module per
- * process, one instance and linear memory per objective, sized once for its data so no call allocates.
+ * The WebAssembly SIMD kernels compiled by the build: float64 (assembly/kernels.ts, f64x2) and float32
+ * (assembly/kernels32.ts, f32x4), with the same exports. One compiled module per precision and process, one instance
+ * and linear memory per objective, sized once for its data so no call allocates.
  */
-import bytes from './kernels.wasm';
+import bytes64 from './kernels.wasm';
+import bytes32 from './kernels32.wasm';
+
+/** Entry width of the kernels: 64 (float64) or 32 (float32). */
+export type Precision = 64 | 32;
 
 type Ptr = number;
 
@@ -24,6 +29,8 @@ const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 export interface KernelExports {
   memory: WasmMemory;
   gemm(m: number, n: number, k: number, a: Ptr, lda: number, b: Ptr, ldb: number, c: Ptr, ldc: number, acc: number): void;
+  pack(k: number, n: number, b: Ptr, ldb: number, out: Ptr): void;
+  gemmPacked(m: number, n: number, k: number, a: Ptr, lda: number, bp: Ptr, c: Ptr, ldc: number, acc: number): void;
   transpose(m: number, n: number, a: Ptr, out: Ptr): void;
   gemv(n: number, d: number, a: Ptr, x: Ptr, z: Ptr): void;
   gemvT(n: number, d: number, a: Ptr, w: Ptr, out: Ptr): void;
@@ -34,18 +41,22 @@ export interface KernelExports {
   hessRescaled(rows: number, cols: number, s: Ptr, b: Ptr, ds: Ptr): void;
 }
 
-/** A Float64Array in an instance's memory and its byte address. */
+/** An array of the kernels' precision in an instance's memory and its byte address. */
 export interface Buffer {
   ptr: Ptr;
-  a: Float64Array;
+  a: Float64Array | Float32Array;
 }
 
-let compiled: WasmModule | null | undefined;
+const compiled: Partial<Record<Precision, WasmModule | null>> = {};
 
-/** The compiled kernels, or null where the runtime has no WebAssembly SIMD (validation fails). */
-export function kernelModule(): WasmModule | null {
-  if (compiled === undefined) compiled = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
-  return compiled;
+/** The compiled kernels of a precision, or null where the runtime has no WebAssembly SIMD (validation fails). */
+export function kernelModule(precision: Precision = 64): WasmModule | null {
+  let mod = compiled[precision];
+  if (mod === undefined) {
+    const bytes = precision === 64 ? bytes64 : bytes32;
+    mod = compiled[precision] = wasm?.validate(bytes) ? new wasm.Module(bytes) : null;
+  }
+  return mod;
 }
 
 export function wasmAvailable(): boolean {
@@ -53,22 +64,24 @@ export function wasmAvailable(): boolean {
 }
 
 /**
- * A fresh instance whose memory holds buffers of the given lengths (float64 entries), laid out after the module's
- * own static data, 16-byte aligned. Throws RangeError when the memory cannot grow that far (wasm32: 4 GiB).
+ * A fresh instance of the kernels of `precision` whose memory holds buffers of the given lengths (entries), laid
+ * out after the module's own static data, 16-byte aligned. Throws RangeError when the memory cannot grow that far
+ * (wasm32: 4 GiB).
  */
-export function kernelInstance(lengths: number[]): { k: KernelExports; bufs: Buffer[] } {
-  const mod = kernelModule();
+export function kernelInstance(lengths: number[], precision: Precision = 64): { k: KernelExports; bufs: Buffer[] } {
+  const mod = kernelModule(precision);
   if (!mod || !wasm) throw new Error('WebAssembly SIMD is not available in this runtime');
   const k = new wasm.Instance(mod, {}).exports as KernelExports;
+  const size = precision / 8;
   const base = k.memory.buffer.byteLength;
   let bytesNeeded = 0;
-  for (const n of lengths) bytesNeeded += Math.ceil((n * 8) / 16) * 16;
+  for (const n of lengths) bytesNeeded += Math.ceil((n * size) / 16) * 16;
   k.memory.grow(Math.ceil(bytesNeeded / 65536));
   const bufs: Buffer[] = [];
   let at = base;
   for (const n of lengths) {
-    bufs.push({ ptr: at, a: new Float64Array(k.memory.buffer, at, n) });
-    at += Math.ceil((n * 8) / 16) * 16;
+    bufs.push({ ptr: at, a: precision === 64 ? new Float64Array(k.memory.buffer, at, n) : new Float32Array(k.memory.buffer, at, n) });
+    at += Math.ceil((n * size) / 16) * 16;
   }
   return { k, bufs };
 }

@@ -1,12 +1,13 @@
 /**
  * The vector-form softmax objective on the WebAssembly SIMD kernels: the same loss, gradient and Hessian-vector
- * product as ../softmaxVector.ts (z = A·x, one row of the row kernels, Aᵀ·g), O(nd) per call.
+ * product as ../softmaxVector.ts (z = A·x, one row of the row kernels, Aᵀ·g), O(nd) per call, on the float64 or
+ * the float32 kernels (`precision`).
  */
 import type { SoftmaxProblem } from '../../problem';
 import { dot } from '../dense';
 import type { Objective } from '../objective';
 import { rescaledLimit, type ExpOverflow } from '../rows';
-import { kernelInstance, type Buffer, type KernelExports } from './instance';
+import { kernelInstance, type Buffer, type KernelExports, type Precision } from './instance';
 
 export class WasmSoftmaxObjective implements Objective {
   readonly dim: number;
@@ -24,18 +25,23 @@ export class WasmSoftmaxObjective implements Objective {
   private readonly z: Buffer;
   private readonly dz: Buffer;
 
-  constructor(p: SoftmaxProblem) {
+  constructor(p: SoftmaxProblem, precision: Precision = 64) {
     const { n, d } = p;
     this.n = n;
     this.dim = d;
     this.reg = p.reg;
     this.normalized = p.variant === 'normalized';
-    this.limit = rescaledLimit(p.b, 1, n);
-    const { k, bufs } = kernelInstance([n * d, n, d, d, d, n, n]);
+    this.limit = rescaledLimit(p.b, 1, n, precision);
+    const { k, bufs } = kernelInstance([n * d, n, d, d, d, n, n], precision);
     this.k = k;
     [this.A, this.b, this.x, this.v, this.out, this.z, this.dz] = bufs;
     this.A.a.set(p.A.data);
     this.b.a.set(p.b);
+  }
+
+  /** Bytes of linear memory this objective holds: its copy of the data and every intermediate (the bench reports it). */
+  get bytes(): number {
+    return this.k.memory.buffer.byteLength;
   }
 
   loss(x: Float64Array): number {

@@ -10,30 +10,49 @@ const LN2HI: f64 = 6.93147180369123816490e-1;
 const LN2LO: f64 = 1.90821492927058770002e-10;
 const EXP_MIN: f64 = -708.0;
 
-// exp on two lanes: x = k·ln2 + r, |r| ≤ ln2/2, e^r by its Taylor series to r^13/13! (relative error below 2^-53),
-// 2^k added to the exponent bits. Below EXP_MIN the result is 0 (true value < 3.3e-308); NaN propagates.
+// 1.5·2^52: adding it rounds to an integer k and leaves k + 2^51 in the low mantissa bits.
+const ROUND: f64 = 6755399441055744.0;
+
+// exp's constants, each on both lanes, read from memory: V8 rebuilds a v128 constant from immediates (several
+// instructions) at every use inside a loop, while a load from a fixed address is one instruction.
+const EXPC: usize = memory.data<f64>([
+  EXP_MIN, EXP_MIN, LOG2E, LOG2E, ROUND, ROUND, LN2HI, LN2HI, LN2LO, LN2LO,
+  1.66666666666666019037e-01, 1.66666666666666019037e-01, // P1
+  -2.77777777770155933842e-03, -2.77777777770155933842e-03, // P2
+  6.61375632143793436117e-05, 6.61375632143793436117e-05, // P3
+  -1.65339022054652515390e-06, -1.65339022054652515390e-06, // P4
+  4.13813679705723846039e-08, 4.13813679705723846039e-08, // P5
+  1.0, 1.0, 2.0, 2.0, 0.0, 0.0, // 1, 2, and the 0 below EXP_MIN
+], 16);
+
+// @ts-ignore: decorator
+@inline function c(i: i32): v128 {
+  return v128.load(EXPC + (<usize>i << 4));
+}
+
+// exp on two lanes: x = k·ln2 + r, |r| ≤ ln2/2, e^r by fdlibm's rational form (within 1 ulp; the row passes used a
+// Taylor series to r^13/13! before, 2 ulps and slower), 2^k added to the exponent bits. Below EXP_MIN the result is
+// 0 (true value < 3.3e-308); NaN propagates. pmax is a plain maxpd (f64x2.max's NaN and signed-zero rules cost
+// several instructions); pmax(x, c) keeps a NaN x. k is rounded by adding ROUND, whose mantissa then holds k in its
+// low bits, so (bits << 52) is 2^k's exponent field. The evaluation is a short dependency chain (four multiply-adds
+// in r² and a division), so successive elements overlap in the pipeline.
 // @ts-ignore: decorator
 @inline function vexp(x: v128): v128 {
-  const xc = f64x2.max(x, f64x2.splat(EXP_MIN));
-  const k = f64x2.nearest(f64x2.mul(xc, f64x2.splat(LOG2E)));
-  let r = f64x2.sub(xc, f64x2.mul(k, f64x2.splat(LN2HI)));
-  r = f64x2.sub(r, f64x2.mul(k, f64x2.splat(LN2LO)));
-  let p = f64x2.splat(1.6059043836821613e-10); // 1/13!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.08767569878681e-9)); // 1/12!
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.505210838544172e-8));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.755731922398589e-7));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.7557319223985893e-6));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(2.48015873015873e-5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.984126984126984e-4));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.3888888888888889e-3));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(8.333333333333333e-3));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(4.1666666666666664e-2));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.16666666666666666));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(0.5));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  p = f64x2.add(f64x2.mul(p, r), f64x2.splat(1.0));
-  const scale = i64x2.shl(i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(k)), 52);
-  return v128.bitselect(f64x2.splat(0.0), i64x2.add(p, scale), f64x2.lt(x, f64x2.splat(EXP_MIN)));
+  const lo = c(0);
+  const xc = f64x2.pmax(x, lo);
+  const kr = f64x2.add(f64x2.mul(xc, c(1)), c(2));
+  const k = f64x2.sub(kr, c(2));
+  let r = f64x2.sub(xc, f64x2.mul(k, c(3)));
+  r = f64x2.sub(r, f64x2.mul(k, c(4)));
+  // e^r = 1 + r + r·c/(2 − c) with c = r − r²·(P1 + r²·(P2 + … + r²·P5)) (fdlibm's e_exp.c).
+  const r2 = f64x2.mul(r, r);
+  let q = f64x2.add(f64x2.mul(c(9), r2), c(8));
+  q = f64x2.add(f64x2.mul(q, r2), c(7));
+  q = f64x2.add(f64x2.mul(q, r2), c(6));
+  q = f64x2.add(f64x2.mul(q, r2), c(5));
+  const cc = f64x2.sub(r, f64x2.mul(r2, q));
+  const p = f64x2.add(c(10), f64x2.add(r, f64x2.div(f64x2.mul(r, cc), f64x2.sub(c(11), cc))));
+  return v128.bitselect(c(12), i64x2.add(p, i64x2.shl(kr, 52)), f64x2.lt(x, lo));
 }
 
 // @ts-ignore: decorator
@@ -50,6 +69,9 @@ const EXP_MIN: f64 = -708.0;
 
 // Depth of one pass over k: a block of A (m×KC) and the KC×4 panel of B it meets stay in cache.
 const KC: i32 = 128;
+// A KC×4 panel of B copied contiguous: rows of B a multiple of 4 KiB apart (n = 512, or 4096 with d = 64) would
+// otherwise all fall in one set of the L1 cache and evict each other on every pass.
+const PANEL: usize = memory.data(KC * 4 * 8);
 
 /** C = A·B (A: m×k, B: k×n), or C += A·B when acc ≠ 0. Strides lda, ldb, ldc in elements. */
 export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize, ldc: i32, acc: i32): void {
@@ -57,14 +79,62 @@ export function gemm(m: i32, n: i32, k: i32, a: usize, lda: i32, b: usize, ldb: 
     if (!acc) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 3), 0, <usize>n << 3);
     return;
   }
+  const lb = <usize>ldb << 3;
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kb = min(KC, k - p0);
     const add: bool = acc !== 0 || p0 > 0;
-    const ap = a + (<usize>p0 << 3), bp = b + (<usize>(p0 * ldb) << 3);
+    const ap = a + (<usize>p0 << 3), bp = b + <usize>p0 * lb;
     let j = 0;
-    for (; j + 4 <= n; j += 4) cols4(m, kb, ap, lda, bp + (<usize>j << 3), ldb, c + (<usize>j << 3), ldc, add);
+    // Copying a panel pays once it serves at least two register blocks of rows.
+    if (m >= 8) {
+      for (; j + 4 <= n; j += 4) {
+        let src = bp + (<usize>j << 3);
+        for (let p = 0; p < kb; p++) {
+          const o = <usize>p << 5;
+          v128.store(PANEL + o, v128.load(src));
+          v128.store(PANEL + o, v128.load(src, 16), 16);
+          src += lb;
+        }
+        cols4(m, kb, ap, lda, PANEL, 4, c + (<usize>j << 3), ldc, add);
+      }
+    } else for (; j + 4 <= n; j += 4) cols4(m, kb, ap, lda, bp + (<usize>j << 3), ldb, c + (<usize>j << 3), ldc, add);
     for (; j + 2 <= n; j += 2) cols2(m, kb, ap, lda, bp + (<usize>j << 3), ldb, c + (<usize>j << 3), ldc, add);
     for (; j < n; j++) cols1(m, kb, ap, lda, bp + (<usize>j << 3), ldb, c + (<usize>j << 3), ldc, add);
+  }
+}
+
+/**
+ * B (k×n, row stride ldb) rearranged for gemmPacked: panel q (columns 4q…4q+3) is k rows of 4 entries, contiguous,
+ * the last panel padded with zeros. `out` holds k·4·⌈n/4⌉ entries.
+ */
+export function pack(k: i32, n: i32, b: usize, ldb: i32, out: usize): void {
+  const panels = (n + 3) >> 2;
+  for (let q = 0; q < panels; q++)
+    for (let p = 0; p < k; p++)
+      for (let t = 0; t < 4; t++) {
+        const j = 4 * q + t;
+        store<f64>(out + (<usize>((q * k + p) * 4 + t) << 3), j < n ? load<f64>(b + (<usize>(p * ldb + j) << 3)) : 0);
+      }
+}
+
+/** C = A·B (or C += A·B when acc ≠ 0) with B given as pack() laid it out: a constant B is packed once. */
+export function gemmPacked(m: i32, n: i32, k: i32, a: usize, lda: i32, bp: usize, c: usize, ldc: i32, acc: i32): void {
+  if (k === 0) {
+    if (!acc) for (let i = 0; i < m; i++) memory.fill(c + (<usize>(i * ldc) << 3), 0, <usize>n << 3);
+    return;
+  }
+  const panel = <usize>k << 5;
+  for (let p0 = 0; p0 < k; p0 += KC) {
+    const kb = min(KC, k - p0);
+    const add: bool = acc !== 0 || p0 > 0;
+    const ap = a + (<usize>p0 << 3), pp = bp + (<usize>p0 << 5);
+    let j = 0;
+    for (; j + 4 <= n; j += 4) cols4(m, kb, ap, lda, pp + <usize>(j >> 2) * panel, 4, c + (<usize>j << 3), ldc, add);
+    const last = pp + <usize>(j >> 2) * panel;
+    if (j + 2 <= n) {
+      cols2(m, kb, ap, lda, last, 4, c + (<usize>j << 3), ldc, add);
+      if (j + 3 <= n) cols1(m, kb, ap, lda, last + 16, 4, c + (<usize>(j + 2) << 3), ldc, add);
+    } else if (j < n) cols1(m, kb, ap, lda, last, 4, c + (<usize>j << 3), ldc, add);
   }
 }
 
@@ -86,22 +156,26 @@ function cols4(m: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
     const a0 = a + <usize>i * la;
     let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
     let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-    let bq = b;
-    for (let p = 0; p < k; p++) {
+    // Four row pointers advanced by one entry per step, each entry splat by one load (a single vmovddup).
+    let a1 = a0 + la, a2 = a0 + 2 * la, a3 = a0 + 3 * la, aq = a0, bq = b;
+    const end = a0 + (<usize>k << 3);
+    for (; aq < end; aq += 8) {
       const b0 = v128.load(bq), b1 = v128.load(bq, 16);
-      const ap = a0 + (<usize>p << 3);
-      let x = f64x2.splat(load<f64>(ap));
+      let x = v128.load64_splat(aq);
       c00 = f64x2.add(c00, f64x2.mul(x, b0));
       c01 = f64x2.add(c01, f64x2.mul(x, b1));
-      x = f64x2.splat(load<f64>(ap + la));
+      x = v128.load64_splat(a1);
       c10 = f64x2.add(c10, f64x2.mul(x, b0));
       c11 = f64x2.add(c11, f64x2.mul(x, b1));
-      x = f64x2.splat(load<f64>(ap + 2 * la));
+      x = v128.load64_splat(a2);
       c20 = f64x2.add(c20, f64x2.mul(x, b0));
       c21 = f64x2.add(c21, f64x2.mul(x, b1));
-      x = f64x2.splat(load<f64>(ap + 3 * la));
+      x = v128.load64_splat(a3);
       c30 = f64x2.add(c30, f64x2.mul(x, b0));
       c31 = f64x2.add(c31, f64x2.mul(x, b1));
+      a1 += 8;
+      a2 += 8;
+      a3 += 8;
       bq += lb;
     }
     const cp = c + <usize>i * lc;
@@ -136,14 +210,17 @@ function cols2(m: i32, k: i32, a: usize, lda: i32, b: usize, ldb: i32, c: usize,
   for (; i + 4 <= m; i += 4) {
     const a0 = a + <usize>i * la;
     let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
-    let bq = b;
-    for (let p = 0; p < k; p++) {
+    let a1 = a0 + la, a2 = a0 + 2 * la, a3 = a0 + 3 * la, aq = a0, bq = b;
+    const end = a0 + (<usize>k << 3);
+    for (; aq < end; aq += 8) {
       const b0 = v128.load(bq);
-      const ap = a0 + (<usize>p << 3);
-      c0 = f64x2.add(c0, f64x2.mul(f64x2.splat(load<f64>(ap)), b0));
-      c1 = f64x2.add(c1, f64x2.mul(f64x2.splat(load<f64>(ap + la)), b0));
-      c2 = f64x2.add(c2, f64x2.mul(f64x2.splat(load<f64>(ap + 2 * la)), b0));
-      c3 = f64x2.add(c3, f64x2.mul(f64x2.splat(load<f64>(ap + 3 * la)), b0));
+      c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(aq), b0));
+      c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(a1), b0));
+      c2 = f64x2.add(c2, f64x2.mul(v128.load64_splat(a2), b0));
+      c3 = f64x2.add(c3, f64x2.mul(v128.load64_splat(a3), b0));
+      a1 += 8;
+      a2 += 8;
+      a3 += 8;
       bq += lb;
     }
     const cp = c + <usize>i * lc;
@@ -259,13 +336,28 @@ export function gemvT(n: i32, d: i32, a: usize, w: usize, out: usize): void {
 
 // ---------- fused row passes (rows.ts holds the formulas; these are the same, two lanes at a time) ----------
 
-/** Largest entry of a len-long buffer (NaN if any entry is NaN). */
+/**
+ * Largest entry of a len-long buffer, NaN entries skipped (−Infinity if all are NaN). Two pmax chains: pmax is one
+ * maxpd, where f64x2.max's NaN rules cost eight dependent instructions per step. A NaN score still makes its row's
+ * loss NaN through exp, so the row passes need no NaN-aware max.
+ */
 export function maxOf(s: usize, len: i32): f64 {
-  let m = f64x2.splat(-Infinity);
+  let m0 = f64x2.splat(-Infinity), m1 = m0;
   let j = 0;
-  for (; j + 2 <= len; j += 2) m = f64x2.max(m, v128.load(s + (<usize>j << 3)));
-  let r = max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1));
-  if (j < len) r = max(r, load<f64>(s + (<usize>j << 3)));
+  for (; j + 4 <= len; j += 4) {
+    const o = <usize>j << 3;
+    m0 = f64x2.pmax(m0, v128.load(s + o));
+    m1 = f64x2.pmax(m1, v128.load(s + o, 16));
+  }
+  for (; j + 2 <= len; j += 2) m0 = f64x2.pmax(m0, v128.load(s + (<usize>j << 3)));
+  m0 = f64x2.pmax(m0, m1);
+  let r = f64x2.extract_lane(m0, 0);
+  const r1 = f64x2.extract_lane(m0, 1);
+  if (r < r1) r = r1;
+  if (j < len) {
+    const t = load<f64>(s + (<usize>j << 3));
+    if (r < t) r = t;
+  }
   return r;
 }
 

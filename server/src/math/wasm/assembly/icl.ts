@@ -1,0 +1,365 @@
+// AssemblyScript source of the in-context-learning experiment's training kernel, compiled by scripts/build.mjs into
+// its own module. One call trains on a batch: per task it draws the words and x* (xoshiro128** and the ziggurat of
+// server/src/math/random.ts), the target and labels (server/src/icl/tasks.ts), runs the attention layer's contracted
+// forward pass and adds the task's gradient to the accumulators (server/src/icl/attentionLayer.ts). It follows those
+// JavaScript twins operation for operation, in the same order, with the host's Math.exp and Math.log (imported), so
+// both paths give the same numbers bit for bit: the JavaScript one is the oracle, and a seed means the same run on
+// either. The JavaScript side (server/src/icl/wasmBatch.ts) lays out every buffer and passes its address once.
+
+// @ts-ignore: decorator
+@external("env", "exp")
+declare function hostExp(x: f64): f64;
+// @ts-ignore: decorator
+@external("env", "log")
+declare function hostLog(x: f64): f64;
+
+/** Where the ziggurat's base layer ends (random.ts's ZIGGURAT_R). */
+const ZIGGURAT_R: f64 = 3.442619855899;
+
+// xoshiro128** state.
+let s0: u32 = 0;
+let s1: u32 = 0;
+let s2: u32 = 0;
+let s3: u32 = 0;
+
+// Buffers (byte addresses) and shapes, from configure.
+let ZX: usize = 0; // ziggurat x[0..128]
+let ZR: usize = 0; // ziggurat ratio[0..127]
+let M: usize = 0; // per head M_h (D×d)
+let V: usize = 0; // per head v_h (D)
+let GM: usize = 0; // per head Σ gy·∂y/∂u ⊗ a_q (D×d)
+let GV: usize = 0; // per head Σ gy·∂y/∂v (D)
+let WORDS: usize = 0; // (n+1)×d
+let XSTAR: usize = 0; // d
+let P: usize = 0; // n+1
+let LABELS: usize = 0; // n
+let U: usize = 0; // D
+let ALPHA: usize = 0; // per head n
+let C: usize = 0; // per head n
+let OUT: usize = 0; // per head 1
+let DU: usize = 0; // D
+let DV: usize = 0; // D
+let N: i32 = 0;
+let DIM: i32 = 0;
+let HEADS: i32 = 0;
+let SHIFT: f64 = 0;
+let SCALE: f64 = 1;
+// Distributions: kind 0 normal (a = mean, b = scale), 1 uniform (a = low, b = high).
+let WORDS_KIND: i32 = 0;
+let WORDS_A: f64 = 0;
+let WORDS_B: f64 = 1;
+let XSTAR_KIND: i32 = 0;
+let XSTAR_A: f64 = 0;
+let XSTAR_B: f64 = 1;
+let CENTERED: i32 = 1;
+
+/** Addresses of the tables, the layer's buffers and the scratch (laid out by the caller), and the run's shapes. */
+export function configure(
+  zx: usize, zr: usize, m: usize, v: usize, gm: usize, gv: usize, scratch: usize,
+  n: i32, d: i32, heads: i32, shift: f64, scale: f64,
+  wordsKind: i32, wordsA: f64, wordsB: f64, xstarKind: i32, xstarA: f64, xstarB: f64, centered: i32,
+): void {
+  ZX = zx;
+  ZR = zr;
+  M = m;
+  V = v;
+  GM = gm;
+  GV = gv;
+  N = n;
+  DIM = d;
+  HEADS = heads;
+  SHIFT = shift;
+  SCALE = scale;
+  WORDS_KIND = wordsKind;
+  WORDS_A = wordsA;
+  WORDS_B = wordsB;
+  XSTAR_KIND = xstarKind;
+  XSTAR_A = xstarA;
+  XSTAR_B = xstarB;
+  CENTERED = centered;
+  const D = d + 1;
+  WORDS = scratch;
+  XSTAR = WORDS + (<usize>((n + 1) * d) << 3);
+  P = XSTAR + (<usize>d << 3);
+  LABELS = P + (<usize>(n + 1) << 3);
+  U = LABELS + (<usize>n << 3);
+  ALPHA = U + (<usize>D << 3);
+  C = ALPHA + (<usize>(heads * n) << 3);
+  OUT = C + (<usize>(heads * n) << 3);
+  DU = OUT + (<usize>heads << 3);
+  DV = DU + (<usize>D << 3);
+}
+
+/** Float64 entries of scratch that configure lays out for these shapes. */
+export function scratchLength(n: i32, d: i32, heads: i32): i32 {
+  return (n + 1) * d + d + (n + 1) + n + (d + 1) + 2 * heads * n + heads + 2 * (d + 1);
+}
+
+/** The generator's state (an Rng's four words). */
+export function setState(a: u32, b: u32, c: u32, d: u32): void {
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
+}
+
+export function stateWord(i: i32): u32 {
+  return i == 0 ? s0 : i == 1 ? s1 : i == 2 ? s2 : s3;
+}
+
+// @ts-ignore: decorator
+@inline function ld(base: usize, i: i32): f64 {
+  return load<f64>(base + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline function st(base: usize, i: i32, x: f64): void {
+  store<f64>(base + (<usize>i << 3), x);
+}
+
+/** server/src/icl/dot.ts's dot4, the same order of operations: Σ_j a[j]·b[j] (j < len) + init, four partial sums. */
+// @ts-ignore: decorator
+@inline function dot4(a: usize, b: usize, len: i32, init: f64): f64 {
+  let s0 = init;
+  let s1: f64 = 0;
+  let s2: f64 = 0;
+  let s3: f64 = 0;
+  let j = 0;
+  for (; j + 4 <= len; j += 4) {
+    const o = <usize>j << 3;
+    s0 += load<f64>(a + o) * load<f64>(b + o);
+    s1 += load<f64>(a + o, 8) * load<f64>(b + o, 8);
+    s2 += load<f64>(a + o, 16) * load<f64>(b + o, 16);
+    s3 += load<f64>(a + o, 24) * load<f64>(b + o, 24);
+  }
+  for (; j < len; j++) s0 += ld(a, j) * ld(b, j);
+  return s0 + s1 + (s2 + s3);
+}
+
+// ---------- random numbers (random.ts) ----------
+
+// @ts-ignore: decorator
+@inline function nextUint32(): u32 {
+  const result = rotl<u32>(s1 * 5, 7) * 9;
+  const t = s1 << 9;
+  s2 ^= s0;
+  s3 ^= s1;
+  s1 ^= s2;
+  s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl<u32>(s3, 11);
+  return result;
+}
+
+function uniform(): f64 {
+  const hi = nextUint32() >>> 5;
+  const lo = nextUint32() >>> 6;
+  return (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
+}
+
+function normalTail(negative: bool): f64 {
+  let t: f64, y: f64;
+  do {
+    t = hostLog(1 - uniform()) / ZIGGURAT_R;
+    y = hostLog(1 - uniform());
+  } while (-2 * y < t * t);
+  return negative ? t - ZIGGURAT_R : ZIGGURAT_R - t;
+}
+
+/** Between a layer's inner and outer rectangle (Rng.wedge): v when accepted, else NaN. */
+function wedge(v: f64, layer: i32): f64 {
+  const x = ld(ZX, layer);
+  const x1 = ld(ZX, layer + 1);
+  const f0 = hostExp(-0.5 * (x * x - v * v));
+  const f1 = hostExp(-0.5 * (x1 * x1 - v * v));
+  return f1 + uniform() * (f0 - f1) < 1 ? v : NaN;
+}
+
+/**
+ * Rng.fillNormal: `len` standard normals into `out`, the generator's state in locals (the globals are memory to the
+ * engine) and written back around the rare tail and wedge draws.
+ */
+function fillNormal(out: usize, len: i32): void {
+  const zx = ZX;
+  const zr = ZR;
+  let a = s0;
+  let b = s1;
+  let c = s2;
+  let d = s3;
+  for (let i = 0; i < len; i++) {
+    let z: f64 = 0;
+    while (true) {
+      const hi = rotl<u32>(b * 5, 7) * 9;
+      let t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl<u32>(d, 11);
+      const lo = rotl<u32>(b * 5, 7) * 9;
+      t = b << 9;
+      c ^= a;
+      d ^= b;
+      b ^= c;
+      a ^= d;
+      c ^= t;
+      d = rotl<u32>(d, 11);
+      const u = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 2.220446049250313e-16 - 1;
+      const layer = <i32>(((hi & 31) << 2) | (lo & 3));
+      const x = ld(zx, layer);
+      if (abs(u) < ld(zr, layer)) {
+        z = u * x;
+        break;
+      }
+      s0 = a;
+      s1 = b;
+      s2 = c;
+      s3 = d;
+      z = layer == 0 ? normalTail(u < 0) : wedge(u * x, layer);
+      a = s0;
+      b = s1;
+      c = s2;
+      d = s3;
+      if (!isNaN(z)) break;
+    }
+    st(out, i, z);
+  }
+  s0 = a;
+  s1 = b;
+  s2 = c;
+  s3 = d;
+}
+
+/** tasks.ts's fill: `len` draws from the distribution into `out`. */
+function fill(kind: i32, a: f64, b: f64, out: usize, len: i32): void {
+  if (kind == 0) {
+    fillNormal(out, len);
+    for (let i = 0; i < len; i++) st(out, i, a + b * ld(out, i));
+  } else for (let i = 0; i < len; i++) st(out, i, a + (b - a) * uniform());
+}
+
+/** TaskSampler.next: words, x*, p = softmax(words·x*), and the labels. */
+function drawTask(): void {
+  const n = N;
+  const d = DIM;
+  fill(WORDS_KIND, WORDS_A, WORDS_B, WORDS, (n + 1) * d);
+  fill(XSTAR_KIND, XSTAR_A, XSTAR_B, XSTAR, d);
+  let max = -Infinity;
+  for (let i = 0; i <= n; i++) {
+    const s = dot4(WORDS + (<usize>(i * d) << 3), XSTAR, d, 0);
+    st(P, i, s);
+    if (s > max) max = s;
+  }
+  let sum: f64 = 0;
+  for (let i = 0; i <= n; i++) {
+    const e = hostExp(ld(P, i) - max);
+    st(P, i, e);
+    sum += e;
+  }
+  const inv = 1 / sum;
+  for (let i = 0; i <= n; i++) st(P, i, ld(P, i) * inv);
+  if (CENTERED) {
+    let ctx: f64 = 0;
+    for (let i = 0; i < n; i++) ctx += ld(P, i);
+    for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(P, i)) / ctx - 1);
+  } else for (let i = 0; i < n; i++) st(LABELS, i, ld(P, i));
+}
+
+// ---------- the layer (attentionLayer.ts) ----------
+
+/** AttentionLayer.forward on the drawn task. */
+function forward(): f64 {
+  const n = N;
+  const d = DIM;
+  const D = d + 1;
+  const query = n * d;
+  let y: f64 = 0;
+  for (let h = 0; h < HEADS; h++) {
+    const oM = h * D * d;
+    const oV = h * D;
+    const oA = h * n;
+    const aq = WORDS + (<usize>query << 3);
+    for (let r = 0; r < D; r++) st(U, r, dot4(M + (<usize>(oM + r * d) << 3), aq, d, 0));
+    const uLabel = ld(U, d);
+    const vLabel = ld(V, oV + d);
+    let max = -Infinity;
+    const vh = V + (<usize>oV << 3);
+    for (let i = 0; i < n; i++) {
+      const b = ld(LABELS, i);
+      const e = WORDS + (<usize>(i * d) << 3);
+      const s = dot4(e, U, d, b * uLabel);
+      st(ALPHA, oA + i, s);
+      st(C, oA + i, dot4(e, vh, d, b * vLabel));
+      if (s > max) max = s;
+    }
+    let sum: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const e = hostExp(ld(ALPHA, oA + i) - max);
+      st(ALPHA, oA + i, e);
+      sum += e;
+    }
+    const inv = 1 / sum;
+    let out: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const a = ld(ALPHA, oA + i) * inv;
+      st(ALPHA, oA + i, a);
+      out += a * ld(C, oA + i);
+    }
+    st(OUT, h, out);
+    y -= out;
+  }
+  return SHIFT + SCALE * y;
+}
+
+/** AttentionLayer.accumulate for the drawn task. */
+function accumulate(dLoss: f64): void {
+  const n = N;
+  const d = DIM;
+  const D = d + 1;
+  const query = n * d;
+  const gy = dLoss * SCALE;
+  for (let h = 0; h < HEADS; h++) {
+    const oA = h * n;
+    const out = ld(OUT, h);
+    for (let r = 0; r < d; r++) {
+      st(DU, r, 0);
+      st(DV, r, 0);
+    }
+    let duLabel: f64 = 0;
+    let dvLabel: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const a = -ld(ALPHA, oA + i);
+      const ds = a * (ld(C, oA + i) - out);
+      const oE = i * d;
+      for (let r = 0; r < d; r++) {
+        const e = ld(WORDS, oE + r);
+        st(DU, r, ld(DU, r) + ds * e);
+        st(DV, r, ld(DV, r) + a * e);
+      }
+      const b = ld(LABELS, i);
+      duLabel += ds * b;
+      dvLabel += a * b;
+    }
+    st(DU, d, duLabel);
+    st(DV, d, dvLabel);
+    const oG = h * D * d;
+    for (let r = 0; r < D; r++) {
+      const g = gy * ld(DU, r);
+      for (let j = 0; j < d; j++) st(GM, oG + r * d + j, ld(GM, oG + r * d + j) + g * ld(WORDS, query + j));
+      st(GV, h * D + r, ld(GV, h * D + r) + gy * ld(DV, r));
+    }
+  }
+}
+
+/** experiment.ts's trainStep up to the gradient: `batch` fresh tasks accumulated; returns their mean loss. */
+export function trainBatch(batch: i32): f64 {
+  let loss: f64 = 0;
+  for (let b = 0; b < batch; b++) {
+    drawTask();
+    const residual = forward() - ld(P, N);
+    loss += 0.5 * residual * residual;
+    accumulate(residual / <f64>batch);
+  }
+  return loss / <f64>batch;
+}
