@@ -327,6 +327,7 @@ test(
         // As a user does: Ctrl+K Ctrl+T (Preferences: Color Theme), part of the theme's name, its row; the webview
         // switches without a reload.
         await page.click('.monaco-editor .view-lines');
+        await page.keyboard.press('Control+Home');
         await page.keyboard.press('Control+K');
         await page.keyboard.press('Control+T');
         await page.locator('.quick-input-box input').waitFor();
@@ -363,6 +364,7 @@ test(
         });
         t.diagnostic(`${theme.kind}: lowest text contrast ${lowest.toFixed(2)}:1`);
         assert.ok(lowest >= 4.5, `${theme.kind}: text contrast ${lowest.toFixed(2)}:1`);
+        await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
         await page.screenshot({ path: join(runDir, `panel-${theme.kind}.png`) });
       }
     } finally {

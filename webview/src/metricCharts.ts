@@ -13,8 +13,8 @@ import { ZoomGroup } from './chartZoom';
 import type { Overlay } from './compare';
 import { el } from './dom';
 import type { StartedRun } from './run';
-import { METRICS, type Metric } from './solveModel';
-import { METRIC_LABEL, TrajectoryChart, X_AXES, X_AXIS_LABEL, type TrajectoryView, type XAxis } from './trajectoryChart';
+import { METRICS, X_AXES, type Metric, type XAxis } from './solveModel';
+import { METRIC_LABEL, TrajectoryChart, X_AXIS_LABEL, type TrajectoryView } from './trajectoryChart';
 
 /** One chart's height: several fit on a screen. */
 const CHART_HEIGHT = 220;

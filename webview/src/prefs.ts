@@ -3,8 +3,7 @@
  * change. Only what the user chose is saved; the rest takes its default.
  */
 import type { Host } from './host';
-import { METRICS, type Metric } from './solveModel';
-import { X_AXES, type XAxis } from './trajectoryChart';
+import { METRICS, X_AXES, type Metric, type XAxis } from './solveModel';
 
 interface SavedState {
   /** The quantities a solve card charts side by side. */

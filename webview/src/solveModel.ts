@@ -44,6 +44,10 @@ export interface SolveState {
 export const METRICS = ['loss', 'gradNorm', 'stepNorm', 'stepSize'] as const;
 export type Metric = (typeof METRICS)[number];
 
+/** What a solve card's charts can put on x: iteration k, k on a log-like scale, or each point's wall time. */
+export const X_AXES = ['k', 'logk', 'time'] as const;
+export type XAxis = (typeof X_AXES)[number];
+
 export const solveReducers: Reducers<'solve', SolveState> = {
   started: (d) => ({
     problem: d.problem,

@@ -16,7 +16,7 @@ import { num } from '../../common/format';
 import { Chart, legendDash, markersWhenSparse } from './chart';
 import type { Overlay } from './compare';
 import { asinhAxis, axisStyle, logAxis, logScale } from './logAxis';
-import type { BlockState, Metric } from './solveModel';
+import type { BlockState, Metric, XAxis } from './solveModel';
 import { lineWidth, seriesColor, type ChartTheme } from './theme';
 
 export const METRIC_LABEL: Record<Metric, string> = {
@@ -25,9 +25,6 @@ export const METRIC_LABEL: Record<Metric, string> = {
   stepNorm: '‖step‖₂',
   stepSize: 'step size',
 };
-
-export const X_AXES = ['k', 'logk', 'time'] as const;
-export type XAxis = (typeof X_AXES)[number];
 
 export const X_AXIS_LABEL: Record<XAxis, string> = {
   k: 'iteration k',

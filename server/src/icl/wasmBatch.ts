@@ -11,7 +11,6 @@ import { defaultKernels } from '../math/kernels';
 import { ZIGGURAT, type Rng } from '../math/random';
 import { layerBufferLengths, type LayerBuffers } from './attentionLayer';
 import bytes from './icl.wasm';
-import type { TrainingBatch } from './training';
 
 interface IclExports {
   memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
@@ -33,7 +32,7 @@ function distribution(d: Distribution): [number, number, number] {
   return d.kind === 'normal' ? [0, d.mean, d.scale] : [1, d.low, d.high];
 }
 
-export class WasmBatch implements TrainingBatch {
+export class WasmBatch {
   readonly buffers: LayerBuffers;
 
   private constructor(
