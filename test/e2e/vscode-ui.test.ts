@@ -326,8 +326,8 @@ test(
       for (const theme of THEMES) {
         // As a user does: Ctrl+K Ctrl+T (Preferences: Color Theme), part of the theme's name, its row; the webview
         // switches without a reload.
-        await page.click('.monaco-editor .view-lines');
-        await page.keyboard.press('Control+Home');
+        // The gutter, not the text: a click there focuses the editor without scrolling it sideways.
+        await page.click('.monaco-editor .margin');
         await page.keyboard.press('Control+K');
         await page.keyboard.press('Control+T');
         await page.locator('.quick-input-box input').waitFor();
