@@ -391,7 +391,7 @@ async function saveAs(suggested: RegExp, path: string) {
 }
 
 test(
-  'Export: the trajectory CSV from a card’s menu holds the CLI’s --json numbers exactly; a chart’s context menu saves SVG; the panel saves as HTML',
+  'Export: the trajectory CSV from a card’s menu holds the CLI’s --json numbers exactly; a chart saves as SVG from its context menu and as PNG; the panel saves as HTML',
   { timeout: 180_000 },
   async () => {
     await openFile(page, 'quickstart.regress');
@@ -441,6 +441,16 @@ test(
     const svg = readFileSync(svgFile, 'utf8');
     assert.match(svg, /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/, 'the .svg name chose the SVG format');
     assert.doesNotMatch(svg, /var\(/);
+
+    // The same chart as PNG from the card's menu: drawn inside the webview (its Content-Security-Policy allows it).
+    await card.locator('button.export').click();
+    await card.locator('[role=menuitem][data-part="loss chart"][data-format="png"]').click();
+    const pngFile = join(workspace, 'exported-loss.png');
+    await saveAs(/\/quickstart-loss-chart-\d{8}-\d{6}\.png$/, pngFile);
+    const png = readFileSync(pngFile);
+    assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'a PNG file');
+    // IHDR: the width, twice the chart's CSS width at least.
+    assert.ok(png.readUInt32BE(16) >= 400, `PNG width ${png.readUInt32BE(16)}`);
 
     // The whole panel as the standalone report, from the palette.
     await runCommand(page, 'Attention Regression: Export Results…');
