@@ -22,7 +22,10 @@ export class MatrixSummarizer {
   private min = Infinity;
   private max = -Infinity;
   private sum = 0;
-  private sumSq = 0;
+  /** Σ v / (rows·cols): the mean where `sum` overflows (entries near the largest double). */
+  private sumOverCount = 0;
+  /** ‖·‖_F, scaled so that squares neither overflow nor underflow. */
+  private readonly fro = new ScaledNorm();
   private finite = true;
   /** Largest norms first, at most MATRIX_WORST_ROWS. */
   private readonly worst: { row: number; norm: number }[] = [];
@@ -37,19 +40,21 @@ export class MatrixSummarizer {
 
   add(r: ArrayLike<number>) {
     const i = this.row++;
-    let sq = 0;
+    const count = this.rows * this.cols;
+    const norm = new ScaledNorm();
     for (let j = 0; j < this.cols; j++) {
       const v = r[j];
       if (!Number.isFinite(v)) this.finite = false;
       if (v < this.min) this.min = v;
       if (v > this.max) this.max = v;
       this.sum += v;
-      sq += v * v;
+      this.sumOverCount += v / count;
+      norm.add(v);
+      this.fro.add(v);
       this.values?.push(v);
     }
-    this.sumSq += sq;
     if (this.pooled) poolRow(this.pooled, i, r, this.cols);
-    this.rank(i, Math.sqrt(sq));
+    this.rank(i, norm.value());
   }
 
   /** The summary, or undefined when an entry was not finite (JSON has no NaN or Infinity to carry it). */
@@ -58,12 +63,18 @@ export class MatrixSummarizer {
     const m: MatrixData = {
       rows: this.rows,
       cols: this.cols,
-      stats: { min: this.min, max: this.max, mean: this.sum / (this.rows * this.cols), fro: Math.sqrt(this.sumSq) },
+      stats: { min: this.min, max: this.max, mean: this.mean(), fro: this.fro.value() },
       worstRows: this.worst,
     };
     if (this.values) m.values = this.values;
     if (this.pooled) m.pooled = this.pooled;
-    return m;
+    // Finite entries whose norm exceeds the largest double: a summary that cannot be written down is refused too.
+    return Number.isFinite(m.stats.fro) ? m : undefined;
+  }
+
+  private mean(): number {
+    const count = this.rows * this.cols;
+    return Number.isFinite(this.sum) ? this.sum / count : this.sumOverCount;
   }
 
   private rank(row: number, norm: number) {
@@ -75,6 +86,36 @@ export class MatrixSummarizer {
     if (w.length > MATRIX_WORST_ROWS) w.pop();
   }
 }
+
+/**
+ * A 2-norm: √Σv² where the squares are safe (every |v| within 1e±150), else accumulated as scale·√ssq (LAPACK's
+ * dnrm2), each entry divided by the largest |·| seen before it is squared, since squares of entries near 1e200 would
+ * overflow and of entries near 1e-200 underflow to 0. The plain sum keeps ordinary matrices' norms to the last bit.
+ */
+class ScaledNorm {
+  private plain = 0;
+  private scale = 0;
+  private ssq = 1;
+
+  add(v: number) {
+    const a = Math.abs(v);
+    this.plain += v * v;
+    if (a === 0) return;
+    if (a > this.scale) {
+      this.ssq = 1 + this.ssq * (this.scale / a) ** 2;
+      this.scale = a;
+    } else this.ssq += (a / this.scale) ** 2;
+  }
+
+  value(): number {
+    if (this.scale === 0) return 0;
+    return this.scale >= SAFE_MIN && this.scale <= SAFE_MAX ? Math.sqrt(this.plain) : this.scale * Math.sqrt(this.ssq);
+  }
+}
+
+/** Entries within these magnitudes square without overflow or loss to underflow (up to 1e10 of them). */
+const SAFE_MIN = 1e-150;
+const SAFE_MAX = 1e149;
 
 /** The pooled form of a matrix given in full (row-major). */
 export function pool(rows: number, cols: number, values: readonly number[]): PooledMatrix {

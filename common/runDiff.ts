@@ -12,6 +12,8 @@ export interface RunSettings {
   problem: ProblemSummary;
   blocks: BlockSpec[];
   fingerprint?: string;
+  /** The file's solve blocks when known: a run with fewer ran only some of them (one ▶ Solve above a block). */
+  blocksInFile?: number;
 }
 
 /** One setting of two runs: `before` and `after` are absent where a run has no such setting (a block it did not run). */
@@ -71,8 +73,18 @@ function row(name: string, before: string | undefined, after: string | undefined
   return { name, ...(before === undefined ? {} : { before }), ...(after === undefined ? {} : { after }), changed: before !== after };
 }
 
+/**
+ * The blocks to compare, by index: those of either run; only those both ran when either ran part of its file (a
+ * block the other did not run was not removed from the file, only not run).
+ */
 function blockIndices(a: RunSettings, b: RunSettings): number[] {
-  return [...new Set([...a.blocks, ...b.blocks].map((x) => x.index))].sort((x, y) => x - y);
+  const all = [...new Set([...a.blocks, ...b.blocks].map((x) => x.index))].sort((x, y) => x - y);
+  if (!partial(a) && !partial(b)) return all;
+  return all.filter((i) => blockAt(a, i) && blockAt(b, i));
+}
+
+function partial(s: RunSettings): boolean {
+  return s.blocksInFile !== undefined && s.blocks.length < s.blocksInFile;
 }
 
 function blockAt(s: RunSettings, index: number): BlockSpec | undefined {

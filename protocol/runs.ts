@@ -25,8 +25,10 @@ export interface RunKinds {
     /**
      * `fingerprint`: a hash of the problem's numbers (its matrices, the initial point, a data move's weights), so the
      * panel can tell a run whose data changed from one with the same settings; absent in runs from before it was added.
+     * `blocksInFile`: how many solve blocks the file has, so a run of one block (`solveIndex`) reads as a part of the
+     * file, not as a file whose other blocks were deleted; absent where unknown.
      */
-    started: { problem: ProblemSummary; blocks: BlockSpec[]; fingerprint?: string };
+    started: { problem: ProblemSummary; blocks: BlockSpec[]; fingerprint?: string; blocksInFile?: number };
     progress: SolveProgress;
     result: SolveResult;
   };

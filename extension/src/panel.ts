@@ -37,7 +37,11 @@ export class ResultsPanel implements vscode.Disposable {
   /** Snapshot requests the page has not answered yet, by requestId. */
   private readonly snapshots = new Map<number, { resolve(runs: PanelRunSnapshot[]): void; reject(e: Error): void }>();
   /** Export requests the page has not answered yet, by requestId. */
-  private readonly exports = new Map<number, { resolve(content: string): void; reject(e: Error): void }>();
+  /** Export requests the page has not answered yet, by requestId, with what was asked (an answer must match it). */
+  private readonly exports = new Map<
+    number,
+    { asked: { runId: string; part: string; format: ExportFormat }; resolve(content: string): void; reject(e: Error): void }
+  >();
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -77,7 +81,7 @@ export class ResultsPanel implements vscode.Disposable {
           clearTimeout(timer);
           f(v);
         };
-      this.exports.set(requestId, { resolve: settle(resolve), reject: settle(reject) });
+      this.exports.set(requestId, { asked: { runId, part, format }, resolve: settle(resolve), reject: settle(reject) });
     });
     this.send({ event: 'export', requestId, runId, part, format });
     return answer;
@@ -140,8 +144,11 @@ export class ResultsPanel implements vscode.Disposable {
         this.snapshots.get(m.requestId)?.resolve(m.runs);
         this.snapshots.delete(m.requestId);
       } else if (m.type === 'export' && m.requestId !== undefined) {
-        this.exports.get(m.requestId)?.resolve(m.content);
+        const pending = this.exports.get(m.requestId);
         this.exports.delete(m.requestId);
+        const { runId, part, format } = pending?.asked ?? {};
+        if (m.runId === runId && m.part === part && m.format === format) pending?.resolve(m.content);
+        else pending?.reject(new Error(`the results panel answered with ${m.part} as ${m.format}, not ${part} as ${format}`));
       } else if (m.type === 'exportFailed') {
         this.exports.get(m.requestId)?.reject(new Error(m.message));
         this.exports.delete(m.requestId);

@@ -452,7 +452,9 @@ test(
     // IHDR: the width, twice the chart's CSS width at least.
     assert.ok(png.readUInt32BE(16) >= 400, `PNG width ${png.readUInt32BE(16)}`);
 
-    // The whole panel as the standalone report, from the palette.
+    // The whole panel as the standalone report, from the palette. From the editor: after a save dialog closes, VS Code
+    // gives focus back to the webview a moment later, which would close a palette opened in between.
+    await page.click('.monaco-editor .margin');
     await runCommand(page, 'Attention Regression: Export Results…');
     const report = join(workspace, 'exported-results.html');
     await saveAs(/\/regress-results-\d{8}-\d{6}\.html$/, report);

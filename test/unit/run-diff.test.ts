@@ -64,3 +64,17 @@ test('the settings table lists every setting of both runs and marks the changed 
     { name: '#2 memory', before: '8', changed: true },
   ]);
 });
+
+test('one block run from its ▶ Solve is a part of the file, not a file whose other blocks were deleted', () => {
+  const whole = run([gd(0.5), lbfgs], { blocksInFile: 2 });
+  const second = run([lbfgs], { blocksInFile: 2 });
+  assert.deepEqual(runChanges(whole, second), []);
+  assert.deepEqual(runChanges(second, whole), []);
+  // A change in the block both ran still shows; blocks deleted from the file still do when both ran the whole file.
+  assert.deepEqual(runChanges(whole, run([{ ...lbfgs, options: { memory: 4 } }], { blocksInFile: 2 })), ['#2 memory 8 → 4']);
+  assert.deepEqual(runChanges(whole, run([gd(0.5)], { blocksInFile: 1 })), ['− block #2 lbfgs memory=8']);
+  assert.deepEqual(
+    settingsDiff(whole, second).map((r) => r.name),
+    ['kind', 'variant', 'n', 'd', 'reg', 'data (fingerprint)', '#2 method', '#2 memory'],
+  );
+});

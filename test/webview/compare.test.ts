@@ -216,6 +216,31 @@ describe('comparing runs (Chromium)', () => {
     await p.page.close();
   });
 
+  test('zooming a log y axis far out stops where its lower end would underflow to 0: the chart keeps drawing, no error', async () => {
+    const p = await openPanel(browser(), { width: 1000 });
+    // 1e2 down to 1e-30 (Newton at a planted solution): 32 decades, then zoomed out by Shift + wheel.
+    const steep = points(199, 1).map((pt) => ({ ...pt, loss: 100 * 10 ** (-pt.k / 6.2) }));
+    await sendAll(p, solveRun('u', 0, [[gd(0.5), steep]]));
+    const loss = chart('u');
+    const box = (await p.page.locator(`${loss} .u-over`).boundingBox())!;
+    await p.page.mouse.click(box.x + box.width / 2, box.y + 5);
+    const before = await p.page.getAttribute(loss, 'data-y-range');
+    await p.page.keyboard.down('Shift');
+    for (let i = 0; i < 20; i++) await p.page.mouse.wheel(0, 100);
+    await p.page.keyboard.up('Shift');
+    await p.page.waitForFunction(({ sel, y }) => document.querySelector(sel)!.getAttribute('data-y-range') !== y, { sel: loss, y: before });
+    // Each notch that would put the lower end at 0 is refused: the range stays finite and above 0.
+    const [lo, hi] = (await p.page.getAttribute(loss, 'data-y-range'))!.split(' ').map(Number);
+    assert.ok(lo > 0 && Number.isFinite(hi) && hi > lo, `y range ${lo} ${hi}`);
+    assert.ok(lo < 1e-250, `zoomed far out: ${lo}`);
+    assert.deepEqual(
+      (await p.posted()).filter((m) => m.type === 'log' && m.level === 'error'),
+      [],
+      'no error on the page',
+    );
+    await p.page.close();
+  });
+
   test('the wheel zooms x about the cursor once the chart has focus, Shift y; drag zooms and Shift-drag pans; Reset zoom restores every chart', async () => {
     const p = await openPanel(browser(), { width: 1400 });
     await sendAll(p, solveRun('z', 0, [[gd(0.5), points(199, 1)]]));

@@ -163,7 +163,7 @@ export class ChartZoom {
       for (const k of keys) {
         const t = transform(u, k);
         const [a, b] = f([t.to(u.scales[k].min!), t.to(u.scales[k].max!)]);
-        if (b > a && Number.isFinite(a) && Number.isFinite(b)) u.setScale(k, { min: t.from(a), max: t.from(b) });
+        setYRange(u, k, t.from(a), t.from(b));
       }
     });
     this.scaleChanged();
@@ -250,7 +250,7 @@ export class ChartZoom {
       u.batch(() => {
         for (const { k, t, r } of ys) {
           const dy = fy * (r[1] - r[0]);
-          u.setScale(k, { min: t.from(r[0] + dy), max: t.from(r[1] + dy) });
+          setYRange(u, k, t.from(r[0] + dy), t.from(r[1] + dy));
         }
       });
       this.scaleChanged();
@@ -309,4 +309,14 @@ function yScales(u: uPlot): string[] {
 function plotSize(u: uPlot): [number, number] {
   const r = u.over.getBoundingClientRect();
   return [r.width, r.height];
+}
+
+/**
+ * Sets a y scale to [min, max] if the scale can show it: finite ends in order, and above 0 on a log scale. Zoomed out
+ * far enough, a log scale's lower end underflows to 0 (10^-330), where its ticks would be log10(0) = −∞.
+ */
+function setYRange(u: uPlot, key: string, min: number, max: number) {
+  if (!(max > min) || !Number.isFinite(min) || !Number.isFinite(max)) return;
+  if (u.scales[key].distr === 3 && !(min > 0)) return;
+  u.setScale(key, { min, max });
 }

@@ -172,7 +172,7 @@ function isSolve(r: Run): r is StartedRun<'solve'> {
 /** What the run's started event said of its settings. */
 export function settingsOf(run: StartedRun<'solve'>): RunSettings {
   const s = run.state;
-  return { problem: s.problem, blocks: s.blocks.map((b) => b.spec), fingerprint: s.fingerprint };
+  return { problem: s.problem, blocks: s.blocks.map((b) => b.spec), fingerprint: s.fingerprint, blocksInFile: s.blocksInFile };
 }
 
 /** The latest solve run of the same file that arrived before `run`. */

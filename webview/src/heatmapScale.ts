@@ -33,10 +33,14 @@ export function scaleFor(kind: ScaleKind, lo: number, hi: number): Scale {
   return { kind, lo: -m, hi: m };
 }
 
-/** Where v falls on the scale, 0 to 1 (clamped); the middle when the range is empty. */
+/**
+ * Where v falls on the scale, 0 to 1 (clamped); the middle when the range is empty or v is not a number. Computed on
+ * halves: near the largest double, hi − lo itself overflows.
+ */
 export function position(s: Scale, v: number): number {
   if (!(s.hi > s.lo)) return 0.5;
-  return Math.min(1, Math.max(0, (v - s.lo) / (s.hi - s.lo)));
+  const t = (v / 2 - s.lo / 2) / (s.hi / 2 - s.lo / 2);
+  return Number.isNaN(t) ? 0.5 : Math.min(1, Math.max(0, t));
 }
 
 /** The colour at position t (0 to 1), interpolated linearly between the stops. */

@@ -22,7 +22,7 @@ export function logAxis(theme: ChartTheme, label: string): uPlot.Axis {
     ...axisStyle(theme),
     label,
     size: 70,
-    splits: (_u, _i, min, max) => decadeSplits(min, max),
+    splits: (_u, _i, min, max) => (drawable(min, max) ? decadeSplits(min, max) : []),
     filter: (_u, splits) => splits,
     values: (_u, vals) => vals.map(decadeLabel),
   };
@@ -60,6 +60,11 @@ export function decadeRange(min: number | null, max: number | null): [number, nu
   return [10 ** lo, 10 ** hi];
 }
 
+/** Whether a log axis can tick [min, max]: both ends finite and above 0 (log10(0) = −∞ would never end a loop). */
+function drawable(min: number, max: number): boolean {
+  return min > 0 && max > min && Number.isFinite(max);
+}
+
 /** 0.001 … 1000 in plain digits, other decades as 1e−12. */
 function decadeLabel(v: number): string {
   const e = Math.round(Math.log10(v));
@@ -89,7 +94,7 @@ export function stepLogScale(): uPlot.Scale {
 export function stepLogAxis(theme: ChartTheme, label: string): uPlot.Axis {
   return {
     ...logAxis(theme, label),
-    splits: (_u, _i, min, max) => (Math.log10(max / min) <= 2 ? stepSplits(min, max) : decadeSplits(min, max)),
+    splits: (_u, _i, min, max) => (!drawable(min, max) ? [] : Math.log10(max / min) <= 2 ? stepSplits(min, max) : decadeSplits(min, max)),
     values: (_u, vals) => vals.map(stepLabel),
   };
 }

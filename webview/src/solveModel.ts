@@ -33,6 +33,8 @@ export interface SolveState {
   blocks: BlockState[];
   /** The server's fingerprint of the problem's numbers (protocol/runs.ts), to tell a data edit from a rerun. */
   fingerprint?: string;
+  /** How many solve blocks the file has, when the run says (protocol/runs.ts). */
+  blocksInFile?: number;
   /** The self-attention data move's bound checks (from the final result), when the file declares a move. */
   dataMove?: DataMoveReport;
   /** The tensor-trick check (from the final result), with `check tensor`. */
@@ -52,6 +54,7 @@ export const solveReducers: Reducers<'solve', SolveState> = {
   started: (d) => ({
     problem: d.problem,
     fingerprint: d.fingerprint,
+    blocksInFile: d.blocksInFile,
     blocks: d.blocks.map((spec) => ({ spec, maxSteps: spec.options.steps ?? 0, trajectory: emptyTrajectory() })),
   }),
 

@@ -19,7 +19,8 @@ import { SweepCollector } from './sweepCollector';
 
 /** What a run of each kind is given. */
 export interface JobInputs {
-  solve: { problem: Problem; specs: SolveSpec[]; checks: Checks };
+  /** `blocksInFile`: the file's solve blocks, when `specs` may be some of them (protocol/runs.ts). */
+  solve: { problem: Problem; specs: SolveSpec[]; checks: Checks; blocksInFile?: number };
   /**
    * `threads`: the worker threads sharing the repeats, all training at once; by default experimentThreads, adaptively
    * (two only while two pay: repeatShare.ts).
@@ -41,7 +42,12 @@ export const JOB_KINDS: { [K in RunKind]: JobKind<K> } = {
   solve: {
     tasks: ({ problem, specs, checks }) => [{ problem, specs, checks }],
     collector: ({ problem, specs }, meta) => new SolveCollector(problemSummary(problem), specs, meta),
-    started: ({ problem, specs }) => ({ problem: problemSummary(problem), blocks: specs, fingerprint: problemFingerprint(problem) }),
+    started: ({ problem, specs, blocksInFile }) => ({
+      problem: problemSummary(problem),
+      blocks: specs,
+      fingerprint: problemFingerprint(problem),
+      ...(blocksInFile === undefined ? {} : { blocksInFile }),
+    }),
   },
   experiment: {
     /**

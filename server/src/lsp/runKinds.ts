@@ -46,7 +46,12 @@ export const LSP_RUN_KINDS: { [K in RunKind]: LspRunKind<K> } = {
         throw new ResponseError(RunErrorCodes.noSuchSolve, message);
       }
       // Bounds are checked when the request asks (▶ Check bounds) or the file has `check bounds`; the tensor trick when it has `check tensor`.
-      return { problem: a.problem, specs, checks: requestedChecks(a.checks, a.problem, params.bounds === true) };
+      return {
+        problem: a.problem,
+        specs,
+        checks: requestedChecks(a.checks, a.problem, params.bounds === true),
+        blocksInFile: a.solves.length,
+      };
     },
     block: (params) => params.solveIndex,
     outcome: (r) =>

@@ -1,8 +1,8 @@
 /**
  * Tables and trajectories as CSV and JSON: the numbers the panel holds (the server's), never the display strings. A
  * table is a list of records; JSON writes them as they are, CSV flattens nested objects into dotted columns
- * (`tfLoss.mean`, `tfLoss.std`) in the order they first appear. Numbers print with String(v), which round-trips a
- * double exactly; a missing value is an empty cell.
+ * (`tfLoss.mean`, `tfLoss.std`) in the order they first appear. Numbers print with String(v), which round-trips every
+ * double the panel holds (they arrive as JSON, so −0 is already 0); a missing value is an empty cell.
  */
 import type { Exportable, ExportFormat } from '../exportable';
 
