@@ -34,7 +34,10 @@ export function selectedBlocks(args: CliArgs, a: ProblemAnalysis): SolveSpec[] |
   return undefined;
 }
 
-/** The runs and then the checks after them, as the editor's solver worker does (server/src/bounds/checks.ts). */
+/**
+ * The runs and then the checks after them, as the editor's solver worker does (server/src/bounds/checks.ts). The
+ * matrices (a forward pass per point: seconds at n = 4096) only where the output carries them: `solve --json`.
+ */
 export function solveInProcess(
   args: CliArgs,
   p: Problem,
@@ -42,6 +45,7 @@ export function solveInProcess(
   checks: Checks,
   iterates?: Map<number, number[][]>,
 ): SolveResult {
+  const withMatrices = args.command === 'solve' && args.json;
   const progress = progressLine(args.quiet);
   const runs = specs.map((spec) => {
     const steps = withDefaults(spec.method, spec.options).steps;
@@ -56,11 +60,11 @@ export function solveInProcess(
         ((k, x) =>
           k === 0 ? iterates.set(spec.index, [Array.from(x)]) : k <= BOUND_STEP_LIMIT && iterates.get(spec.index)!.push(Array.from(x))),
     });
-    addFinalMatrices(p, run);
+    if (withMatrices) addFinalMatrices(p, run);
     return run;
   });
   progress?.clear();
-  const matrices = runMatrices(p);
+  const matrices = withMatrices ? runMatrices(p) : undefined;
   const result: SolveResult = {
     runId: cliRunId(),
     source: args.file,
