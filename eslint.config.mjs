@@ -26,7 +26,7 @@ export default tseslint.config(
     ],
   },
   // AssemblyScript (compiled to WebAssembly by scripts/build.mjs): its own builtins and decorators, not TypeScript.
-  { ignores: ['server/src/math/wasm/assembly/**'] },
+  { ignores: ['server/src/math/wasm/assembly/**', 'test/bench/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

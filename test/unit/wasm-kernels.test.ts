@@ -97,17 +97,82 @@ for (const precision of [64, 32] as const) {
   });
 }
 
+/** |a − b| in units in the last place of b (b a positive normal double). */
+function ulps(a: number, b: number): number {
+  return Math.abs(a - b) / 2 ** (Math.floor(Math.log2(b)) - 52);
+}
+
 test('exp in the row kernels matches Math.exp to rounding across the exponent range, and underflows to 0', () => {
-  const cols = 41;
+  const cols = 2049; // odd: the scalar tail runs too; the step is no multiple of ln 2/64, so every table entry is used
   const { k, bufs } = kernelInstance([cols, cols, cols]);
   const [S, B, G] = bufs; // B = 0, so the rescaled pass leaves G = U∘U with U = exp(S)
-  for (let j = 0; j < cols; j++) S.a[j] = -760 + 19 * j; // −760 … 0: underflow, subnormal and normal range
+  for (let j = 0; j < cols; j++) S.a[j] = -760 + (1060 * j) / (cols - 1) + 1e-3 * Math.sin(j); // −760 … 300
   k.rowsRescaled(1, cols, S.ptr, B.ptr, G.ptr);
   for (let j = 0; j < cols; j++) {
     const u = Math.exp(S.a[j]);
     if (S.a[j] < -708) assert.equal(G.a[j], 0, `exp(${S.a[j]}) underflows to 0`);
     else if (u > 1e-150) assert.ok(Math.abs(Math.sqrt(G.a[j]) - u) <= 4e-16 * u, `exp(${S.a[j]}): ${Math.sqrt(G.a[j])} vs ${u}`);
   }
+});
+
+test('exp is within 1 ulp of Math.exp from −708 to 709 (both are within an ulp of the exact value)', () => {
+  const cols = 4001;
+  const { k, bufs } = kernelInstance([cols, cols, cols]);
+  const [S, B, V] = bufs; // B = 0 and V = 0: the rescaled Hessian pass overwrites S with U = exp(S) itself
+  for (let j = 0; j < cols; j++) S.a[j] = -707.9 + (1416.9 * j) / (cols - 1) - 1e-4 * Math.cos(3 * j); // −707.9 … 709
+  const s = Float64Array.from(S.a);
+  k.hessRescaled(1, cols, S.ptr, B.ptr, V.ptr);
+  let worst = 0;
+  for (let j = 0; j < cols; j++) worst = Math.max(worst, ulps(S.a[j], Math.exp(s[j])));
+  assert.ok(worst <= 1, `largest distance from Math.exp: ${worst} ulp`);
+});
+
+/** x (a finite double) as m·2^e with m an integer. */
+function exactParts(x: number): { m: bigint; e: number } {
+  const v = new DataView(new ArrayBuffer(8));
+  v.setFloat64(0, x);
+  const hi = v.getUint32(0),
+    field = (hi >>> 20) & 0x7ff;
+  const mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(v.getUint32(4));
+  return field === 0 ? { m: mant, e: -1074 } : { m: mant | (1n << 52n), e: field - 1075 };
+}
+
+/**
+ * The distance of y from e^x in ulps of y, against e^|x| computed in 400-bit fixed point (Taylor series of e^(|x|/2¹²),
+ * then twelve squarings): an oracle independent of any floating-point exp.
+ */
+function ulpsFromExact(y: number, x: number): number {
+  const F = 400n,
+    P = 1n << F;
+  const { m, e } = exactParts(Math.abs(x));
+  const shift = BigInt(e) + F - 12n; // X = |x|/2¹² in fixed point: |x| ≥ 1e-3 here, so nothing is lost
+  const X = shift >= 0n ? m << shift : m >> -shift;
+  let term = P,
+    R = P;
+  for (let n = 1n; term > 0n; n++) {
+    term = (term * X) / (n * P);
+    R += term;
+  }
+  for (let i = 0; i < 12; i++) R = (R * R) >> F;
+  const s = 1100n; // y·2^s and ulp(y)·2^s are integers
+  const yp = exactParts(y);
+  const Y = yp.m << (BigInt(yp.e) + s);
+  const U = 1n << (BigInt(Math.floor(Math.log2(y)) - 52) + s);
+  const [num, den] = x >= 0 ? [Y * P - R * (1n << s), P * U] : [Y * R - P * (1n << s), R * U];
+  return Number(((num < 0n ? -num : num) * 10000n) / den) / 10000;
+}
+
+test('exp is within 0.85 ulp of the exact e^x (a 400-bit oracle), where fdlibm-style exps reach 0.9', () => {
+  const cols = 601;
+  const { k, bufs } = kernelInstance([cols, cols, cols]);
+  const [S, B, V] = bufs;
+  for (let j = 0; j < cols; j++) S.a[j] = -707.5 + (1416 * j) / (cols - 1) + 1e-3 * Math.sin(7 * j);
+  const s = Float64Array.from(S.a);
+  k.hessRescaled(1, cols, S.ptr, B.ptr, V.ptr);
+  let worst = 0;
+  for (let j = 0; j < cols; j++) worst = Math.max(worst, ulpsFromExact(S.a[j], s[j]));
+  assert.ok(worst <= 0.85, `largest error: ${worst} ulp`);
+  assert.ok(ulpsFromExact(Math.exp(1), 1) <= 0.5 && ulpsFromExact(Math.exp(-1), -1) <= 0.5, 'the oracle itself');
 });
 
 test('float32 exp matches Math.exp to float32 rounding on −87 … 44, and underflows to 0 below −87', () => {

@@ -3,7 +3,8 @@
 // float32 entries (byte address = ptr + 4·index); sums that leave a kernel (the row losses) are returned as f64.
 // Register blocks are 4 rows × 8 columns, so pack() panels are 8 columns wide.
 // A second file rather than one generic source: AssemblyScript has no generics over SIMD lane types, and the lane
-// count changes the register blocks, the panel width and the exp (Taylor to r^7 here, fdlibm's rational form there).
+// count changes the register blocks, the panel width and the exp (Taylor to r^7 here; a 64-entry table and a Taylor
+// series to r^5 there).
 
 // ---------- exp ----------
 
