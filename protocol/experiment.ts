@@ -59,6 +59,11 @@ export interface IclSettings {
   etacount: number;
   /** Independent repetitions (seeds seed, seed+1, …); metrics are reported as mean ± std over them. */
   repeats: number;
+  /**
+   * 1 trains in float32 (the WebAssembly SIMD kernel: the same tasks rounded to float32), 0 in float64. The held-out
+   * metrics and the GD baselines are float64 either way; without WebAssembly SIMD the training is float64 too.
+   */
+  float32: number;
 }
 
 /** The held-out metrics at one training step of one repeat, each a mean over the held-out tasks. */

@@ -31,6 +31,8 @@ async function compileKernels(source = 'server/src/math/wasm/assembly/kernels.ts
 const kernels = await compileKernels();
 // The in-context-learning experiment's training kernel, its own module (`import bytes from './icl.wasm'`).
 const iclKernel = await compileKernels('server/src/math/wasm/assembly/icl.ts');
+// Its float32 (f32x4) twin for `float32 = 1` (`import bytes from './icl32.wasm'`).
+const icl32Kernel = await compileKernels('server/src/math/wasm/assembly/icl32.ts');
 // The float32 (f32x4) kernels of the optional float32 solve mode (`import bytes from './kernels32.wasm'`).
 const kernels32 = await compileKernels('server/src/math/wasm/assembly/kernels32.ts');
 // `import bytes from './kernels.wasm'` resolves to the module just compiled (a Uint8Array).
@@ -39,9 +41,11 @@ const kernelsPlugin = {
   setup(build) {
     build.onResolve({ filter: /\/kernels\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-kernels' }));
     build.onResolve({ filter: /\/icl\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-icl' }));
+    build.onResolve({ filter: /\/icl32\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-icl32' }));
     build.onResolve({ filter: /\/kernels32\.wasm$/ }, (args) => ({ path: args.path, namespace: 'wasm-kernels32' }));
     build.onLoad({ filter: /.*/, namespace: 'wasm-kernels' }, () => ({ contents: kernels, loader: 'binary' }));
     build.onLoad({ filter: /.*/, namespace: 'wasm-icl' }, () => ({ contents: iclKernel, loader: 'binary' }));
+    build.onLoad({ filter: /.*/, namespace: 'wasm-icl32' }, () => ({ contents: icl32Kernel, loader: 'binary' }));
     build.onLoad({ filter: /.*/, namespace: 'wasm-kernels32' }, () => ({ contents: kernels32, loader: 'binary' }));
   },
 };

@@ -25,6 +25,7 @@ export function iclSettings(own: Partial<IclSettings> = {}): IclSettings {
     etamax: 100,
     etacount: 10,
     repeats: 2,
+    float32: 0,
     ...own,
   };
 }

@@ -7,10 +7,10 @@
  * Cases: (1) the attention gradient in matrix form vs the naive Kronecker form 𝖠 = A1⊗A2 (math spec §6.1);
  * (2) loss+gradient and Hessian-vector products of all four problems; (3) full solves with every method;
  * (4) parsing and analysis of a ~6 MB .regress file; (5) dense.ts matmul vs ml-matrix; (6) the in-context-learning
- * experiment: drawing a task, one held-out evaluation, one Adam step of the default experiment on the WebAssembly and
- * the JavaScript paths (CPU time, interleaved) and PyTorch's float32 step on one thread (test/bench/torch_icl_step.py)
- * when python3 with torch is present, and the projected paper-sized time; then a short experiment on one, two and
- * adaptive threads; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
+ * experiment: drawing a task, one held-out evaluation, one Adam step of the default experiment on the WebAssembly
+ * (float64 and float32) and the JavaScript paths (CPU time, interleaved) and PyTorch's float32 step on one thread
+ * (test/bench/torch_icl_step.py) when python3 with torch is present, and the projected paper-sized time; then a short
+ * experiment on one, two and adaptive threads; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
  * kernels in float64 and float32 at the issue's shapes, and, when python3 with NumPy is present, the same computation
  * in NumPy on one and on two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into
  * docs/performance.md; (7b) whole solves with every method, `regress-lab solve --json` against a NumPy/SciPy script
@@ -355,8 +355,8 @@ function cpuMs(): number {
 const TORCH_REFERENCE_MINUTES = 21.5;
 
 /**
- * One Adam step of the default (paper-sized) experiment: on the WebAssembly kernel and on the JavaScript path,
- * interleaved, as CPU time per step; the paper-sized run projected from it on one thread; and PyTorch float32 on one
+ * One Adam step of the default (paper-sized) experiment: on the WebAssembly kernel (float64, and float32 as
+ * `float32 = 1` runs it) and on the JavaScript path, interleaved, as CPU time per step; the paper-sized run projected from it on one thread; and PyTorch float32 on one
  * thread doing the same step (test/bench/torch_icl_step.py) when python3 with torch is present, else the issue's figure.
  */
 function benchExperiment() {
@@ -387,10 +387,10 @@ function benchExperiment() {
     reps: tEval.reps * per,
   });
 
-  // The two paths side by side, alternating step by step, from the same stream and weights.
-  const paths = (['wasm', 'js'] as const).map((path) => {
+  // The three paths side by side, alternating step by step, from the same stream and weights.
+  const paths = (['wasm', 'wasm32', 'js'] as const).map((path) => {
     const rng = new Rng(1, 22);
-    const wasm = path === 'wasm' ? WasmBatch.create(settings, rng) : undefined;
+    const wasm = path === 'js' ? undefined : WasmBatch.create({ ...settings, float32: path === 'wasm32' ? 1 : 0 }, rng);
     const layer = new AttentionLayer(n, d, heads, k, settings.readout, wasm?.buffers);
     layer.init(new Rng(1, 21));
     const batches: TrainingBatch = wasm ?? new JsBatch(settings, rng, layer);
@@ -398,7 +398,7 @@ function benchExperiment() {
     const grad = new Float64Array(layer.params.length);
     return {
       path,
-      available: path === 'js' || wasm !== undefined,
+      available: path === 'js' || wasm?.precision === (path === 'wasm32' ? 32 : 64),
       step: () => trainStep(batches, batch, layer, adam, grad),
       cpu: [] as number[],
     };
@@ -411,12 +411,13 @@ function benchExperiment() {
       if (rep >= 3) p.cpu.push(cpuMs() - t);
     }
   const median = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1];
-  const stepMs: Partial<Record<'wasm' | 'js', number>> = {};
+  const stepMs: Partial<Record<'wasm' | 'wasm32' | 'js', number>> = {};
   const trainingSteps = settings.repeats * settings.steps;
+  const titles = { wasm: 'WebAssembly', wasm32: 'WebAssembly float32 (float32 = 1)', js: 'JavaScript' };
   for (const p of live) {
     stepMs[p.path] = median(p.cpu);
     record({
-      name: `icl: one Adam step, ${p.path === 'wasm' ? 'WebAssembly' : 'JavaScript'} (CPU)`,
+      name: `icl: one Adam step, ${titles[p.path]} (CPU)`,
       params,
       medianMs: median(p.cpu),
       minMs: Math.min(...p.cpu),
@@ -426,6 +427,8 @@ function benchExperiment() {
   }
   const ours = stepMs.wasm ?? stepMs.js!;
   if (stepMs.wasm !== undefined) ratios['icl step JS/WebAssembly'] = stepMs.js! / stepMs.wasm;
+  if (stepMs.wasm !== undefined && stepMs.wasm32 !== undefined)
+    ratios['icl step float64/float32 WebAssembly'] = stepMs.wasm / stepMs.wasm32;
 
   const py = pythonWithTorch();
   const script = join(REPO_ROOT, 'test', 'bench', 'torch_icl_step.py');
@@ -693,8 +696,86 @@ function benchKernels() {
       process.stderr.write(`bench: ${shape}: WASM f64 ${msText(c.ms.wasm)}, f32 ${msText(c.ms.wasm32)}, NumPy ${msText(c.ms.numpy1)}\n`);
       list.push(c);
     }
-    tables.kernels = { numpy: version, cases: list };
-    if (withNumpy) writeKernelsDoc(list, version);
+    const peak = simdPeak();
+    process.stderr.write(
+      `bench: 128-bit SIMD peak ${peak.f64x2.toFixed(1)} GFLOP/s f64x2 (${peak.f64x2Fma?.toFixed(1) ?? '–'} as FMA), ${peak.f32x4.toFixed(1)} f32x4\n`,
+    );
+    tables.kernels = { numpy: version, cases: list, simdPeakGflops: peak };
+    if (withNumpy) writeKernelsDoc(list, version, peak);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface PeakProbe {
+  peak64(iters: number, q: number): number;
+  peak32(iters: number, q: number): number;
+}
+
+interface SimdPeak {
+  f64x2: number;
+  f32x4: number;
+  /** The f64x2 chains as fused multiply-adds (relaxed SIMD), or null where this Node cannot run them. */
+  f64x2Fma: number | null;
+}
+
+/** Compiles test/bench/assembly/`name`.ts into `dir` with the AssemblyScript compiler; returns the module's path. */
+function compileProbe(dir: string, name: string, features: string[]): string {
+  const out = join(dir, `${name}.wasm`);
+  const asc = join(REPO_ROOT, 'node_modules', 'assemblyscript', 'bin', 'asc.js');
+  const source = join(REPO_ROOT, 'test', 'bench', 'assembly', `${name}.ts`);
+  const flags = ['-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', ...features.flatMap((f) => ['--enable', f])];
+  const r = spawnSync(process.execPath, [asc, source, ...flags, '--outFile', out], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`the ${name} probe did not compile: ${r.stderr}`);
+  return out;
+}
+
+/** Rounds of `flopPerRound` flops a probe runs per call. */
+const PROBE_ITERS = 1 << 20;
+
+/**
+ * The fused multiply-add probe's GFLOP/s, in a Node started with relaxed SIMD enabled (Node 20 has it behind a flag;
+ * VS Code's runtime has it on), the median of three; null if that Node refuses the flag or the module.
+ */
+function fmaPeak(wasm: string): number | null {
+  const script = `
+    const k = new WebAssembly.Instance(new WebAssembly.Module(require('fs').readFileSync(process.argv[1]))).exports;
+    const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+    const rates = [];
+    for (let round = 0; round < 3; round++) {
+      k.fma64(${PROBE_ITERS}, 1 + 1e-12);
+      const t = cpu();
+      let calls = 0;
+      while (cpu() - t < 200) { k.fma64(${PROBE_ITERS}, 1 + 1e-12); calls++; }
+      rates.push((calls * ${PROBE_ITERS} * 112) / ((cpu() - t) * 1e6));
+    }
+    console.log(rates.sort((a, b) => a - b)[1]);`;
+  const r = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', '-e', script, wasm], { encoding: 'utf8' });
+  const rate = Number(r.stdout.trim());
+  return r.status === 0 && rate > 0 ? rate : null;
+}
+
+/**
+ * The most 128-bit WebAssembly SIMD reaches on this machine, GFLOP/s on one thread (CPU time, the median of three):
+ * test/bench/assembly/peak.ts, register-only chains of multiplies and adds, and peakFma.ts, the same as fused
+ * multiply-adds. The float64 products run at about this rate, so it bounds what any kernel can gain over them.
+ */
+function simdPeak(): SimdPeak {
+  const dir = mkdtempSync(join(tmpdir(), 'regress-peak-'));
+  try {
+    const wasm = (
+      globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => object; Instance: new (m: object) => { exports: unknown } } }
+    ).WebAssembly;
+    const k = new wasm.Instance(new wasm.Module(readFileSync(compileProbe(dir, 'peak', ['simd'])))).exports as PeakProbe;
+    const rate = (fn: () => number, flopPerRound: number) => (PROBE_ITERS * flopPerRound) / (measureCpu(fn, 3) * 1e6);
+    const f64: number[] = [],
+      f32: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      f64.push(rate(() => k.peak64(PROBE_ITERS, 1 + 1e-12), 56));
+      f32.push(rate(() => k.peak32(PROBE_ITERS, 1 + 1e-6), 112));
+    }
+    const f64x2Fma = fmaPeak(compileProbe(dir, 'peakFma', ['simd', 'relaxed-simd']));
+    return { f64x2: median3(f64), f32x4: median3(f32), f64x2Fma };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -727,7 +808,7 @@ function measuredOn(numpy: string, what: string): string {
   );
 }
 
-function writeKernelsDoc(list: KernelCase[], numpy: string) {
+function writeKernelsDoc(list: KernelCase[], numpy: string, peak: SimdPeak) {
   const gf = (flop: number, x: number | undefined) => (x === undefined ? '–' : (flop / (x * 1e6)).toFixed(1));
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '–' : `${(a / b).toFixed(2)}×`);
   const mib = (x: number | undefined) => (x === undefined ? '–' : x < 10 ? x.toFixed(2) : x.toFixed(0));
@@ -756,6 +837,12 @@ function writeKernelsDoc(list: KernelCase[], numpy: string) {
     '| one loss+gradient, attention normalized | JS f64 | WASM f64 | WASM f32 | NumPy f64 1 thread | NumPy f64 2 threads | WASM f64 / NumPy 1 thread | WASM f32 / NumPy 1 thread | GFLOP/s f64 | GFLOP/s f32 | GFLOP/s NumPy | memory MiB (f64 / f32 / NumPy peak) |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r} |`),
+    '',
+    `The ceiling of 128-bit WebAssembly SIMD on this machine, measured in the same run (register-only multiply and add chains, ` +
+      `test/bench/assembly/peak.ts): **${peak.f64x2.toFixed(1)} GFLOP/s in f64x2, ${peak.f32x4.toFixed(1)} in f32x4** per thread` +
+      (peak.f64x2Fma === null
+        ? '.'
+        : `; the f64x2 chains as fused multiply-adds (relaxed SIMD, peakFma.ts, in a Node with the flag on): ${peak.f64x2Fma.toFixed(1)} GFLOP/s.`),
   ]);
 }
 

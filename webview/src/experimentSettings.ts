@@ -29,6 +29,8 @@ export function settingsDetail(all: IclSettings[]): string {
     `x* ~ ${distributionText(s.xstar)}`,
     `Adam lr = ${num(s.lr)}, β1 = ${num(s.beta1)}, β2 = ${num(s.beta2)}, ε = ${num(s.eps)}`,
     `labels ${s.labels}, read-out ${s.readout}`,
+    // Runs saved before the setting existed trained in float64.
+    `float32 = ${s.float32 ? 1 : 0}`,
     `evaluated every ${s.every} steps on ${s.tasks} held-out tasks`,
     `η chosen on ${s.etatasks} other tasks from ${s.etacount} values ${num(s.etamin)}…${num(s.etamax)}, log-spaced`,
   ]).join('\n');

@@ -3,6 +3,7 @@ import type { IclCheckpoint, IclRepeatStart, IclResult, IclSettings, IclSweepRes
 import { meanStdText } from '../../../common/format';
 import { iclVerdict } from '../../../common/iclVerdict';
 import { commonRow } from '../../../common/stats';
+import { trainingPrecision } from '../icl/wasmBatch';
 import { num, table } from './format';
 
 export function repeatStartLine(s: IclRepeatStart, settings: IclSettings): string {
@@ -17,11 +18,18 @@ export function checkpointLine(repeat: number, c: IclCheckpoint, settings: IclSe
   );
 }
 
+/** Where `float32 = 1` trains in float64 all the same (the JavaScript path), a note that says so; else nothing. */
+function float64Here(what = ''): string {
+  return trainingPrecision({ float32: 1 }) === 64
+    ? ` (${what}trained in float64 here: no WebAssembly SIMD, or REGRESS_LAB_KERNELS=js)`
+    : '';
+}
+
 export function experimentSummary(r: IclResult): string {
   const s = r.settings;
   const title =
     `${r.source}: experiment icl, n = ${s.n}, d = ${s.d}, heads = ${s.heads}, k = ${s.k}, batch = ${s.batch}, steps = ${s.steps}, ` +
-    `repeats = ${s.repeats} (loss = 0.5·(ŷ − y)², mean ± std over the repeats on ${s.tasks} held-out tasks)`;
+    `repeats = ${s.repeats}${s.float32 ? `, float32 = 1${float64Here()}` : ''} (loss = 0.5·(ŷ − y)², mean ± std over the repeats on ${s.tasks} held-out tasks)`;
   // After a cancel some steps have fewer repeats than others: then say how many each row averages.
   const partial = r.summary.some((p) => p.count < s.repeats);
   const head = ['step', ...(partial ? ['repeats'] : []), 'TF loss', 'GD loss', 'Preds Diff', 'Model Diff', 'Model Cos'];
@@ -51,13 +59,14 @@ export function sweepSummary(r: IclSweepResult): string {
   const s = r.points[0]?.result.settings;
   // What the points share, as the first point has it (k and the words' scale may follow the swept setting).
   const shared = s
-    ? (['n', 'd', 'heads', 'batch', 'steps', 'repeats'] as const)
-        .filter((name) => name !== setting)
+    ? (['n', 'd', 'heads', 'batch', 'steps', 'repeats', 'float32'] as const)
+        .filter((name) => name !== setting && (name !== 'float32' || s.float32))
         .map((name) => `${name} = ${s[name]}`)
         .join(', ')
     : '';
   const title =
-    `${r.source}: sweep ${setting} = ${values.join(', ')} of experiment icl${shared ? `, ${shared}` : ''} ` +
+    `${r.source}: sweep ${setting} = ${values.join(', ')} of experiment icl${shared ? `, ${shared}` : ''}` +
+    `${r.points.some((p) => p.result.settings.float32) ? float64Here('float32 = 1 ') : ''} ` +
     `(losses as ratios to the uniform prediction's on the same held-out tasks, mean ± std over the repeats, at the last step every repeat reached)`;
   const head = [setting, 'step', 'repeats', 'layer', 'one GD step', 'linearised GD', 'Model Cos'];
   const rows = r.points.map((p) => {

@@ -2,6 +2,8 @@
  * One Adam step of the experiment's training (math spec §3.7, step 4): a batch of fresh tasks, each through the
  * layer's forward pass and into its gradient accumulators, then the gradient and Adam. The batch runs on WebAssembly
  * where the runtime has it (wasmBatch.ts), else in JavaScript here; both draw the same tasks and give the same numbers.
+ * With `float32 = 1` and WebAssembly SIMD the batch runs in float32 (the same tasks rounded); Adam, the weights and the
+ * gradient's final assembly stay float64.
  */
 import type { IclSettings } from '../../../protocol/experiment';
 import type { Rng } from '../math/random';

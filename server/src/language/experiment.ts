@@ -226,6 +226,7 @@ export function analyzeExperiment(tree: SyntaxTree, overrides?: ReadonlyMap<stri
       etamax: all.etamax,
       etacount: all.etacount,
       repeats: all.repeats,
+      float32: all.float32,
     };
   };
   const settings = ok ? settingsOf(numbers) : undefined;

@@ -1,30 +1,18 @@
-// AssemblyScript source of the in-context-learning experiment's training kernel, compiled by scripts/build.mjs into
-// its own module. One call trains on a batch: per task it draws the words and x* (xoshiro128** and the ziggurat of
-// server/src/math/random.ts), the target and labels (server/src/icl/tasks.ts), runs the attention layer's contracted
-// forward pass and adds the task's gradient to the accumulators (server/src/icl/attentionLayer.ts). It follows those
-// JavaScript twins operation for operation, in the same order, with the host's Math.exp and Math.log (imported), so
-// both paths give the same numbers bit for bit: the JavaScript one is the oracle, and a seed means the same run on
-// either. The JavaScript side (server/src/icl/wasmBatch.ts) lays out every buffer and passes its address once.
+// AssemblyScript source of the in-context-learning experiment's training kernel, compiled by scripts/build.mjs into its
+// own module. One call trains on a batch: per task it draws the words and x* (iclSampler.ts: xoshiro128** and the
+// ziggurat of server/src/math/random.ts), the target and labels (server/src/icl/tasks.ts), runs the attention layer's
+// contracted forward pass and adds the task's gradient to the accumulators (server/src/icl/attentionLayer.ts). It
+// follows those JavaScript twins operation for operation, in the same order, with the host's Math.exp and Math.log
+// (imported), so both paths give the same numbers bit for bit: the JavaScript one is the oracle, and a seed means the
+// same run on either. The JavaScript side (server/src/icl/wasmBatch.ts) lays out every buffer and passes its address
+// once.
 
-// @ts-ignore: decorator
-@external("env", "exp")
-declare function hostExp(x: f64): f64;
-// @ts-ignore: decorator
-@external("env", "log")
-declare function hostLog(x: f64): f64;
+import { fill, hostExp, setTables } from "./iclSampler";
 
-/** Where the ziggurat's base layer ends (random.ts's ZIGGURAT_R). */
-const ZIGGURAT_R: f64 = 3.442619855899;
-
-// xoshiro128** state.
-let s0: u32 = 0;
-let s1: u32 = 0;
-let s2: u32 = 0;
-let s3: u32 = 0;
+// The generator's state, set and read by the caller.
+export { setState, stateWord } from "./iclSampler";
 
 // Buffers (byte addresses) and shapes, from configure.
-let ZX: usize = 0; // ziggurat x[0..128]
-let ZR: usize = 0; // ziggurat ratio[0..127]
 let M: usize = 0; // per head M_h (D×d)
 let V: usize = 0; // per head v_h (D)
 let GM: usize = 0; // per head Σ gy·∂y/∂u ⊗ a_q (D×d)
@@ -59,8 +47,7 @@ export function configure(
   n: i32, d: i32, heads: i32, shift: f64, scale: f64,
   wordsKind: i32, wordsA: f64, wordsB: f64, xstarKind: i32, xstarA: f64, xstarB: f64, centered: i32,
 ): void {
-  ZX = zx;
-  ZR = zr;
+  setTables(zx, zr);
   M = m;
   V = v;
   GM = gm;
@@ -95,18 +82,6 @@ export function scratchLength(n: i32, d: i32, heads: i32): i32 {
   return (n + 1) * d + d + (n + 1) + n + (d + 1) + 2 * heads * n + heads + 2 * (d + 1);
 }
 
-/** The generator's state (an Rng's four words). */
-export function setState(a: u32, b: u32, c: u32, d: u32): void {
-  s0 = a;
-  s1 = b;
-  s2 = c;
-  s3 = d;
-}
-
-export function stateWord(i: i32): u32 {
-  return i == 0 ? s0 : i == 1 ? s1 : i == 2 ? s2 : s3;
-}
-
 // @ts-ignore: decorator
 @inline function ld(base: usize, i: i32): f64 {
   return load<f64>(base + (<usize>i << 3));
@@ -134,109 +109,6 @@ export function stateWord(i: i32): u32 {
   }
   for (; j < len; j++) s0 += ld(a, j) * ld(b, j);
   return s0 + s1 + (s2 + s3);
-}
-
-// ---------- random numbers (random.ts) ----------
-
-// @ts-ignore: decorator
-@inline function nextUint32(): u32 {
-  const result = rotl<u32>(s1 * 5, 7) * 9;
-  const t = s1 << 9;
-  s2 ^= s0;
-  s3 ^= s1;
-  s1 ^= s2;
-  s0 ^= s3;
-  s2 ^= t;
-  s3 = rotl<u32>(s3, 11);
-  return result;
-}
-
-function uniform(): f64 {
-  const hi = nextUint32() >>> 5;
-  const lo = nextUint32() >>> 6;
-  return (<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0;
-}
-
-function normalTail(negative: bool): f64 {
-  let t: f64, y: f64;
-  do {
-    t = hostLog(1 - uniform()) / ZIGGURAT_R;
-    y = hostLog(1 - uniform());
-  } while (-2 * y < t * t);
-  return negative ? t - ZIGGURAT_R : ZIGGURAT_R - t;
-}
-
-/** Between a layer's inner and outer rectangle (Rng.wedge): v when accepted, else NaN. */
-function wedge(v: f64, layer: i32): f64 {
-  const x = ld(ZX, layer);
-  const x1 = ld(ZX, layer + 1);
-  const f0 = hostExp(-0.5 * (x * x - v * v));
-  const f1 = hostExp(-0.5 * (x1 * x1 - v * v));
-  return f1 + uniform() * (f0 - f1) < 1 ? v : NaN;
-}
-
-/**
- * Rng.fillNormal: `len` standard normals into `out`, the generator's state in locals (the globals are memory to the
- * engine) and written back around the rare tail and wedge draws.
- */
-function fillNormal(out: usize, len: i32): void {
-  const zx = ZX;
-  const zr = ZR;
-  let a = s0;
-  let b = s1;
-  let c = s2;
-  let d = s3;
-  for (let i = 0; i < len; i++) {
-    let z: f64 = 0;
-    while (true) {
-      const hi = rotl<u32>(b * 5, 7) * 9;
-      let t = b << 9;
-      c ^= a;
-      d ^= b;
-      b ^= c;
-      a ^= d;
-      c ^= t;
-      d = rotl<u32>(d, 11);
-      const lo = rotl<u32>(b * 5, 7) * 9;
-      t = b << 9;
-      c ^= a;
-      d ^= b;
-      b ^= c;
-      a ^= d;
-      c ^= t;
-      d = rotl<u32>(d, 11);
-      const u = (<f64>(hi >>> 5) * 67108864.0 + <f64>(lo >>> 6)) * 2.220446049250313e-16 - 1;
-      const layer = <i32>(((hi & 31) << 2) | (lo & 3));
-      const x = ld(zx, layer);
-      if (abs(u) < ld(zr, layer)) {
-        z = u * x;
-        break;
-      }
-      s0 = a;
-      s1 = b;
-      s2 = c;
-      s3 = d;
-      z = layer == 0 ? normalTail(u < 0) : wedge(u * x, layer);
-      a = s0;
-      b = s1;
-      c = s2;
-      d = s3;
-      if (!isNaN(z)) break;
-    }
-    st(out, i, z);
-  }
-  s0 = a;
-  s1 = b;
-  s2 = c;
-  s3 = d;
-}
-
-/** tasks.ts's fill: `len` draws from the distribution into `out`. */
-function fill(kind: i32, a: f64, b: f64, out: usize, len: i32): void {
-  if (kind == 0) {
-    fillNormal(out, len);
-    for (let i = 0; i < len; i++) st(out, i, a + b * ld(out, i));
-  } else for (let i = 0; i < len; i++) st(out, i, a + (b - a) * uniform());
 }
 
 /** TaskSampler.next: words, x*, p = softmax(words·x*), and the labels. */
