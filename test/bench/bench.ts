@@ -10,7 +10,7 @@
  * experiment: drawing a task, one held-out evaluation, one Adam step of the default experiment on the WebAssembly
  * (float64 and float32) and the JavaScript paths (CPU time, interleaved) and PyTorch's float32 step on one thread
  * (test/bench/torch_icl_step.py) when python3 with torch is present, and the projected paper-sized time; then a short
- * experiment on one, two and adaptive threads; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
+ * experiment on one, two and adaptive threads, and a file of four solve blocks the same way; (7) one loss+gradient on the JavaScript kernels vs the WebAssembly SIMD
  * kernels in float64 and float32 at the issue's shapes, and, when python3 with NumPy is present, the same computation
  * in NumPy on one and on two BLAS threads (test/bench/numpy_lossgrad.py, fed the same data), written into
  * docs/performance.md; (7b) whole solves with every method, `regress-lab solve --json` against a NumPy/SciPy script
@@ -459,7 +459,7 @@ function benchExperiment() {
 
 /**
  * A whole experiment's wall time with its repeats on one and on two worker threads, and adaptively (two only while
- * the probe finds that they pay: server/src/jobs/repeatShare.ts), interleaved (1, 2, auto, 1, …) so the machine's load
+ * the probe finds that they pay: server/src/jobs/unitShare.ts), interleaved (1, 2, auto, 1, …) so the machine's load
  * falls on all alike; the ratios say whether the second thread pays here, and whether the adaptive run keeps up with
  * the better of the two.
  */
@@ -494,6 +494,60 @@ async function benchExperimentThreads() {
   ratios['icl experiment 1 thread/2 threads'] = median(times['1 thread']) / median(times['2 threads']);
   ratios['icl experiment adaptive/best of 1 and 2'] =
     median(times.adaptive) / Math.min(median(times['1 thread']), median(times['2 threads']));
+}
+
+/**
+ * A file of four solve blocks (gd, armijo, L-BFGS, Newton-CG on one attention problem, n = 256, d = 32, about 3 s on
+ * one thread) as the editor runs it, on one thread, two and adaptively, interleaved: wall time and the process's CPU
+ * time (the workers' included).
+ */
+async function benchSolveThreads() {
+  const text = [
+    'problem attention normalized',
+    'n = 256',
+    'd = 32',
+    'seed = 3',
+    'A1 = normal(scale = 0.3)',
+    'A2 = normal(scale = 0.3)',
+    'Xstar = normal(scale = 1.0)',
+    'B = planted(Xstar)',
+    'solve gd lr = 2.0 steps = 2000',
+    'solve armijo lr = 8.0 steps = 600',
+    'solve lbfgs memory = 8 steps = 800',
+    'solve newton damping = 1e-8 steps = 20',
+    '',
+  ].join('\n');
+  const a = analyze(text);
+  if (a.file !== 'problem' || !a.problem) throw new Error(`the solve-threads file does not analyze: ${JSON.stringify(a.diagnostics)}`);
+  const input = { problem: a.problem, specs: a.solves, checks: { bounds: false, tensor: false } };
+  const runs = { '1 thread': 1, '2 threads': 2, adaptive: undefined } as const;
+  const wall: Record<keyof typeof runs, number[]> = { '1 thread': [], '2 threads': [], adaptive: [] };
+  const cpu: Record<keyof typeof runs, number[]> = { '1 thread': [], '2 threads': [], adaptive: [] };
+  for (let i = 0; i < 3; i++) {
+    for (const [name, threads] of Object.entries(runs) as [keyof typeof runs, number | undefined][]) {
+      const t = performance.now(),
+        c = cpuMs();
+      await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submit(
+        'solve',
+        { ...input, ...(threads === undefined ? {} : { threads }) },
+        { runId: 'bench', source: 'bench.regress' },
+        () => {},
+      ).done;
+      wall[name].push(performance.now() - t);
+      cpu[name].push(cpuMs() - c);
+    }
+  }
+  for (const name of Object.keys(runs) as (keyof typeof runs)[])
+    record({
+      name: `solve: 4 blocks, n = 256, d = 32, ${name} (wall; CPU ${(median3(cpu[name]) / 1000).toFixed(2)} s)`,
+      params: { n: 256, d: 32, blocks: 4 },
+      medianMs: median3(wall[name]),
+      minMs: Math.min(...wall[name]),
+      reps: wall[name].length,
+    });
+  ratios['solve 4 blocks 1 thread/2 threads (wall)'] = median3(wall['1 thread']) / median3(wall['2 threads']);
+  ratios['solve 4 blocks adaptive/best of 1 and 2 (wall)'] =
+    median3(wall.adaptive) / Math.min(median3(wall['1 thread']), median3(wall['2 threads']));
 }
 
 // ---------- 7. kernels: JavaScript vs WebAssembly SIMD (float64, float32) vs NumPy ----------
@@ -1136,6 +1190,7 @@ async function main() {
     ['matmul', benchMatmul],
     ['experiment', benchExperiment],
     ['experiment-threads', benchExperimentThreads],
+    ['solve-threads', benchSolveThreads],
     ['kernels', benchKernels],
     ['solves-numpy', benchSolvesNumpy],
     ['lsp', benchLsp],

@@ -1,5 +1,5 @@
 /**
- * The threads' share of an experiment's repeats (server/src/jobs/repeatShare.ts), driven step by step on one thread
+ * The threads' share of an experiment's repeats (server/src/jobs/unitShare.ts), driven step by step on one thread
  * with injected clocks: a measured slowdown of two threads makes them take turns, a real gain keeps both training,
  * taking turns is measured again every RETRY_MS, and every repeat is claimed exactly once either way. No timing: the
  * clocks are the seam.
@@ -10,12 +10,12 @@ import {
   MIN_GAIN,
   PROBE_MS,
   PROBE_STEPS,
-  RepeatShare,
-  repeatShareState,
+  UnitShare,
+  unitShareState,
   RETRY_MS,
   twoThreadsPay,
   WARMUP_STEPS,
-} from '../../server/src/jobs/repeatShare';
+} from '../../server/src/jobs/unitShare';
 
 /** A clock that advances by `ms` whenever it is read (one read per Adam step). */
 function ticking(ms: () => number) {
@@ -29,21 +29,21 @@ function ticking(ms: () => number) {
  * time per step from then on (the test sets it).
  */
 function probe(alone: number, pair: number, repeats = 6) {
-  const state = repeatShareState(1, 2, true);
+  const state = unitShareState(1, 2, true);
   const ms = [alone, pair];
-  const zero = new RepeatShare(
+  const zero = new UnitShare(
     state,
     0,
     () => false,
     ticking(() => ms[0]),
   );
-  const one = new RepeatShare(
+  const one = new UnitShare(
     state,
     1,
     () => false,
     ticking(() => ms[1]),
   );
-  const claims0 = zero.repeats(0, repeats);
+  const claims0 = zero.claims(0, repeats);
   const claimed: number[][] = [[], []];
   claimed[0].push(claims0.next().value as number);
   assert.equal(zero.mode(), 'alone');
@@ -56,7 +56,7 @@ function probe(alone: number, pair: number, repeats = 6) {
   assert.equal(steps, 1 + WARMUP_STEPS + Math.max(PROBE_STEPS, Math.ceil(PROBE_MS / alone)));
   ms[0] = pair;
   // Thread 1 may start now; both step in turn until the decision.
-  const claims1 = one.repeats(0, repeats);
+  const claims1 = one.claims(0, repeats);
   claimed[1].push(claims1.next().value as number);
   steps = 0;
   while (zero.mode() === 'pair') {
@@ -129,19 +129,19 @@ test('a real gain (two threads at 1.6× the time a step each: 1.25× the steps p
 });
 
 test('a run with its thread count given never probes; a run that ends before the probe releases thread 1', () => {
-  const fixed = new RepeatShare(repeatShareState(1, 2, false), 0, () => false);
+  const fixed = new UnitShare(unitShareState(1, 2, false), 0, () => false);
   assert.equal(fixed.mode(), 'parallel');
   // Thread 0 claims both repeats (tiny ones) before its probe ends: the mode leaves 'alone', so thread 1 never waits.
-  const state = repeatShareState(1, 2, true);
-  const zero = new RepeatShare(
+  const state = unitShareState(1, 2, true);
+  const zero = new UnitShare(
     state,
     0,
     () => false,
     ticking(() => 1),
   );
-  assert.deepEqual([...zero.repeats(0, 2)], [0, 1]);
+  assert.deepEqual([...zero.claims(0, 2)], [0, 1]);
   assert.equal(zero.mode(), 'parallel');
-  assert.deepEqual([...new RepeatShare(state, 1, () => false).repeats(0, 2)], []);
+  assert.deepEqual([...new UnitShare(state, 1, () => false).claims(0, 2)], []);
 });
 
 test('a thread waiting for its turn stops waiting when the run is cancelled', () => {
@@ -149,6 +149,6 @@ test('a thread waiting for its turn stops waiting when the run is cancelled', ()
   // Thread 0 holds the turn; thread 1 polls the cancel flag while it waits, and returns once it is set.
   zero.beforeStep();
   let polls = 0;
-  new RepeatShare(state, 1, () => ++polls === 3).beforeStep();
+  new UnitShare(state, 1, () => ++polls === 3).beforeStep();
   assert.equal(polls, 3);
 });

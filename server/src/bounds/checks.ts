@@ -3,11 +3,11 @@
  * by the CLI: per-step bounds (`check bounds`, ▶ Check bounds, `check-bounds`) as observers of each run, then, after
  * the runs, the data move's bounds and the tensor-trick check.
  */
-import type { BlockResult, SolveResult } from '../../../protocol/results';
+import type { SolveResult } from '../../../protocol/results';
 import { tensorCheck, TensorCheckRefused } from '../math/tensor';
 import type { Problem, SolveSpec } from '../problem';
 import type { StepObserver } from '../solver/observer';
-import { dataMoveCheck } from './dataMove';
+import { dataMoveCheck, type RunSpec } from './dataMove';
 import { WeightShiftCheck } from './weightShift';
 
 export interface Checks {
@@ -30,10 +30,14 @@ export function stepObservers(problem: Problem, spec: Pick<SolveSpec, 'method'>,
   return checks.bounds ? [new WeightShiftCheck(problem, spec)] : [];
 }
 
-/** The checks that follow the runs. A tensor check that cannot run (𝖠 too large, overflow at X0) is reported, not thrown. */
-export function checksAfterRuns(problem: Problem, runs: BlockResult[], checks: Checks): Pick<SolveResult, 'dataMove' | 'tensor'> {
+/**
+ * The checks that follow the runs of the blocks `ran` (their specs: the checks re-run what they need, so they can run
+ * in whichever thread finishes last). A tensor check that cannot run (𝖠 too large, overflow at X0) is reported, not
+ * thrown.
+ */
+export function checksAfterRuns(problem: Problem, ran: readonly RunSpec[], checks: Checks): Pick<SolveResult, 'dataMove' | 'tensor'> {
   const out: Pick<SolveResult, 'dataMove' | 'tensor'> = {};
-  if (checks.bounds && problem.move) out.dataMove = dataMoveCheck(problem, runs);
+  if (checks.bounds && problem.move) out.dataMove = dataMoveCheck(problem, ran);
   if (checks.tensor && problem.kind === 'attention') {
     try {
       out.tensor = tensorCheck(problem);

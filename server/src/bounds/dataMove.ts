@@ -6,9 +6,8 @@
  * papers' "closeness": each run's first weight step from x0 against the first layer, as b̃ − b vectors.
  */
 import type { BoundValue, Closeness, DataMoveReport, DataMoveStep } from '../../../protocol/bounds';
-import type { BlockResult } from '../../../protocol/results';
 import { initialPoint } from '../math/objective';
-import type { Matrix, Problem } from '../problem';
+import type { Matrix, Problem, SolveSpec } from '../problem';
 import { runSolve } from '../solver/run';
 import { paperAssumptions, paperBound, sharpBound } from './paper';
 import { selfAttentionLayer } from './selfAttention';
@@ -19,7 +18,10 @@ import { spectralNorm } from '../math/spectral';
 import { BoundTable } from './summary';
 import { rowNormMax, violationMessages } from './weightShift';
 
-export function dataMoveCheck(problem: Problem, runs: BlockResult[]): DataMoveReport {
+/** What the closeness reads of a run: a block's spec, or its result (which repeats it). */
+export type RunSpec = Pick<SolveSpec, 'index' | 'method' | 'options' | 'label'>;
+
+export function dataMoveCheck(problem: Problem, runs: readonly RunSpec[]): DataMoveReport {
   const move = problem.move;
   if (!move) throw new Error('the problem declares no data move (WQ, WK, WV, WP)');
   const [rows, cols] = scoreShape(problem);
@@ -82,7 +84,7 @@ export function dataMoveCheck(problem: Problem, runs: BlockResult[]): DataMoveRe
 }
 
 /** Each run's first weight step from x0 (re-run for one step: deterministic) against the first layer. */
-function closeness(problem: Problem, runs: BlockResult[], sa: Shift): Closeness[] {
+function closeness(problem: Problem, runs: readonly RunSpec[], sa: Shift): Closeness[] {
   const b = targetOf(problem);
   const [rows, cols] = scoreShape(problem);
   const x0 = initialPoint(problem);

@@ -70,7 +70,7 @@ export function solveInProcess(
     source: args.file,
     problem: problemSummary(p),
     runs,
-    ...checksAfterRuns(p, runs, checks),
+    ...checksAfterRuns(p, specs, checks),
   };
   return matrices ? { ...result, matrices } : result;
 }

@@ -3,14 +3,14 @@
  * repeat's checkpoints in batches like solve points. A repeat's start travels with its first batch (its step-0
  * checkpoint follows the start at once), so receivers see it before its checkpoints. Checkpoints are rare (every
  * `every` Adam steps), so a held batch is also sent from the once-per-step cancel poll when its interval has passed,
- * instead of waiting for the next checkpoint. The repeats are claimed from the run's share (repeatShare.ts) as this
+ * instead of waiting for the next checkpoint. The repeats are claimed from the run's share (unitShare.ts) as this
  * thread becomes free.
  */
 import type { IclCheckpoint, IclRepeatStart } from '../../../protocol/experiment';
 import { runIclExperiment } from '../icl/experiment';
 import { Batcher } from './batcher';
 import type { TaskContext, TaskInput } from './messages';
-import { RepeatShare } from './repeatShare';
+import { UnitShare } from './unitShare';
 
 export function runExperimentTask(task: TaskInput<'experiment'>, ctx: TaskContext<'experiment'>) {
   let repeat = 0;
@@ -20,7 +20,7 @@ export function runExperimentTask(task: TaskInput<'experiment'>, ctx: TaskContex
     start = undefined;
   });
   // While it waits for its turn, the thread still sends the progress it holds.
-  const share = new RepeatShare(task.share, task.thread, () => {
+  const share = new UnitShare(task.share, task.thread, () => {
     batcher.poll();
     return ctx.cancelled();
   });
@@ -41,7 +41,7 @@ export function runExperimentTask(task: TaskInput<'experiment'>, ctx: TaskContex
       },
       beforeStep: () => share.beforeStep(),
     },
-    share.repeats(task.point, task.settings.repeats),
+    share.claims(task.point, task.settings.repeats),
   );
   batcher.flush();
   ctx.post({ type: 'result', data: run });

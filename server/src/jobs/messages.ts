@@ -9,7 +9,7 @@ import type { ExperimentProgress, RunKind, SolveProgress, SweepProgress } from '
 import type { IclRun } from '../icl/experiment';
 import type { Problem, SolveSpec } from '../problem';
 import type { Checks } from '../bounds/checks';
-import type { RepeatShareState } from './repeatShare';
+import type { UnitShareState } from './unitShare';
 
 /**
  * What a solve job produced: the runs, the data-move and tensor checks when requested and not cancelled, and the
@@ -20,17 +20,32 @@ export type SolveJobResult = Pick<SolveResult, 'runs' | 'dataMove' | 'tensor' | 
 /** Per kind: what one worker is given, and what it posts. */
 export interface TaskKinds {
   solve: {
-    input: { problem: Problem; specs: SolveSpec[]; checks: Checks };
+    /**
+     * `thread` claims blocks from `share` as it becomes free (unitShare.ts, rule 'slowdown'). `finished`: Int32Array
+     * over a SharedArrayBuffer counting the run's `threads` workers that are done, so the last one runs the checks.
+     */
+    input: {
+      problem: Problem;
+      specs: SolveSpec[];
+      checks: Checks;
+      share: UnitShareState;
+      thread: number;
+      finished: Int32Array;
+      threads: number;
+    };
     progress: SolveProgress;
-    /** Posted after each block (its run) and after the checks (the checks), merged by the collector. */
+    /**
+     * Posted after each block (its run), by thread 0 before the blocks (the matrices) and by the last thread after
+     * the checks (the checks), merged by the collector.
+     */
     result: SolveJobResult;
   };
   experiment: {
     /**
      * `thread` claims repeats from `share` (shared by the run's workers) at `point` (0, or the point of a sweep) as it
-     * becomes free, and follows its adaptive decision (repeatShare.ts).
+     * becomes free, and follows its adaptive decision (unitShare.ts).
      */
-    input: { settings: IclSettings; share: RepeatShareState; thread: number; point: number };
+    input: { settings: IclSettings; share: UnitShareState; thread: number; point: number };
     /** The summary is the scheduler's: only it holds the repeats of every worker. */
     progress: Omit<ExperimentProgress, 'summary'>;
     result: IclRun;

@@ -13,17 +13,20 @@ import type { Collector, ResultMeta } from './collector';
 import { ExperimentCollector } from './experimentCollector';
 import { problemFingerprint } from './fingerprint';
 import type { TaskInput } from './messages';
-import { repeatShareState } from './repeatShare';
+import { unitShareState } from './unitShare';
 import { SolveCollector } from './solveCollector';
 import { SweepCollector } from './sweepCollector';
 
 /** What a run of each kind is given. */
 export interface JobInputs {
-  /** `blocksInFile`: the file's solve blocks, when `specs` may be some of them (protocol/runs.ts). */
-  solve: { problem: Problem; specs: SolveSpec[]; checks: Checks; blocksInFile?: number };
   /**
-   * `threads`: the worker threads sharing the repeats, all training at once; by default experimentThreads, adaptively
-   * (two only while two pay: repeatShare.ts).
+   * `blocksInFile`: the file's solve blocks, when `specs` may be some of them (protocol/runs.ts). `threads`: the worker
+   * threads sharing the blocks, all at once; by default threadsFor(blocks), adaptively (unitShare.ts).
+   */
+  solve: { problem: Problem; specs: SolveSpec[]; checks: Checks; blocksInFile?: number; threads?: number };
+  /**
+   * `threads`: the worker threads sharing the repeats, all training at once; by default threadsFor(repeats), adaptively
+   * (two only while two pay: unitShare.ts).
    */
   experiment: { settings: IclSettings; threads?: number };
   /** `points[i]`: the settings at the sweep's i-th value. `threads` share each point's repeats, as for an experiment. */
@@ -40,7 +43,17 @@ interface JobKind<K extends RunKind> {
 
 export const JOB_KINDS: { [K in RunKind]: JobKind<K> } = {
   solve: {
-    tasks: ({ problem, specs, checks }) => [{ problem, specs, checks }],
+    /**
+     * Blocks are independent solves from the same x0, so each thread claims the next one when it is free, as an
+     * experiment's repeats; a block's cost per iteration depends on its method, so the probe judges by thread 0's own
+     * slowdown (unitShare.ts).
+     */
+    tasks: ({ problem, specs, checks, threads }) => {
+      const count = threads ?? threadsFor(specs.length);
+      const share = unitShareState(1, count, threads === undefined, 'slowdown');
+      const finished = new Int32Array(new SharedArrayBuffer(4));
+      return Array.from({ length: count }, (_, thread) => ({ problem, specs, checks, share, thread, finished, threads: count }));
+    },
     collector: ({ problem, specs }, meta) => new SolveCollector(problemSummary(problem), specs, meta),
     started: ({ problem, specs, blocksInFile }) => ({
       problem: problemSummary(problem),
@@ -55,8 +68,8 @@ export const JOB_KINDS: { [K in RunKind]: JobKind<K> } = {
      * when it is free: the same numbers as on one thread, in about 1/threads of the time where cores are free.
      */
     tasks: ({ settings, threads }) => {
-      const count = threads ?? experimentThreads(settings);
-      const share = repeatShareState(1, count, threads === undefined);
+      const count = threads ?? threadsFor(settings.repeats);
+      const share = unitShareState(1, count, threads === undefined);
       return Array.from({ length: count }, (_, thread) => ({ settings, share, thread, point: 0 }));
     },
     collector: ({ settings }, meta, workers) => new ExperimentCollector(settings, workers, meta),
@@ -70,8 +83,8 @@ export const JOB_KINDS: { [K in RunKind]: JobKind<K> } = {
      * before has ended.
      */
     tasks: ({ points, threads }) => {
-      const count = threads ?? experimentThreads({ repeats: Math.max(...points.map((p) => p.repeats)) });
-      const share = repeatShareState(points.length, count, threads === undefined);
+      const count = threads ?? threadsFor(Math.max(...points.map((p) => p.repeats)));
+      const share = unitShareState(points.length, count, threads === undefined);
       const finished = new Int32Array(new SharedArrayBuffer(4));
       return Array.from({ length: count }, (_, thread) => ({
         points: points.map((settings, point) => ({ settings, share, thread, point })),
@@ -89,10 +102,10 @@ export function problemSummary(p: Problem): ProblemSummary {
 }
 
 /**
- * Threads for an experiment: two when it has two repeats or more and the machine two cores or more, else one. More
- * than two rarely pays on the shared machines this runs on (the bench measures one against two), and the second
- * trains beside the first only where the probe finds that it pays (repeatShare.ts).
+ * Threads for a run of `units` independent units (repeats, solve blocks): two when it has two or more and the machine
+ * two cores or more, else one. More than two rarely pays on the shared machines this runs on (the bench measures one
+ * against two), and the second runs beside the first only where the probe finds that it pays (unitShare.ts).
  */
-export function experimentThreads(settings: Pick<IclSettings, 'repeats'>): number {
-  return Math.max(1, Math.min(2, settings.repeats, availableParallelism()));
+export function threadsFor(units: number): number {
+  return Math.max(1, Math.min(2, units, availableParallelism()));
 }

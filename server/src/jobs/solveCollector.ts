@@ -1,7 +1,8 @@
 /**
- * A solve run's result on the scheduler side: the worker's finished blocks and checks, and, when a cancel had to
- * terminate the worker before the running block reported, that block rebuilt from the points it had streamed and
- * marked cancelled at the last k received (the user keeps what ran, never an empty "finished" run).
+ * A solve run's result on the scheduler side: the workers' finished blocks, in block order whatever order they
+ * finished in, and the checks, and, when a cancel had to terminate a worker before its running block reported, that
+ * block (one per worker) rebuilt from the points it had streamed and marked cancelled at the last k received (the
+ * user keeps what ran, never an empty "finished" run).
  */
 import type { IterationPoint, ProblemSummary, BlockResult, SolveResult } from '../../../protocol/results';
 import type { SolveProgress } from '../../../protocol/runs';
@@ -42,7 +43,7 @@ export class SolveCollector implements Collector<'solve'> {
     return false;
   }
 
-  /** Everything reported; after a terminated worker, plus the interrupted block (the one with points and no result). */
+  /** Everything reported; after a terminated worker, plus the interrupted blocks (those with points and no result). */
   final(cancelled: boolean): SolveResult {
     const runs = [...this.runs];
     for (const [index, points] of this.streamed) {
@@ -64,6 +65,7 @@ export class SolveCollector implements Collector<'solve'> {
         },
       });
     }
+    runs.sort((a, b) => a.index - b.index);
     return { ...this.meta, problem: this.problem, runs, ...this.checks, ...(cancelled ? { cancelled } : {}) };
   }
 }
