@@ -37,21 +37,22 @@ function stepWhile(mode: string, share: UnitShare, ...others: UnitShare[]): numb
 
 /**
  * Two threads on `blocks` blocks: thread 0 claims block 0 and iterates alone at `ms[0]` ms an iteration until its window
- * is full; thread 1 claims the next block. `ms` (each thread's time an iteration) is the test's to change.
+ * is full; thread 1 claims the next block. `ms` (each thread's time an iteration) is the test's to change; each
+ * thread's cancel poll (also called while it waits) is `cancelled0`, `cancelled1`.
  */
-function aloneThenPair(alone: number, blocks = 4) {
+function aloneThenPair(alone: number, blocks = 4, cancelled0 = () => false, cancelled1 = () => false) {
   const state = unitShareState(1, 2, true, 'slowdown');
   const ms = [alone, alone];
   const zero = new UnitShare(
     state,
     0,
-    () => false,
+    cancelled0,
     ticking(() => ms[0]),
   );
   const one = new UnitShare(
     state,
     1,
-    () => false,
+    cancelled1,
     ticking(() => ms[1]),
   );
   const claims0 = zero.claims(0, blocks);
@@ -156,4 +157,50 @@ test('a thread that runs out of blocks frees the other: it never waits for the t
   assert.equal(one.mode(), 'parallel');
   one.beforeStep();
   assert.equal(claims1.next().done, true);
+});
+
+test('taking turns on blocks shorter than RETRY_MS still measures again after RETRY_MS of stepping', () => {
+  const { zero, one, claims0, ms } = aloneThenPair(10, 40);
+  [ms[0], ms[1]] = [25, 25];
+  stepWhile('pair', zero, one);
+  assert.equal(zero.mode(), 'serial');
+  // Thread 0 has the turn; its blocks of 50 iterations at 100 ms (5 s each) end one after another.
+  ms[0] = 100;
+  let blocks = 0;
+  for (;;) {
+    for (let i = 0; i < 50 && zero.mode() === 'serial'; i++) zero.beforeStep();
+    if (zero.mode() !== 'serial') break;
+    claims0.next();
+    assert.ok(++blocks < 20, 'the threads measure again');
+  }
+  assert.equal(zero.mode(), 'alone');
+  assert.ok(blocks >= Math.floor(RETRY_MS / 5000), `after ${blocks} blocks: about RETRY_MS of stepping`);
+});
+
+test('taking turns, the lock alternates: a thread that ends its block while the other waits hands it the turn', () => {
+  const hooks = { zero: () => false, one: () => false };
+  const { zero, one, claims0, ms } = aloneThenPair(
+    10,
+    6,
+    () => hooks.zero(),
+    () => hooks.one(),
+  );
+  [ms[0], ms[1]] = [25, 25];
+  stepWhile('pair', zero, one);
+  assert.equal(zero.mode(), 'serial');
+  zero.beforeStep(); // thread 0 takes the lock for the rest of block 0
+  let zeroWaited = false,
+    polls = 0;
+  let next: IteratorResult<number> | undefined;
+  // Thread 0 gives up when it has to wait (as a cancel ends a wait), so the test goes on either way.
+  hooks.zero = () => (zeroWaited = true);
+  hooks.one = () => {
+    // Thread 1 waits for the lock in its next iteration; meanwhile thread 0 ends block 0 and goes for the next block.
+    next ??= claims0.next();
+    return ++polls > 5; // without the turn, thread 1 would wait for ever: give up after a few polls
+  };
+  one.beforeStep();
+  assert.equal(zeroWaited, true, 'thread 0 waited for its turn instead of taking the lock straight back');
+  assert.equal(next?.done, true, `thread 0 claimed no block while thread 1 waited (claimed ${next?.value})`);
+  assert.ok(polls <= 5, 'thread 1 got the lock');
 });

@@ -66,19 +66,43 @@ export class TaskSampler {
     for (let i = 0; i <= n; i++) sum += p[i] = Math.exp(p[i] - max);
     const inv = 1 / sum;
     for (let i = 0; i <= n; i++) p[i] *= inv;
-    setLabels(this.s.labels, into);
+    setLabels(this.s.labels, into, xstar);
     return into;
   }
 }
 
-/** Fills task.labels from task.target: b_i, or b'_i = n·b̂_i − 1 with b̂ = b/Σ_ctx b (mean 0; Σ_ctx b = 1 − y leaks y). */
-function setLabels(kind: IclLabels, task: Task): void {
+/**
+ * Below this the context's share of p has lost its digits (or underflowed to 0: the query's score leads every context
+ * score by more than ~745), so the centred labels are computed from the context's own scores instead.
+ */
+const MIN_CONTEXT = 1e-280;
+
+/**
+ * Fills task.labels from task.target: b_i, or b'_i = n·b̂_i − 1 with b̂ = b/Σ_ctx b (mean 0; Σ_ctx b = 1 − y leaks y).
+ * b̂ is the softmax of the context's own scores, which is what it is computed from where Σ_ctx b is too small to divide
+ * by (the WebAssembly kernel, assembly/icl.ts, does the same, operation for operation).
+ */
+function setLabels(kind: IclLabels, task: Task, xstar: Float64Array): void {
   const n = task.labels.length;
+  const { target, labels } = task;
   if (kind === 'doc') {
-    task.labels.set(task.target.subarray(0, n));
+    labels.set(target.subarray(0, n));
     return;
   }
   let sum = 0;
-  for (let i = 0; i < n; i++) sum += task.target[i];
-  for (let i = 0; i < n; i++) task.labels[i] = (n * task.target[i]) / sum - 1;
+  for (let i = 0; i < n; i++) sum += target[i];
+  if (sum >= MIN_CONTEXT) {
+    for (let i = 0; i < n; i++) labels[i] = (n * target[i]) / sum - 1;
+    return;
+  }
+  const { data, cols: d } = task.words;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const s = dot4(data, i * d, xstar, 0, d);
+    labels[i] = s;
+    if (s > max) max = s;
+  }
+  let z = 0;
+  for (let i = 0; i < n; i++) z += labels[i] = Math.exp(labels[i] - max);
+  for (let i = 0; i < n; i++) labels[i] = (n * labels[i]) / z - 1;
 }

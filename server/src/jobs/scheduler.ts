@@ -122,10 +122,10 @@ export class JobScheduler {
       settled = true;
       if (killTimer) clearTimeout(killTimer);
       this.running.delete(job);
-      if (error && !job.cancelled) {
-        terminateAll();
-        job.reject(error);
-      } else job.resolve(job.collector.final(job.cancelled));
+      // A failed worker ends the run, cancelled or not: the others are stopped rather than left running unheard.
+      if (error) terminateAll();
+      if (error && !job.cancelled) job.reject(error);
+      else job.resolve(job.collector.final(job.cancelled));
       this.pump();
     };
     for (const worker of workers) {

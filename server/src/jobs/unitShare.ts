@@ -50,7 +50,8 @@ export type ShareRule = 'total' | 'slowdown';
 export interface UnitShareState {
   /**
    * [mode, lock, reported by thread 0, reported by thread 1, thread 1 measuring, unit of thread 0's rate alone, unit
-   * of its rate beside thread 1 ('slowdown'), next unit of point 0, of point 1, …].
+   * of its rate beside thread 1 ('slowdown'), thread 0 waiting for the lock, thread 1 waiting, whose turn it is (−1:
+   * anyone's), next unit of point 0, of point 1, …].
    */
   slots: Int32Array;
   /** Steps per millisecond: [thread 0 alone, thread 0 beside thread 1, thread 1 beside thread 0]. */
@@ -66,7 +67,9 @@ const REPORTED = 2;
 const MEASURING = 4;
 const ALONE_UNIT = 5;
 const BESIDE_UNIT = 6;
-const NEXT = 7;
+const WAITING = 7;
+const TURN = 9;
+const NEXT = 10;
 
 /**
  * State for a run of `points` (1 unless a sweep) sets of units on `threads` threads; adaptive starts with the probe.
@@ -74,7 +77,7 @@ const NEXT = 7;
 export function unitShareState(points: number, threads: number, adaptive: boolean, rule: ShareRule = 'total'): UnitShareState {
   const slots = new Int32Array(new SharedArrayBuffer(4 * (NEXT + points)));
   slots[MODE] = MODES.indexOf(adaptive && threads === 2 ? 'alone' : 'parallel');
-  slots[ALONE_UNIT] = slots[BESIDE_UNIT] = -1;
+  slots[ALONE_UNIT] = slots[BESIDE_UNIT] = slots[TURN] = -1;
   return { slots, rates: new Float64Array(new SharedArrayBuffer(8 * 3)), rule };
 }
 
@@ -133,7 +136,8 @@ export class UnitShare {
         this.last = undefined;
         if (perUnit) this.startUnit(r);
         yield r;
-        this.release();
+        // While taking turns, a unit's end hands the turn to the other thread if it waits: the lock alternates.
+        this.release(true);
       }
     } finally {
       this.release();
@@ -148,8 +152,9 @@ export class UnitShare {
     const { slots, rates } = this.state;
     const perUnit = this.state.rule === 'slowdown';
     const mode = this.mode();
-    // Each mode measures afresh (alone while taking turns, side by side while probing), and a window holds one unit.
-    if (mode !== this.measuring || (perUnit && this.unit !== this.windowUnit)) {
+    // Each mode measures afresh (alone while taking turns, side by side while probing), and a probe's window holds one
+    // unit; taking turns counts across units, or blocks shorter than RETRY_MS would never measure again.
+    if (mode !== this.measuring || (perUnit && mode !== 'serial' && this.unit !== this.windowUnit)) {
       this.measuring = mode;
       this.windowUnit = this.unit;
       this.count = this.elapsed = 0;
@@ -259,22 +264,40 @@ export class UnitShare {
     return true;
   }
 
-  /** Takes the turn lock (or returns without it once the threads stop taking turns); false if the run was cancelled. */
+  /**
+   * Takes the turn lock (or returns without it once the threads stop taking turns); false if the run was cancelled.
+   * While the other thread waits for it, the lock goes to the thread whose turn it is.
+   */
   private acquire(): boolean {
     const { slots } = this.state;
-    while (!this.holding) {
-      if (this.mode() !== 'serial') return true;
-      if (Atomics.compareExchange(slots, LOCK, 0, 1) === 0) this.holding = true;
-      else if (this.cancelled()) return false;
-      else Atomics.wait(slots, LOCK, 1, POLL_MS);
+    const other = WAITING + 1 - this.thread;
+    Atomics.store(slots, WAITING + this.thread, 1);
+    try {
+      while (!this.holding) {
+        if (this.mode() !== 'serial') return true;
+        const turn = Atomics.load(slots, TURN);
+        const mine = turn === -1 || turn === this.thread || Atomics.load(slots, other) === 0;
+        if (mine && Atomics.compareExchange(slots, LOCK, 0, 1) === 0) {
+          this.holding = true;
+          Atomics.store(slots, TURN, -1);
+        } else if (this.cancelled()) return false;
+        else if (mine) Atomics.wait(slots, LOCK, 1, POLL_MS);
+        else Atomics.wait(slots, TURN, turn, POLL_MS);
+      }
+      return true;
+    } finally {
+      Atomics.store(slots, WAITING + this.thread, 0);
     }
-    return true;
   }
 
-  private release(): void {
+  /** Lets the lock go; `handOver`: the turn passes to the other thread if it is waiting for the lock. */
+  private release(handOver = false): void {
     if (!this.holding) return;
+    const { slots } = this.state;
     this.holding = false;
-    Atomics.store(this.state.slots, LOCK, 0);
-    Atomics.notify(this.state.slots, LOCK);
+    if (handOver && Atomics.load(slots, WAITING + 1 - this.thread) === 1) Atomics.store(slots, TURN, 1 - this.thread);
+    Atomics.store(slots, LOCK, 0);
+    Atomics.notify(slots, LOCK);
+    Atomics.notify(slots, TURN);
   }
 }

@@ -12,6 +12,9 @@ import { fill, hostExp, setTables } from "./iclSampler";
 // The generator's state, set and read by the caller.
 export { setState, stateWord } from "./iclSampler";
 
+/** tasks.ts's MIN_CONTEXT: below it the centred labels come from the context's own scores. */
+const MIN_CONTEXT: f64 = 1e-280;
+
 // Buffers (byte addresses) and shapes, from configure.
 let M: usize = 0; // per head M_h (D×d)
 let V: usize = 0; // per head v_h (D)
@@ -134,7 +137,24 @@ function drawTask(): void {
   if (CENTERED) {
     let ctx: f64 = 0;
     for (let i = 0; i < n; i++) ctx += ld(P, i);
-    for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(P, i)) / ctx - 1);
+    if (ctx >= MIN_CONTEXT) {
+      for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(P, i)) / ctx - 1);
+      return;
+    }
+    // tasks.ts's setLabels: the context's share of p underflowed, so b̂ comes from the context's own scores.
+    let cmax = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const s = dot4(WORDS + (<usize>(i * d) << 3), XSTAR, d, 0);
+      st(LABELS, i, s);
+      if (s > cmax) cmax = s;
+    }
+    let z: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const e = hostExp(ld(LABELS, i) - cmax);
+      st(LABELS, i, e);
+      z += e;
+    }
+    for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(LABELS, i)) / z - 1);
   } else for (let i = 0; i < n; i++) st(LABELS, i, ld(P, i));
 }
 
