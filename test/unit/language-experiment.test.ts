@@ -178,8 +178,20 @@ test('an experiment too large for memory is refused at check time with its estim
   const want = (8 * 1001 * 100001 * 4097) / 2 ** 30;
   const got = Number(/about ([\d.,]+) GiB per run/.exec(e[0].message)?.[1].replace(/,/g, ''));
   assert.ok(Math.abs(got - want) / want < 0.01, e[0].message);
-  assert.match(e[0].message, /lower n, d or tasks$/);
+  assert.match(e[0].message, /lower n, d, heads or tasks$/);
   assert.equal(experimentAnalysis('experiment icl\nn = 100000\nd = 4096\n').settings, undefined);
   // The examples' sizes pass.
   assert.deepEqual(errors('experiment icl\nn = 200\nd = 20\n'), []);
+});
+
+test("many heads of a wide layer with a small k: the heads' (d+1)×d products count, and float32's copies too", () => {
+  // The weights are 4·heads·k·(d+1) doubles, small at k = 1; M_h and its gradient are 2·heads·(d+1)·d: 17 GiB here.
+  const e = errors('experiment icl\nn = 1\nd = 4096\nk = 1\nheads = 64\ntasks = 1\netatasks = 1\n');
+  assert.equal(e.length, 1);
+  assert.match(e[0].message, /^Experiment too large: about 16(\.\d)? GiB per run/);
+  assert.deepEqual(at(e[0]), [4, 0, 4, 10], 'at the heads, which weigh most');
+  // Just under the limit in float64, over it with float32's padded copies (1.5× the products).
+  const base = 'experiment icl\nn = 1\nd = 1024\nk = 1\nheads = 60\ntasks = 1\netatasks = 1\n';
+  assert.deepEqual(errors(base), []);
+  assert.match(errors(`${base}float32 = 1\n`)[0]?.message ?? '', /^Experiment too large/);
 });

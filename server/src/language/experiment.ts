@@ -272,10 +272,11 @@ function limitProblems(s: Numbers): { inputs: string[]; anchors: string[]; messa
   }
   const bytes = experimentBytes(s);
   if (bytes > EXPERIMENT_MAX_BYTES) {
-    const message = `Experiment too large: about ${gib(bytes)} per run (the ${s.tasks} held-out tasks are kept, each (n+1)×d = ${(s.n + 1).toLocaleString('en')}×${s.d.toLocaleString('en')} doubles), above the limit ${gib(EXPERIMENT_MAX_BYTES)}; lower n, d or tasks`;
+    const message = `Experiment too large: about ${gib(bytes)} per run (the ${s.tasks} held-out tasks are kept, each (n+1)×d = ${(s.n + 1).toLocaleString('en')}×${s.d.toLocaleString('en')} doubles, and per head the layer's (d+1)×d products), above the limit ${gib(EXPERIMENT_MAX_BYTES)}; lower n, d, heads or tasks`;
     out.push({
-      inputs: ['n', 'd', 'k', 'heads', 'tasks', 'etatasks', 'etacount'],
-      anchors: ['tasks', 'n', 'd'],
+      inputs: ['n', 'd', 'k', 'heads', 'tasks', 'etatasks', 'etacount', 'float32'],
+      // Point at what weighs most: the held-out tasks, or the heads' d×d products.
+      anchors: 8 * contractedDoubles(s) > bytes / 2 ? ['heads', 'd', 'k'] : ['tasks', 'n', 'd'],
       message,
       needsValid: true,
     });
@@ -357,12 +358,21 @@ export const EXPERIMENT_MAX_BYTES = 2 ** 30;
 
 /**
  * Doubles an experiment keeps at once, × 8 bytes: the held-out tasks (words and targets, kept for every checkpoint),
- * the GD sensitivities, a training task buffer, the η-selection scores, and the layer with Adam's two moments.
+ * the GD sensitivities, a training task buffer, the η-selection scores, the layer with Adam's two moments, and the
+ * contracted layer's per head M_h and its batch gradient (D×d each, D = d + 1: with a small k these outweigh the
+ * weights), which a float32 run also keeps as a padded float32 copy and padded float64 sums.
  */
 export function experimentBytes(s: Record<string, number>): number {
   const task = (s.n + 1) * (s.d + 1);
   const layer = 4 * s.heads * s.k * (s.d + 1);
-  return 8 * ((s.tasks + 1) * task + s.tasks * s.d + s.etatasks * (s.etacount + 1) + 3 * layer);
+  return 8 * ((s.tasks + 1) * task + s.tasks * s.d + s.etatasks * (s.etacount + 1) + 3 * layer + contractedDoubles(s));
+}
+
+/** The contracted layer's buffers in doubles (experimentBytes). */
+function contractedDoubles(s: Record<string, number>): number {
+  const D = s.d + 1,
+    padded = 4 * Math.ceil(s.d / 4);
+  return s.heads * (2 * D * s.d + (s.float32 ? (4 * Math.ceil(D / 4) * padded) / 2 + D * padded : 0));
 }
 
 const gib = (bytes: number) =>
