@@ -49,26 +49,29 @@ export class TaskSampler {
 
   /** Overwrites `into` with a fresh task and returns it. */
   next(into: Task): Task {
-    const { n, d } = this.s;
-    const words = into.words.data;
-    const p = into.target;
+    const { n } = this.s;
     const xstar = this.xstar;
-    fill(this.rng, this.s.words, words);
+    fill(this.rng, this.s.words, into.words.data);
     fill(this.rng, this.s.xstar, xstar);
-    // p = softmax(words·x*), computed stably in place.
-    let max = -Infinity;
-    for (let i = 0; i <= n; i++) {
-      const s = dot4(words, i * d, xstar, 0, d);
-      p[i] = s;
-      if (s > max) max = s;
-    }
-    let sum = 0;
-    for (let i = 0; i <= n; i++) sum += p[i] = Math.exp(p[i] - max);
-    const inv = 1 / sum;
-    for (let i = 0; i <= n; i++) p[i] *= inv;
+    scoreSoftmax(into.words, xstar, into.target, n + 1);
     setLabels(this.s.labels, into, xstar);
     return into;
   }
+}
+
+/** out[0..rows) = softmax of the first `rows` words' scores words·x*, computed stably in place. */
+function scoreSoftmax(words: Matrix, xstar: Float64Array, out: Float64Array, rows: number): void {
+  const { data, cols: d } = words;
+  let max = -Infinity;
+  for (let i = 0; i < rows; i++) {
+    const s = dot4(data, i * d, xstar, 0, d);
+    out[i] = s;
+    if (s > max) max = s;
+  }
+  let sum = 0;
+  for (let i = 0; i < rows; i++) sum += out[i] = Math.exp(out[i] - max);
+  const inv = 1 / sum;
+  for (let i = 0; i < rows; i++) out[i] *= inv;
 }
 
 /**
@@ -91,18 +94,9 @@ function setLabels(kind: IclLabels, task: Task, xstar: Float64Array): void {
   }
   let sum = 0;
   for (let i = 0; i < n; i++) sum += target[i];
-  if (sum >= MIN_CONTEXT) {
-    for (let i = 0; i < n; i++) labels[i] = (n * target[i]) / sum - 1;
-    return;
+  if (sum >= MIN_CONTEXT) for (let i = 0; i < n; i++) labels[i] = (n * target[i]) / sum - 1;
+  else {
+    scoreSoftmax(task.words, xstar, labels, n);
+    for (let i = 0; i < n; i++) labels[i] = n * labels[i] - 1;
   }
-  const { data, cols: d } = task.words;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const s = dot4(data, i * d, xstar, 0, d);
-    labels[i] = s;
-    if (s > max) max = s;
-  }
-  let z = 0;
-  for (let i = 0; i < n; i++) z += labels[i] = Math.exp(labels[i] - max);
-  for (let i = 0; i < n; i++) labels[i] = (n * labels[i]) / z - 1;
 }

@@ -7,7 +7,7 @@
 // same run on either. The JavaScript side (server/src/icl/wasmBatch.ts) lays out every buffer and passes its address
 // once.
 
-import { fill, hostExp, setTables } from "./iclSampler";
+import { drawWords, hostExp, setSampler } from "./iclSampler";
 
 // The generator's state, set and read by the caller.
 export { setState, stateWord } from "./iclSampler";
@@ -35,13 +35,6 @@ let DIM: i32 = 0;
 let HEADS: i32 = 0;
 let SHIFT: f64 = 0;
 let SCALE: f64 = 1;
-// Distributions: kind 0 normal (a = mean, b = scale), 1 uniform (a = low, b = high).
-let WORDS_KIND: i32 = 0;
-let WORDS_A: f64 = 0;
-let WORDS_B: f64 = 1;
-let XSTAR_KIND: i32 = 0;
-let XSTAR_A: f64 = 0;
-let XSTAR_B: f64 = 1;
 let CENTERED: i32 = 1;
 
 /** Addresses of the tables, the layer's buffers and the scratch (laid out by the caller), and the run's shapes. */
@@ -50,7 +43,7 @@ export function configure(
   n: i32, d: i32, heads: i32, shift: f64, scale: f64,
   wordsKind: i32, wordsA: f64, wordsB: f64, xstarKind: i32, xstarA: f64, xstarB: f64, centered: i32,
 ): void {
-  setTables(zx, zr);
+  setSampler(zx, zr, wordsKind, wordsA, wordsB, xstarKind, xstarA, xstarB);
   M = m;
   V = v;
   GM = gm;
@@ -60,12 +53,6 @@ export function configure(
   HEADS = heads;
   SHIFT = shift;
   SCALE = scale;
-  WORDS_KIND = wordsKind;
-  WORDS_A = wordsA;
-  WORDS_B = wordsB;
-  XSTAR_KIND = xstarKind;
-  XSTAR_A = xstarA;
-  XSTAR_B = xstarB;
   CENTERED = centered;
   const D = d + 1;
   WORDS = scratch;
@@ -114,48 +101,42 @@ export function scratchLength(n: i32, d: i32, heads: i32): i32 {
   return s0 + s1 + (s2 + s3);
 }
 
-/** TaskSampler.next: words, x*, p = softmax(words·x*), and the labels. */
-function drawTask(): void {
-  const n = N;
+/** tasks.ts's scoreSoftmax: out[0..rows) = softmax of the first `rows` words' scores words·x*, computed stably. */
+function scoreSoftmax(out: usize, rows: i32): void {
   const d = DIM;
-  fill(WORDS_KIND, WORDS_A, WORDS_B, WORDS, (n + 1) * d);
-  fill(XSTAR_KIND, XSTAR_A, XSTAR_B, XSTAR, d);
   let max = -Infinity;
-  for (let i = 0; i <= n; i++) {
+  for (let i = 0; i < rows; i++) {
     const s = dot4(WORDS + (<usize>(i * d) << 3), XSTAR, d, 0);
-    st(P, i, s);
+    st(out, i, s);
     if (s > max) max = s;
   }
   let sum: f64 = 0;
-  for (let i = 0; i <= n; i++) {
-    const e = hostExp(ld(P, i) - max);
-    st(P, i, e);
+  for (let i = 0; i < rows; i++) {
+    const e = hostExp(ld(out, i) - max);
+    st(out, i, e);
     sum += e;
   }
   const inv = 1 / sum;
-  for (let i = 0; i <= n; i++) st(P, i, ld(P, i) * inv);
-  if (CENTERED) {
-    let ctx: f64 = 0;
-    for (let i = 0; i < n; i++) ctx += ld(P, i);
-    if (ctx >= MIN_CONTEXT) {
-      for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(P, i)) / ctx - 1);
-      return;
-    }
-    // tasks.ts's setLabels: the context's share of p underflowed, so b̂ comes from the context's own scores.
-    let cmax = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const s = dot4(WORDS + (<usize>(i * d) << 3), XSTAR, d, 0);
-      st(LABELS, i, s);
-      if (s > cmax) cmax = s;
-    }
-    let z: f64 = 0;
-    for (let i = 0; i < n; i++) {
-      const e = hostExp(ld(LABELS, i) - cmax);
-      st(LABELS, i, e);
-      z += e;
-    }
-    for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(LABELS, i)) / z - 1);
-  } else for (let i = 0; i < n; i++) st(LABELS, i, ld(P, i));
+  for (let i = 0; i < rows; i++) st(out, i, ld(out, i) * inv);
+}
+
+/** TaskSampler.next: words, x*, p = softmax(words·x*), and the labels (tasks.ts's setLabels). */
+function drawTask(): void {
+  const n = N;
+  drawWords(WORDS, XSTAR, n, DIM);
+  scoreSoftmax(P, n + 1);
+  if (!CENTERED) {
+    for (let i = 0; i < n; i++) st(LABELS, i, ld(P, i));
+    return;
+  }
+  let ctx: f64 = 0;
+  for (let i = 0; i < n; i++) ctx += ld(P, i);
+  if (ctx >= MIN_CONTEXT) for (let i = 0; i < n; i++) st(LABELS, i, (<f64>n * ld(P, i)) / ctx - 1);
+  else {
+    // The context's share of p underflowed: b̂ is the softmax of the context's own scores.
+    scoreSoftmax(LABELS, n);
+    for (let i = 0; i < n; i++) st(LABELS, i, <f64>n * ld(LABELS, i) - 1);
+  }
 }
 
 // ---------- the layer (attentionLayer.ts) ----------

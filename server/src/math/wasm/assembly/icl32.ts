@@ -10,7 +10,7 @@
 // inputs are padded with −∞, which exp maps to 0.
 
 import { vexp } from "./exp32";
-import { fill, setTables } from "./iclSampler";
+import { drawWords, setSampler } from "./iclSampler";
 
 // The generator's state, handed over by the caller.
 export { setState } from "./iclSampler";
@@ -127,13 +127,6 @@ let DR: i32 = 0;
 let HEADS: i32 = 0;
 let SHIFT: f64 = 0;
 let SCALE: f64 = 1;
-// Distributions: kind 0 normal (a = mean, b = scale), 1 uniform (a = low, b = high).
-let WORDS_KIND: i32 = 0;
-let WORDS_A: f64 = 0;
-let WORDS_B: f64 = 1;
-let XSTAR_KIND: i32 = 0;
-let XSTAR_A: f64 = 0;
-let XSTAR_B: f64 = 1;
 let CENTERED: i32 = 1;
 
 // @ts-ignore: decorator
@@ -192,7 +185,7 @@ export function configure(
   n: i32, d: i32, heads: i32, shift: f64, scale: f64,
   wordsKind: i32, wordsA: f64, wordsB: f64, xstarKind: i32, xstarA: f64, xstarB: f64, centered: i32,
 ): void {
-  setTables(zx, zr);
+  setSampler(zx, zr, wordsKind, wordsA, wordsB, xstarKind, xstarA, xstarB);
   M = m;
   V = v;
   GM = gm;
@@ -206,12 +199,6 @@ export function configure(
   HEADS = heads;
   SHIFT = shift;
   SCALE = scale;
-  WORDS_KIND = wordsKind;
-  WORDS_A = wordsA;
-  WORDS_B = wordsB;
-  XSTAR_KIND = xstarKind;
-  XSTAR_A = xstarA;
-  XSTAR_B = xstarB;
   CENTERED = centered;
   // Fresh memory is zero, so every padding entry written nowhere below stays 0.
   layout(scratch, n, d, heads);
@@ -237,8 +224,7 @@ function drawTask(): void {
   const d = DIM;
   const dp = DP;
   const vecs = dp >> 2;
-  fill(WORDS_KIND, WORDS_A, WORDS_B, WORDS64, (n + 1) * d);
-  fill(XSTAR_KIND, XSTAR_A, XSTAR_B, XSTAR64, d);
+  drawWords(WORDS64, XSTAR64, n, d);
   for (let i = 0; i <= n; i++) toF32(WORDS64 + (<usize>(i * d) << 3), WORDS + (<usize>(i * dp) << 2), d);
   toF32(XSTAR64, XSTAR, d);
   const stride = <usize>dp << 2;

@@ -22,10 +22,26 @@ let s3: u32 = 0;
 // The ziggurat's tables (byte addresses): x[0..128] and ratio[0..127].
 let ZX: usize = 0;
 let ZR: usize = 0;
+// The task distributions: kind 0 normal (a = mean, b = scale), 1 uniform (a = low, b = high).
+let WORDS_KIND: i32 = 0;
+let WORDS_A: f64 = 0;
+let WORDS_B: f64 = 1;
+let XSTAR_KIND: i32 = 0;
+let XSTAR_A: f64 = 0;
+let XSTAR_B: f64 = 1;
 
-export function setTables(zx: usize, zr: usize): void {
+/** The ziggurat's tables and the distributions of the words and of x*, as a kernel's configure receives them. */
+export function setSampler(
+  zx: usize, zr: usize, wordsKind: i32, wordsA: f64, wordsB: f64, xstarKind: i32, xstarA: f64, xstarB: f64,
+): void {
   ZX = zx;
   ZR = zr;
+  WORDS_KIND = wordsKind;
+  WORDS_A = wordsA;
+  WORDS_B = wordsB;
+  XSTAR_KIND = xstarKind;
+  XSTAR_A = xstarA;
+  XSTAR_B = xstarB;
 }
 
 /** The generator's state (an Rng's four words). */
@@ -143,11 +159,14 @@ function fillNormal(out: usize, len: i32): void {
   s3 = d;
 }
 
-/**
- * tasks.ts's fill: `len` draws from a distribution into `out` (float64), kind 0 normal (a = mean, b = scale) or 1
- * uniform (a = low, b = high).
- */
-export function fill(kind: i32, a: f64, b: f64, out: usize, len: i32): void {
+/** TaskSampler.next's draws: the n + 1 words (rows of d) into `words`, then x* into `xstar` (float64). */
+export function drawWords(words: usize, xstar: usize, n: i32, d: i32): void {
+  fill(WORDS_KIND, WORDS_A, WORDS_B, words, (n + 1) * d);
+  fill(XSTAR_KIND, XSTAR_A, XSTAR_B, xstar, d);
+}
+
+/** tasks.ts's fill: `len` draws from a distribution into `out` (float64). */
+function fill(kind: i32, a: f64, b: f64, out: usize, len: i32): void {
   if (kind == 0) {
     fillNormal(out, len);
     // a + b·z two at a time: the same operations on each lane, so the same numbers as one at a time.
