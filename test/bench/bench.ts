@@ -31,6 +31,7 @@ import { Adam } from '../../server/src/icl/adam';
 import { AttentionLayer } from '../../server/src/icl/attentionLayer';
 import { JsBatch, trainStep, type TrainingBatch } from '../../server/src/icl/training';
 import { WasmBatch } from '../../server/src/icl/wasmBatch';
+import type { JobInputs } from '../../server/src/jobs/runKinds';
 import { JobScheduler } from '../../server/src/jobs/scheduler';
 import { TaskSampler } from '../../server/src/icl/tasks';
 import { analyze, MAX_ENTRIES } from '../../server/src/language/analyze';
@@ -468,38 +469,12 @@ async function benchExperimentThreads() {
     'experiment icl\nn = 25\nd = 20\nbatch = 512\nsteps = 300\nevery = 100\ntasks = 200\netatasks = 200\nrepeats = 4\n',
   );
   const params = { n: settings.n, d: settings.d, repeats: settings.repeats, steps: settings.steps, batch: settings.batch };
-  const runs = { '1 thread': 1, '2 threads': 2, adaptive: undefined } as const;
-  const times: Record<keyof typeof runs, number[]> = { '1 thread': [], '2 threads': [], adaptive: [] };
-  for (let i = 0; i < 3; i++) {
-    for (const [name, threads] of Object.entries(runs) as [keyof typeof runs, number | undefined][]) {
-      const t = performance.now();
-      await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submit(
-        'experiment',
-        { settings, ...(threads === undefined ? {} : { threads }) },
-        { runId: 'bench', source: 'bench.regress' },
-        () => {},
-      ).done;
-      times[name].push(performance.now() - t);
-    }
-  }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
-  for (const name of Object.keys(runs) as (keyof typeof runs)[])
-    record({
-      name: `icl: experiment, ${name}`,
-      params,
-      medianMs: median(times[name]),
-      minMs: Math.min(...times[name]),
-      reps: times[name].length,
-    });
-  ratios['icl experiment 1 thread/2 threads'] = median(times['1 thread']) / median(times['2 threads']);
-  ratios['icl experiment adaptive/best of 1 and 2'] =
-    median(times.adaptive) / Math.min(median(times['1 thread']), median(times['2 threads']));
+  await benchThreads('experiment', { settings }, 'icl experiment', params);
 }
 
 /**
  * A file of four solve blocks (gd, armijo, L-BFGS, Newton-CG on one attention problem, n = 256, d = 32, about 3 s on
- * one thread) as the editor runs it, on one thread, two and adaptively, interleaved: wall time and the process's CPU
- * time (the workers' included).
+ * one thread) as the editor runs it.
  */
 async function benchSolveThreads() {
   const text = [
@@ -520,6 +495,14 @@ async function benchSolveThreads() {
   const a = analyze(text);
   if (a.file !== 'problem' || !a.problem) throw new Error(`the solve-threads file does not analyze: ${JSON.stringify(a.diagnostics)}`);
   const input = { problem: a.problem, specs: a.solves, checks: { bounds: false, tensor: false } };
+  await benchThreads('solve', input, 'solve 4 blocks', { n: 256, d: 32, blocks: 4 });
+}
+
+/**
+ * A run of `kind` on one thread, two and adaptively (its `threads` input), three interleaved rounds: wall time, and the
+ * process's CPU time (the workers' included), recorded as `title`.
+ */
+async function benchThreads<K extends 'experiment' | 'solve'>(kind: K, input: JobInputs[K], title: string, params: Record<string, number>) {
   const runs = { '1 thread': 1, '2 threads': 2, adaptive: undefined } as const;
   const wall: Record<keyof typeof runs, number[]> = { '1 thread': [], '2 threads': [], adaptive: [] };
   const cpu: Record<keyof typeof runs, number[]> = { '1 thread': [], '2 threads': [], adaptive: [] };
@@ -528,7 +511,7 @@ async function benchSolveThreads() {
       const t = performance.now(),
         c = cpuMs();
       await new JobScheduler(join(DIST, 'solverWorker.js'), 1, () => {}).submit(
-        'solve',
+        kind,
         { ...input, ...(threads === undefined ? {} : { threads }) },
         { runId: 'bench', source: 'bench.regress' },
         () => {},
@@ -539,14 +522,14 @@ async function benchSolveThreads() {
   }
   for (const name of Object.keys(runs) as (keyof typeof runs)[])
     record({
-      name: `solve: 4 blocks, n = 256, d = 32, ${name} (wall; CPU ${(median3(cpu[name]) / 1000).toFixed(2)} s)`,
-      params: { n: 256, d: 32, blocks: 4 },
+      name: `${title}, ${name} (wall; CPU ${(median3(cpu[name]) / 1000).toFixed(2)} s)`,
+      params,
       medianMs: median3(wall[name]),
       minMs: Math.min(...wall[name]),
       reps: wall[name].length,
     });
-  ratios['solve 4 blocks 1 thread/2 threads (wall)'] = median3(wall['1 thread']) / median3(wall['2 threads']);
-  ratios['solve 4 blocks adaptive/best of 1 and 2 (wall)'] =
+  ratios[`${title} 1 thread/2 threads (wall)`] = median3(wall['1 thread']) / median3(wall['2 threads']);
+  ratios[`${title} adaptive/best of 1 and 2 (wall)`] =
     median3(wall.adaptive) / Math.min(median3(wall['1 thread']), median3(wall['2 threads']));
 }
 
